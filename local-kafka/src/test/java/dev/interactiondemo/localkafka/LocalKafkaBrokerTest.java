@@ -1,0 +1,71 @@
+package dev.interactiondemo.localkafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LocalKafkaBrokerTest {
+
+    @Test
+    void aRealBrokerStoresAndServesRecordsThenCleansUp() throws Exception {
+        Path dataDir;
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start()) {
+            dataDir = broker.logFile().getParent();
+            assertTrue(broker.isRunning());
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("t", 2, (short) 1))).all().get();
+            }
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+                p.send(new ProducerRecord<>("t", "k", "hello")).get();
+            }
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "g",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+                c.subscribe(List.of("t"));
+                int seen = 0;
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (seen == 0 && System.currentTimeMillis() < deadline) {
+                    ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(500));
+                    for (var r : records) {
+                        assertEquals("hello", r.value());
+                        seen++;
+                    }
+                }
+                assertEquals(1, seen);
+            }
+        }
+        assertFalse(Files.exists(dataDir), "the data directory is removed on close");
+    }
+
+    @Test
+    void aTakenPortIsReportedClearly() throws Exception {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> LocalKafkaBroker.builder().port(socket.getLocalPort()).start());
+            assertEquals("port " + socket.getLocalPort() + " for the Kafka broker is already in use", e.getMessage());
+        }
+    }
+}
