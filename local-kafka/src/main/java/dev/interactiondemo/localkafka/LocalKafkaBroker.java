@@ -43,6 +43,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.bootstrapServers = advertisedHost + ":" + port;
     }
 
+    private static LocalKafkaBroker shared;
+
+    /**
+     * One broker for the whole JVM, started on first use and stopped when the JVM exits: test classes share it
+     * (each with its own topics and groups) instead of paying a broker start each.
+     */
+    public static synchronized LocalKafkaBroker shared() {
+        if (shared == null || !shared.isRunning()) {
+            LocalKafkaBroker broker = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "local-kafka-stop"));
+            shared = broker;
+        }
+        return shared;
+    }
+
     /** Starts a broker on a free port of the loopback interface. */
     public static LocalKafkaBroker start() {
         return builder().start();

@@ -1,0 +1,156 @@
+package dev.interactiondemo.notifier;
+
+import dev.interactiondemo.common.Option;
+import dev.interactiondemo.common.Settings;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The notifier's configuration: environment variables, overridden by flags, validated at start-up. Options of the
+ * other role are ignored.
+ */
+public record NotifierConfig(Role role, String bootstrapServers, String topic, int httpPort, Host host, Worker worker) {
+
+    public enum Role { HOST, WORKER }
+
+    /** The Host's settings. */
+    public record Host(String greeterTarget, double rate, CallMode callMode, int maxInFlight,
+                       Duration greeterDeadline, List<String> recipients, Duration retryBackoff,
+                       Duration retryBackoffMax, String producerId) {
+    }
+
+    /** The Worker's settings. */
+    public record Worker(String groupId, Duration processingDelay) {
+    }
+
+    public enum CallMode { SYNC, ASYNC }
+
+    public static final int MAX_RATE = 10_000;
+
+    static final Option ROLE = Option.of("NOTIFIER_ROLE", "role", null, "host (producer) or worker (consumer); "
+            + "also accepted as the first argument");
+    static final Option BOOTSTRAP = Option.of("KAFKA_BOOTSTRAP_SERVERS", "bootstrap-servers", null,
+            "Kafka bootstrap servers, host:port[,host:port]");
+    static final Option TOPIC = Option.of("NOTIFIER_TOPIC", "topic", "notifications", "Kafka topic");
+    static final Option HTTP_PORT = Option.of("NOTIFIER_HTTP_PORT", "http-port", "8080",
+            "HTTP port for /healthz, /readyz, /metrics");
+    static final Option GREETER_TARGET = Option.of("GREETER_TARGET", "greeter-target", null,
+            "host: the Greeter's gRPC address, host:port or dns:///host:port");
+    static final Option RATE = Option.of("NOTIFIER_RATE", "rate", "5",
+            "host: notifications per second (0.01-" + MAX_RATE + ")");
+    static final Option CALL_MODE = Option.of("NOTIFIER_CALL_MODE", "call-mode", "sync",
+            "host: sync (blocking stub, one call at a time) or async (future stub, bounded in flight)");
+    static final Option MAX_IN_FLIGHT = Option.of("NOTIFIER_MAX_IN_FLIGHT", "max-in-flight", "16",
+            "host, async mode: most Greeter calls outstanding at once (1-1024)");
+    static final Option GREETER_DEADLINE = Option.of("NOTIFIER_GREETER_DEADLINE", "greeter-deadline", "2s",
+            "host: deadline of each SayHello call (10ms-60s)");
+    static final Option RECIPIENTS = Option.of("NOTIFIER_RECIPIENTS", "recipients",
+            "Alice,Bob,Carol,Dave,Erin,Frank,Grace,Heidi", "host: comma-separated names to greet, in turn");
+    static final Option RETRY_BACKOFF = Option.of("NOTIFIER_RETRY_BACKOFF", "retry-backoff", "200ms",
+            "host: first delay before retrying a failed call (1ms-1m)");
+    static final Option RETRY_BACKOFF_MAX = Option.of("NOTIFIER_RETRY_BACKOFF_MAX", "retry-backoff-max", "5s",
+            "host: longest delay between retries (1ms-5m)");
+    static final Option PRODUCER_ID = Option.of("NOTIFIER_PRODUCER_ID", "producer-id", null,
+            "host: this producer's id in notifications [default: <hostname>-<random>]");
+    static final Option GROUP_ID = Option.of("NOTIFIER_GROUP_ID", "group-id", "notification-workers",
+            "worker: Kafka consumer group");
+    static final Option PROCESSING_DELAY = Option.of("NOTIFIER_PROCESSING_DELAY", "processing-delay", "0ms",
+            "worker: artificial time spent on each notification (0-60s), to make lag visible");
+
+    public static final List<Option> OPTIONS = List.of(ROLE, BOOTSTRAP, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
+            CALL_MODE, MAX_IN_FLIGHT, GREETER_DEADLINE, RECIPIENTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, PRODUCER_ID,
+            GROUP_ID, PROCESSING_DELAY);
+
+    public static NotifierConfig from(String[] args, Map<String, String> env) {
+        return from(Settings.parse(OPTIONS, args, env));
+    }
+
+    /** Reads and validates; throws {@link dev.interactiondemo.common.ConfigException} naming every bad value. */
+    public static NotifierConfig from(Settings s) {
+        String roleText = s.positional().isEmpty() ? s.required(ROLE) : s.positional().get(0);
+        Role role = switch (roleText.toLowerCase()) {
+            case "host" -> Role.HOST;
+            case "worker" -> Role.WORKER;
+            default -> {
+                if (!roleText.isEmpty()) {
+                    s.problem(ROLE.label() + ": '" + roleText + "' is not one of host, worker");
+                }
+                yield Role.HOST;
+            }
+        };
+        if (s.positional().size() > 1) {
+            s.problem("unexpected arguments " + s.positional().subList(1, s.positional().size()));
+        }
+        String bootstrap = s.required(BOOTSTRAP);
+        if (!bootstrap.isEmpty() && !Arrays.stream(bootstrap.split(",")).allMatch(NotifierConfig::isHostPort)) {
+            s.problem(BOOTSTRAP.label() + ": '" + bootstrap + "' is not a list of host:port");
+        }
+        String topic = s.required(TOPIC);
+        if (!topic.isEmpty() && !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+            s.problem(TOPIC.label() + ": '" + topic + "' is not a valid Kafka topic name "
+                    + "(letters, digits, '.', '_', '-'; at most 249)");
+        }
+        int httpPort = s.integer(HTTP_PORT, 0, 65535);
+        Host host = null;
+        Worker worker = null;
+        if (role == Role.HOST) {
+            String target = s.required(GREETER_TARGET);
+            List<String> recipients = Arrays.stream(s.required(RECIPIENTS).split(","))
+                    .map(String::trim).filter(r -> !r.isEmpty()).toList();
+            if (recipients.isEmpty()) {
+                s.problem(RECIPIENTS.label() + " names nobody");
+            }
+            Duration backoff = s.duration(RETRY_BACKOFF, Duration.ofMillis(1), Duration.ofMinutes(1));
+            Duration backoffMax = s.duration(RETRY_BACKOFF_MAX, Duration.ofMillis(1), Duration.ofMinutes(5));
+            if (backoffMax.compareTo(backoff) < 0) {
+                s.problem(RETRY_BACKOFF_MAX.label() + " must be at least " + RETRY_BACKOFF.label());
+            }
+            host = new Host(target,
+                    s.decimal(RATE, 0.01, MAX_RATE),
+                    CallMode.valueOf(s.choice(CALL_MODE, "sync", "async").toUpperCase()),
+                    s.integer(MAX_IN_FLIGHT, 1, 1024),
+                    s.duration(GREETER_DEADLINE, Duration.ofMillis(10), Duration.ofSeconds(60)),
+                    recipients, backoff, backoffMax,
+                    s.raw(PRODUCER_ID).orElseGet(NotifierConfig::defaultProducerId));
+        } else {
+            worker = new Worker(s.required(GROUP_ID),
+                    s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(60)));
+        }
+        s.validate();
+        return new NotifierConfig(role, bootstrap, topic, httpPort, host, worker);
+    }
+
+    private static boolean isHostPort(String hp) {
+        int colon = hp.trim().lastIndexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        try {
+            int port = Integer.parseInt(hp.trim().substring(colon + 1));
+            return port > 0 && port <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** {@code <hostname>-<6 hex>}: unique per process, so a restarted Host numbers its records afresh. */
+    static String defaultProducerId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "");
+        if (host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "host";
+            }
+        }
+        byte[] random = new byte[3];
+        ThreadLocalRandom.current().nextBytes(random);
+        return host + "-" + HexFormat.of().formatHex(random);
+    }
+}

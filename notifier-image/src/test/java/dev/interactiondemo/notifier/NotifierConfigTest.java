@@ -1,0 +1,73 @@
+package dev.interactiondemo.notifier;
+
+import dev.interactiondemo.common.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NotifierConfigTest {
+    @Test
+    void hostFromEnvironmentWithFlagOverrides() {
+        NotifierConfig c = NotifierConfig.from(new String[] {"host", "--rate=20", "--call-mode=async"},
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", "GREETER_TARGET", "dns:///greeter:50051",
+                        "NOTIFIER_RATE", "3", "NOTIFIER_PRODUCER_ID", "host-1"));
+        assertEquals(NotifierConfig.Role.HOST, c.role());
+        assertEquals("notifications", c.topic());
+        assertEquals(8080, c.httpPort());
+        assertEquals(20.0, c.host().rate());
+        assertEquals(NotifierConfig.CallMode.ASYNC, c.host().callMode());
+        assertEquals(Duration.ofSeconds(2), c.host().greeterDeadline());
+        assertEquals("host-1", c.host().producerId());
+        assertEquals(8, c.host().recipients().size());
+        assertNull(c.worker());
+    }
+
+    @Test
+    void workerNeedsNoGreeter() {
+        NotifierConfig c = NotifierConfig.from(new String[0], Map.of("NOTIFIER_ROLE", "worker",
+                "KAFKA_BOOTSTRAP_SERVERS", "a:1,b:2", "NOTIFIER_PROCESSING_DELAY", "250ms"));
+        assertEquals(NotifierConfig.Role.WORKER, c.role());
+        assertEquals("notification-workers", c.worker().groupId());
+        assertEquals(Duration.ofMillis(250), c.worker().processingDelay());
+    }
+
+    @Test
+    void badConfigurationNamesEveryBadValue() {
+        ConfigException e = assertThrows(ConfigException.class, () -> NotifierConfig.from(
+                new String[] {"host", "--rate=100000", "--topic=bad topic!"},
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka", "NOTIFIER_CALL_MODE", "telepathy",
+                        "NOTIFIER_GREETER_DEADLINE", "1ms")));
+        List<String> p = e.problems();
+        assertTrue(p.contains("KAFKA_BOOTSTRAP_SERVERS (--bootstrap-servers): 'kafka' is not a list of host:port"), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("NOTIFIER_TOPIC (--topic): 'bad topic!' is not a valid Kafka topic name")), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("GREETER_TARGET (--greeter-target) is required")), p.toString());
+        assertTrue(p.contains("NOTIFIER_RATE (--rate): 100000 is out of range [0.01, 10000]"), p.toString());
+        assertTrue(p.contains("NOTIFIER_CALL_MODE (--call-mode): 'telepathy' is not one of sync, async"), p.toString());
+        assertTrue(p.contains("NOTIFIER_GREETER_DEADLINE (--greeter-deadline): 1ms is out of range [10ms, 1m]"), p.toString());
+        assertEquals(6, p.size(), p.toString());
+    }
+
+    @Test
+    void roleIsRequiredAndChecked() {
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> NotifierConfig.from(new String[0], Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "GREETER_TARGET", "g:1")));
+        assertTrue(missing.getMessage().contains("NOTIFIER_ROLE (--role) is required"), missing.getMessage());
+        ConfigException wrong = assertThrows(ConfigException.class,
+                () -> NotifierConfig.from(new String[] {"janitor"}, Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1")));
+        assertTrue(wrong.getMessage().contains("'janitor' is not one of host, worker"), wrong.getMessage());
+    }
+
+    @Test
+    void aSmallerBatchKeepsASlowWorkerInItsGroup() {
+        assertEquals(500, NotificationWorker.maxPollRecords(Duration.ZERO));
+        assertEquals(300, NotificationWorker.maxPollRecords(Duration.ofMillis(100)));
+        assertEquals(1, NotificationWorker.maxPollRecords(Duration.ofSeconds(60)));
+    }
+}

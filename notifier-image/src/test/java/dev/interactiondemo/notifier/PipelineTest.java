@@ -1,0 +1,227 @@
+package dev.interactiondemo.notifier;
+
+import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.greeter.GreeterServer;
+import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.localkafka.LocalKafkaBroker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The Host and the Worker against a real Kafka broker (KRaft) and a real Greeter over a socket. */
+class PipelineTest {
+    private static LocalKafkaBroker kafka;
+    private static Admin admin;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private GreeterServer greeter;
+    private String topic;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = LocalKafkaBroker.shared();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        admin.close();
+    }
+
+    private void setUp(TestInfo info, Duration greeterDelay) throws Exception {
+        topic = info.getTestMethod().orElseThrow().getName();
+        admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        greeter = GreeterServer.start(0, "port", new GreeterService(256, greeterDelay), Metrics.newRegistry());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        if (greeter != null) {
+            greeter.close();
+        }
+    }
+
+    private NotifierConfig config(String role, String... flags) {
+        List<String> args = new ArrayList<>(List.of(role, "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--topic=" + topic, "--greeter-target=localhost:" + greeter.port(), "--group-id=" + topic + "-workers",
+                "--retry-backoff=50ms", "--retry-backoff-max=500ms", "--http-port=0"));
+        args.addAll(List.of(flags));
+        return NotifierConfig.from(args.toArray(String[]::new), Map.of());
+    }
+
+    private NotificationHost host(String... flags) {
+        NotificationHost h = new NotificationHost(config("host", flags), Metrics.newRegistry());
+        toClose.add(h);
+        return h.start();
+    }
+
+    private NotificationWorker worker(DeliveryAudit audit, PrometheusMeterRegistry registry, String... flags) {
+        NotificationWorker w = new NotificationWorker(config("worker", flags), registry, audit);
+        toClose.add(w);
+        return w.start();
+    }
+
+    @Test
+    void everyNotificationProducedIsConsumedOnceInSyncMode(TestInfo info) throws Exception {
+        setUp(info, Duration.ZERO);
+        assertEndToEnd("--call-mode=sync");
+    }
+
+    @Test
+    void everyNotificationProducedIsConsumedOnceInAsyncMode(TestInfo info) throws Exception {
+        setUp(info, Duration.ofMillis(20));
+        assertEndToEnd("--call-mode=async", "--max-in-flight=8");
+    }
+
+    private void assertEndToEnd(String... hostFlags) {
+        PrometheusMeterRegistry workerMetrics = Metrics.newRegistry();
+        NotificationWorker worker = worker(new DeliveryAudit(), workerMetrics);
+        List<String> flags = new ArrayList<>(List.of("--rate=200"));
+        flags.addAll(List.of(hostFlags));
+        NotificationHost host = host(flags.toArray(String[]::new));
+        await("150 notifications sent", () -> host.stats().sent() >= 150, Duration.ofSeconds(60));
+        host.close(); // flushes
+        long sent = host.stats().sent();
+        assertEquals(0, host.stats().sendFailures());
+        assertEquals(sent, endOffsets(), "Kafka holds exactly what the Host says it sent");
+        await("all " + sent + " consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
+        NotificationWorker.Stats stats = worker.stats();
+        assertEquals(sent, stats.consumed());
+        assertEquals(0, stats.duplicates());
+        assertEquals(0, stats.lost());
+        assertEquals(1, stats.producers());
+        assertTrue(stats.endToEndP99Ms() > 0, "end-to-end latency is measured");
+        String metrics = workerMetrics.scrape();
+        assertTrue(metrics.contains("notifier_consumed_total " + (double) sent), metrics);
+        assertTrue(metrics.contains("notifier_lost_total 0.0"), metrics);
+        assertTrue(metrics.contains("notifier_end_to_end_latency_seconds_bucket"), metrics);
+    }
+
+    @Test
+    void aRestartedWorkerResumesFromItsCommittedOffsetsAndLosesNothing(TestInfo info) throws Exception {
+        setUp(info, Duration.ZERO);
+        DeliveryAudit audit = new DeliveryAudit(); // one audit across both Worker runs
+        NotificationHost host = host("--rate=100");
+        NotificationWorker first = worker(audit, Metrics.newRegistry(), "--processing-delay=5ms");
+        await("first Worker consumed some", () -> first.stats().consumed() >= 50, Duration.ofSeconds(60));
+        first.close(); // mid-stream: commits what it processed and leaves the group
+        long consumedByFirst = first.stats().consumed();
+        Thread.sleep(1000); // the Host keeps publishing while no Worker runs: lag builds up
+        NotificationWorker second = worker(audit, Metrics.newRegistry());
+        await("the Host published more", () -> host.stats().sent() >= consumedByFirst + 150, Duration.ofSeconds(60));
+        host.close();
+        long sent = host.stats().sent();
+        await("the second Worker caught up", () -> audit.delivered() >= sent, Duration.ofSeconds(60));
+        assertEquals(sent, audit.delivered());
+        assertEquals(0, audit.lost(), "nothing lost across the restart");
+        assertTrue(second.stats().consumed() > 0);
+        assertEquals(sent, consumedByFirst + second.stats().consumed() - audit.duplicates(),
+                "every notification delivered; any extra delivery is an at-least-once duplicate");
+        assertEquals(sent, endOffsets());
+    }
+
+    @Test
+    void theHostRidesOutAGreeterOutageAndResumes(TestInfo info) throws Exception {
+        setUp(info, Duration.ZERO);
+        NotificationWorker worker = worker(new DeliveryAudit(), Metrics.newRegistry());
+        NotificationHost host = host("--rate=50", "--greeter-deadline=300ms");
+        await("the Host is ready", () -> host.notReadyReason().isEmpty(), Duration.ofSeconds(30));
+        await("some sent", () -> host.stats().sent() >= 20, Duration.ofSeconds(30));
+        int port = greeter.port();
+        greeter.close();
+        await("failures counted", () -> host.stats().greeterFailures() >= 3, Duration.ofSeconds(30));
+        assertTrue(host.notReadyReason().orElse("").startsWith("greeter: UNAVAILABLE"), host.notReadyReason().toString());
+        long sentDuringOutage = host.stats().sent();
+        Thread.sleep(500);
+        assertEquals(sentDuringOutage, host.stats().sent(), "nothing is published without a greeting");
+
+        greeter = GreeterServer.start(port, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
+        await("publishing resumed", () -> host.stats().sent() >= sentDuringOutage + 20, Duration.ofSeconds(30));
+        assertTrue(host.notReadyReason().isEmpty(), host.notReadyReason().toString());
+        host.close();
+        long sent = host.stats().sent();
+        await("all consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
+        assertEquals(0, worker.stats().lost());
+        assertEquals(sent, worker.stats().consumed());
+    }
+
+    @Test
+    void aRecordThatIsNotANotificationIsSkippedAndCounted(TestInfo info) throws Exception {
+        setUp(info, Duration.ZERO);
+        NotificationWorker worker = worker(new DeliveryAudit(), Metrics.newRegistry());
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topic, "x", "not protobuf \u0000\u00ff".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        NotificationHost host = host("--rate=50");
+        await("notifications after the bad record consumed", () -> worker.stats().consumed() >= 10, Duration.ofSeconds(30));
+        assertEquals(1, worker.stats().invalid());
+        assertEquals(0, worker.stats().lost());
+        host.close();
+    }
+
+    @Test
+    void theWorkerIsNotReadyWhileItsTopicIsMissing(TestInfo info) throws Exception {
+        setUp(info, Duration.ZERO);
+        topic = "no-such-topic";
+        NotificationWorker worker = worker(new DeliveryAudit(), Metrics.newRegistry());
+        await("not ready, with the reason", () -> worker.notReadyReason()
+                .filter(r -> r.equals("kafka: topic no-such-topic does not exist")).isPresent(), Duration.ofSeconds(30));
+    }
+
+    private long endOffsets() {
+        try {
+            Map<TopicPartition, OffsetSpec> request = IntStream.range(0, 3).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+            return admin.listOffsets(request).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + "s waiting for: " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
