@@ -212,7 +212,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Djava.awt.headless=true",
                     "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
-                    "-cp", System.getProperty("java.class.path")));
+                    "-cp", absoluteClassPath()));
             cmd.addAll(mainAndArgs);
             try {
                 return new ProcessBuilder(cmd)
@@ -268,6 +268,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 sleep(200);
             }
         }
+    }
+
+    /** This JVM's class path with absolute entries: the child runs in another directory. */
+    private static String absoluteClassPath() {
+        return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.isBlank())
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     private static int freePort(String host) {
