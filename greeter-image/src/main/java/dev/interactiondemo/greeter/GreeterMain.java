@@ -39,7 +39,7 @@ public final class GreeterMain {
             server = GreeterServer.start(config.port(), GreeterConfig.PORT.label(),
                     new GreeterService(config.maxNameLength(), config.responseDelay()), registry);
             http = HttpEndpoints.start(config.metricsPort(), GreeterConfig.METRICS_PORT.label(), registry,
-                    () -> server.isTerminated() ? Optional.of("stopped") : Optional.empty());
+                    () -> server.isDraining() ? Optional.of("draining") : Optional.empty());
         } catch (PortInUseException e) {
             System.err.println("greeter: " + e.getMessage());
             System.exit(1);

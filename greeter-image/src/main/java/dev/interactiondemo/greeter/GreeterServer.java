@@ -34,6 +34,7 @@ public final class GreeterServer implements AutoCloseable {
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
+    private volatile boolean draining;
 
     private GreeterServer(int port, GreeterService service, MeterRegistry registry) {
         this.server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
@@ -82,6 +83,11 @@ public final class GreeterServer implements AutoCloseable {
         return server.isTerminated();
     }
 
+    /** True from the start of {@link #shutdown}: health says NOT_SERVING. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /** Drains and stops: see the class comment. Returns once the server has terminated. */
     public void shutdown(Duration drainDelay, Duration grace) {
         if (server.isShutdown()) {
@@ -90,6 +96,7 @@ public final class GreeterServer implements AutoCloseable {
         }
         LOG.info("Greeter draining: health NOT_SERVING, closing in {} ms, in-flight calls get up to {} ms",
                 drainDelay.toMillis(), grace.toMillis());
+        draining = true;
         health.enterTerminalState();
         sleep(drainDelay);
         server.shutdown();

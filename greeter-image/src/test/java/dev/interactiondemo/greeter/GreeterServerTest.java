@@ -154,6 +154,7 @@ class GreeterServerTest {
         Thread.sleep(200);
         // Draining: still reachable, but reporting NOT_SERVING.
         assertEquals(ServingStatus.NOT_SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertTrue(server.isDraining(), "/readyz reports draining");
         assertTrue(done.await(15, TimeUnit.SECONDS));
         // The in-flight call finished normally; new calls are refused.
         assertEquals("Hello, late", inFlight.get(1, TimeUnit.SECONDS).getMessage());
