@@ -1,0 +1,23 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/**
+ * The Host is created only once the topic is ready (as the last status reported it), so it never publishes into a
+ * topic that does not exist. Once created it stays: a passing Kafka problem does not delete it.
+ */
+final class HostCanStart implements Condition<Deployment, InteractionDemo> {
+    @Override
+    public boolean isMet(DependentResource<Deployment, InteractionDemo> host, InteractionDemo demo,
+                         Context<InteractionDemo> context) {
+        if (host.getSecondaryResource(demo, context).isPresent()) {
+            return true;
+        }
+        var status = demo.getStatus();
+        return status != null && status.getTopic() != null && Boolean.TRUE.equals(status.getTopic().getReady());
+    }
+}

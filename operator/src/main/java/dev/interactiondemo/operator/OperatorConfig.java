@@ -1,0 +1,96 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.common.Option;
+import dev.interactiondemo.common.Settings;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's configuration, from environment variables (flags override), validated at start-up.
+ *
+ * @param watchNamespaces   namespaces to watch; empty: all
+ * @param greeterImage      default image of the Greeter
+ * @param notifierImage     default image of the Host and the Worker
+ * @param imagePullPolicy   pull policy of the pods the operator creates
+ * @param statusInterval    how often the status is refreshed (Kafka counts, gRPC health)
+ * @param kafkaTopicApiVersion the Strimzi KafkaTopic apiVersion: kafka.strimzi.io/v1 or kafka.strimzi.io/v1beta2
+ * @param topicReadyTimeout how long a KafkaTopic may stay not Ready before the status explains the likely cause
+ */
+public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, String notifierImage,
+                             String imagePullPolicy, Duration statusInterval, String kafkaTopicApiVersion,
+                             Duration topicReadyTimeout, boolean leaderElection, String leaseName,
+                             String leaseNamespace, int httpPort) {
+
+    static final String VERSION = versionOfThisBuild();
+
+    static final Option WATCH_NAMESPACES = Option.of("WATCH_NAMESPACES", "watch-namespaces", "",
+            "comma-separated namespaces to watch; empty: all namespaces");
+    static final Option GREETER_IMAGE = Option.of("GREETER_IMAGE", "greeter-image",
+            "interactiondemo/greeter:" + VERSION, "default Greeter image");
+    static final Option NOTIFIER_IMAGE = Option.of("NOTIFIER_IMAGE", "notifier-image",
+            "interactiondemo/notifier:" + VERSION, "default Host and Worker image");
+    static final Option IMAGE_PULL_POLICY = Option.of("IMAGE_PULL_POLICY", "image-pull-policy", "IfNotPresent",
+            "pull policy of the demo's pods: Always, IfNotPresent or Never");
+    static final Option STATUS_INTERVAL = Option.of("STATUS_INTERVAL", "status-interval", "10s",
+            "how often each InteractionDemo's status is refreshed (1s-10m)");
+    static final Option KAFKA_TOPIC_API_VERSION = Option.of("KAFKA_TOPIC_API_VERSION", "kafka-topic-api-version",
+            "kafka.strimzi.io/v1", "apiVersion of Strimzi KafkaTopics: kafka.strimzi.io/v1, or v1beta2 for Strimzi "
+                    + "before 0.49");
+    static final Option TOPIC_READY_TIMEOUT = Option.of("TOPIC_READY_TIMEOUT", "topic-ready-timeout", "2m",
+            "how long a KafkaTopic may stay not Ready before the status names the likely cause (1s-1h)");
+    static final Option LEADER_ELECTION = Option.of("LEADER_ELECTION", "leader-election", "false",
+            "true: only the holder of a Lease reconciles (run several replicas)");
+    static final Option LEASE_NAME = Option.of("LEASE_NAME", "lease-name", "interaction-demo-operator",
+            "name of the leader-election Lease");
+    static final Option LEASE_NAMESPACE = Option.of("POD_NAMESPACE", "lease-namespace", null,
+            "namespace of the leader-election Lease (the operator's own namespace)");
+    static final Option HTTP_PORT = Option.of("OPERATOR_HTTP_PORT", "http-port", "8080",
+            "HTTP port of /healthz, /readyz (started, event sources healthy) and /metrics");
+    public static final List<Option> OPTIONS = List.of(WATCH_NAMESPACES, GREETER_IMAGE, NOTIFIER_IMAGE,
+            IMAGE_PULL_POLICY, STATUS_INTERVAL, KAFKA_TOPIC_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
+            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT);
+
+    public static OperatorConfig from(String[] args, Map<String, String> env) {
+        return from(Settings.parse(OPTIONS, args, env));
+    }
+
+    public static OperatorConfig from(Settings s) {
+        Set<String> namespaces = Arrays.stream(s.string(WATCH_NAMESPACES).split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        namespaces.stream().filter(n -> !n.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"))
+                .forEach(n -> s.problem(WATCH_NAMESPACES.label() + ": '" + n + "' is not a namespace name"));
+        String pullPolicy = s.required(IMAGE_PULL_POLICY);
+        if (!List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
+            s.problem(IMAGE_PULL_POLICY.label() + ": '" + pullPolicy + "' is not one of Always, IfNotPresent, Never");
+        }
+        String apiVersion = s.required(KAFKA_TOPIC_API_VERSION);
+        if (!List.of("kafka.strimzi.io/v1", "kafka.strimzi.io/v1beta2").contains(apiVersion)) {
+            s.problem(KAFKA_TOPIC_API_VERSION.label() + ": '" + apiVersion
+                    + "' is not one of kafka.strimzi.io/v1, kafka.strimzi.io/v1beta2");
+        }
+        boolean leaderElection = Boolean.parseBoolean(s.choice(LEADER_ELECTION, "true", "false"));
+        String leaseNamespace = s.string(LEASE_NAMESPACE);
+        if (leaderElection && leaseNamespace.isEmpty()) {
+            s.problem(LEASE_NAMESPACE.label() + " is required with leader election: " + LEASE_NAMESPACE.description());
+        }
+        OperatorConfig c = new OperatorConfig(namespaces, s.required(GREETER_IMAGE), s.required(NOTIFIER_IMAGE),
+                pullPolicy,
+                s.duration(STATUS_INTERVAL, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                apiVersion,
+                s.duration(TOPIC_READY_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+                leaderElection, s.required(LEASE_NAME), leaseNamespace,
+                s.integer(HTTP_PORT, 0, 65535));
+        s.validate();
+        return c;
+    }
+
+    private static String versionOfThisBuild() {
+        String v = OperatorConfig.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.interactiondemo.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** The notification Host Deployment (the producer). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProducerSpec {
+
+    @Default("1")
+    @Min(0)
+    @Max(20)
+    @JsonPropertyDescription("Number of Host pods.")
+    private Integer replicas;
+
+    @Default("5")
+    @Min(0.01)
+    @Max(1000)
+    @JsonPropertyDescription("Notifications each Host publishes per second (0.01-1000).")
+    private Double messagesPerSecond;
+
+    @Default("sync")
+    @JsonPropertyDescription("How the Host calls the Greeter: sync (one blocking call at a time) or async (up to maxInFlight calls outstanding).")
+    private CallMode callMode;
+
+    @Default("16")
+    @Min(1)
+    @Max(1024)
+    @JsonPropertyDescription("async mode: the most Greeter calls outstanding at once.")
+    private Integer maxInFlight;
+
+    @Pattern("^[^\\s]+$")
+    @JsonPropertyDescription("Container image; default: the operator's configured image for this part.")
+    private String image;
+
+    @JsonPropertyDescription("CPU and memory requests and limits; default: the operator's defaults for this part.")
+    private ResourceRequirements resources;
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public Double getMessagesPerSecond() {
+        return messagesPerSecond;
+    }
+
+    public void setMessagesPerSecond(Double messagesPerSecond) {
+        this.messagesPerSecond = messagesPerSecond;
+    }
+
+    public CallMode getCallMode() {
+        return callMode;
+    }
+
+    public void setCallMode(CallMode callMode) {
+        this.callMode = callMode;
+    }
+
+    public Integer getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    public void setMaxInFlight(Integer maxInFlight) {
+        this.maxInFlight = maxInFlight;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+}

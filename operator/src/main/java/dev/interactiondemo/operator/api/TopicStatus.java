@@ -1,0 +1,53 @@
+package dev.interactiondemo.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** The topic as observed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TopicStatus {
+
+    @JsonPropertyDescription("Topic name.")
+    private String name;
+
+    @JsonPropertyDescription("Whether the topic exists and is ready.")
+    private Boolean ready;
+
+    @JsonPropertyDescription("Strimzi, Direct or External.")
+    private String management;
+
+    @JsonPropertyDescription("Partitions, as Kafka reports them.")
+    private Integer partitions;
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public Boolean getReady() {
+        return ready;
+    }
+
+    public void setReady(Boolean ready) {
+        this.ready = ready;
+    }
+
+    public String getManagement() {
+        return management;
+    }
+
+    public void setManagement(String management) {
+        this.management = management;
+    }
+
+    public Integer getPartitions() {
+        return partitions;
+    }
+
+    public void setPartitions(Integer partitions) {
+        this.partitions = partitions;
+    }
+}

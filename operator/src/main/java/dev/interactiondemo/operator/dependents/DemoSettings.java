@@ -1,0 +1,48 @@
+package dev.interactiondemo.operator.dependents;
+
+import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.api.CallMode;
+import dev.interactiondemo.operator.api.ConsumerSpec;
+import dev.interactiondemo.operator.api.GreeterSpec;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.api.ProducerSpec;
+import dev.interactiondemo.operator.api.TopicManagement;
+import dev.interactiondemo.operator.api.TopicSpec;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An InteractionDemo's settings with every default applied. The API server applies the schema's defaults to the
+ * objects a user writes; these cover the objects a user leaves out entirely, so both paths give the same values.
+ */
+public record DemoSettings(
+        int greeterReplicas, String greeterResponseDelay, String greeterImage, ResourceRequirements greeterResources,
+        int producerReplicas, double messagesPerSecond, CallMode callMode, int maxInFlight, String producerImage,
+        ResourceRequirements producerResources,
+        int consumerReplicas, String processingDelay, String consumerImage, ResourceRequirements consumerResources,
+        String topic, int partitions, int topicReplicas, Map<String, String> topicConfig, TopicManagement management,
+        String bootstrapServers, String groupId, String clusterName) {
+
+    public static DemoSettings of(InteractionDemo d, OperatorConfig config) {
+        GreeterSpec g = Objects.requireNonNullElseGet(d.getSpec().getGreeter(), GreeterSpec::new);
+        ProducerSpec p = Objects.requireNonNullElseGet(d.getSpec().getProducer(), ProducerSpec::new);
+        ConsumerSpec c = Objects.requireNonNullElseGet(d.getSpec().getConsumer(), ConsumerSpec::new);
+        TopicSpec t = Objects.requireNonNullElseGet(d.getSpec().getKafka().getTopic(), TopicSpec::new);
+        return new DemoSettings(
+                or(g.getReplicas(), 1), or(g.getResponseDelay(), "0ms"), or(g.getImage(), config.greeterImage()),
+                g.getResources(),
+                or(p.getReplicas(), 1), or(p.getMessagesPerSecond(), 5.0), or(p.getCallMode(), CallMode.sync),
+                or(p.getMaxInFlight(), 16), or(p.getImage(), config.notifierImage()), p.getResources(),
+                or(c.getReplicas(), 1), or(c.getProcessingDelay(), "0ms"), or(c.getImage(), config.notifierImage()),
+                c.getResources(),
+                Names.topic(d), or(t.getPartitions(), 3), or(t.getReplicas(), 1),
+                t.getConfig() == null ? Map.of() : Map.copyOf(t.getConfig()), or(t.getManagement(), TopicManagement.Strimzi),
+                Names.bootstrapServers(d), Names.groupId(d), d.getSpec().getKafka().getClusterName());
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

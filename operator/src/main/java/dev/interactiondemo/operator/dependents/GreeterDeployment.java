@@ -1,0 +1,52 @@
+package dev.interactiondemo.operator.dependents;
+
+import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+import java.util.List;
+
+import static dev.interactiondemo.operator.dependents.PodTemplates.env;
+
+/** The Greeter's Deployment: gRPC on 50051 with native gRPC probes, metrics on 9090. */
+public class GreeterDeployment extends CRUDKubernetesDependentResource<Deployment, InteractionDemo> {
+    public static final String COMPONENT = "greeter";
+    private final OperatorConfig config;
+
+    public GreeterDeployment(OperatorConfig config) {
+        super(Deployment.class);
+        this.config = config;
+        configureWith(Informers.forComponent(Deployment.class, COMPONENT));
+    }
+
+    @Override
+    protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
+        DemoSettings s = DemoSettings.of(demo, config);
+        var container = PodTemplates.container(COMPONENT, s.greeterImage(), config, List.of(
+                        env("GREETER_PORT", Names.GREETER_PORT),
+                        env("GREETER_METRICS_PORT", Names.GREETER_METRICS_PORT),
+                        env("GREETER_RESPONSE_DELAY", s.greeterResponseDelay()),
+                        // Report NOT_SERVING for a few seconds before closing, while endpoints update.
+                        env("GREETER_DRAIN_DELAY", "5s"),
+                        env("GREETER_SHUTDOWN_GRACE", "20s")), s.greeterResources())
+                .addNewPort().withName("grpc").withContainerPort(Names.GREETER_PORT).withProtocol("TCP").endPort()
+                .addNewPort().withName("metrics").withContainerPort(Names.GREETER_METRICS_PORT).withProtocol("TCP")
+                .endPort()
+                .withNewReadinessProbe()
+                .withNewGrpc().withPort(Names.GREETER_PORT).withService("greet.Greeter").endGrpc()
+                .withPeriodSeconds(5).withFailureThreshold(2)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                .withNewGrpc().withPort(Names.GREETER_PORT).endGrpc()
+                .withPeriodSeconds(10).withFailureThreshold(3)
+                .endLivenessProbe()
+                .withNewStartupProbe()
+                .withNewGrpc().withPort(Names.GREETER_PORT).endGrpc()
+                .withPeriodSeconds(2).withFailureThreshold(60)
+                .endStartupProbe()
+                .build();
+        return PodTemplates.deployment(demo, Names.greeter(demo), COMPONENT, s.greeterReplicas(), container);
+    }
+}

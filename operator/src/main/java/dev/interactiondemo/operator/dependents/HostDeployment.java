@@ -1,0 +1,37 @@
+package dev.interactiondemo.operator.dependents;
+
+import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+import java.util.List;
+
+import static dev.interactiondemo.operator.dependents.PodTemplates.env;
+
+/** The notification Host's Deployment: calls the Greeter, publishes to the topic. */
+public class HostDeployment extends CRUDKubernetesDependentResource<Deployment, InteractionDemo> {
+    public static final String COMPONENT = "host";
+    private final OperatorConfig config;
+
+    public HostDeployment(OperatorConfig config) {
+        super(Deployment.class);
+        this.config = config;
+        configureWith(Informers.forComponent(Deployment.class, COMPONENT));
+    }
+
+    @Override
+    protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
+        DemoSettings s = DemoSettings.of(demo, config);
+        var container = NotifierContainers.of(COMPONENT, s.producerImage(), config, s.producerResources(), List.of(
+                env("NOTIFIER_ROLE", "host"),
+                env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
+                env("NOTIFIER_TOPIC", s.topic()),
+                env("GREETER_TARGET", "dns:///" + Names.greeter(demo) + ":" + Names.GREETER_PORT),
+                env("NOTIFIER_RATE", s.messagesPerSecond()),
+                env("NOTIFIER_CALL_MODE", s.callMode().name()),
+                env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
+        return PodTemplates.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), container);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.interactiondemo.operator.dependents;
+
+import dev.interactiondemo.operator.api.InteractionDemo;
+
+import java.util.Map;
+
+/** The {@code app.kubernetes.io/*} labels on everything the operator creates. */
+public final class Labels {
+    public static final String MANAGED_BY = "interaction-demo-operator";
+    static final String NAME = "app.kubernetes.io/name";
+    static final String INSTANCE = "app.kubernetes.io/instance";
+    static final String COMPONENT = "app.kubernetes.io/component";
+    static final String PART_OF = "app.kubernetes.io/part-of";
+    static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+    private Labels() {
+    }
+
+    /** All labels of a component of one demo. */
+    public static Map<String, String> of(InteractionDemo demo, String component) {
+        return Map.of(NAME, component, INSTANCE, demo.getMetadata().getName(), COMPONENT, component,
+                PART_OF, "interaction-demo", MANAGED_BY_LABEL, MANAGED_BY);
+    }
+
+    /** The labels that select a component's pods; stable, as a Deployment's selector must be. */
+    public static Map<String, String> selector(InteractionDemo demo, String component) {
+        return Map.of(INSTANCE, demo.getMetadata().getName(), COMPONENT, component);
+    }
+
+    /** What an informer of one component's objects watches: only the operator's, only that component. */
+    public static String informerSelector(String component) {
+        return MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT + "=" + component;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.interactiondemo.operator.dependents;
+
+import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+
+import java.util.List;
+
+/**
+ * What every pod of a demo has: the restricted Pod Security Standard (non-root, read-only root filesystem, no
+ * capabilities, no privilege escalation, RuntimeDefault seccomp), a writable {@code /tmp} (the JVM and gRPC's
+ * native transport need one), requests and limits, and the demo's labels.
+ */
+final class PodTemplates {
+    static final long RUN_AS_USER = 1000;
+
+    private PodTemplates() {
+    }
+
+    /** A Deployment of one container, owned by and labelled for {@code demo}'s {@code component}. */
+    static Deployment deployment(InteractionDemo demo, String name, String component, int replicas,
+                                 Container container) {
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
+                .withNewMetadata().withLabels(Labels.of(demo, component)).endMetadata()
+                .withNewSpec()
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withTerminationGracePeriodSeconds(30L)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true).withRunAsUser(RUN_AS_USER).withRunAsGroup(RUN_AS_USER).withFsGroup(RUN_AS_USER)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(new ContainerBuilder(container)
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withReadOnlyRootFilesystem(true)
+                        .withRunAsNonRoot(true)
+                        .withNewCapabilities().withDrop("ALL").endCapabilities()
+                        .endSecurityContext()
+                        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                        .build())
+                .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
+                .endVolume()
+                .endSpec()
+                .build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name).withNamespace(demo.getMetadata().getNamespace())
+                .withLabels(Labels.of(demo, component))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector().withMatchLabels(Labels.selector(demo, component)).endSelector()
+                .withTemplate(template)
+                .endSpec()
+                .build();
+    }
+
+    /** The user's resources, else the defaults: a small JVM. */
+    static ResourceRequirements resources(ResourceRequirements requested) {
+        if (requested != null) {
+            return requested;
+        }
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("192Mi"))
+                .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("384Mi"))
+                .build();
+    }
+
+    static ContainerBuilder container(String name, String image, OperatorConfig config, List<EnvVar> env,
+                                      ResourceRequirements resources) {
+        return new ContainerBuilder()
+                .withName(name)
+                .withImage(image)
+                .withImagePullPolicy(config.imagePullPolicy())
+                .withEnv(env)
+                .withResources(resources(resources));
+    }
+
+    static EnvVar env(String name, Object value) {
+        return new EnvVar(name, String.valueOf(value), null);
+    }
+}

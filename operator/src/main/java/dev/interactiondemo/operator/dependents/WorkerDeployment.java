@@ -1,0 +1,35 @@
+package dev.interactiondemo.operator.dependents;
+
+import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+import java.util.List;
+
+import static dev.interactiondemo.operator.dependents.PodTemplates.env;
+
+/** The notification Worker's Deployment: consumes the topic in its group. 0 replicas is allowed. */
+public class WorkerDeployment extends CRUDKubernetesDependentResource<Deployment, InteractionDemo> {
+    public static final String COMPONENT = "worker";
+    private final OperatorConfig config;
+
+    public WorkerDeployment(OperatorConfig config) {
+        super(Deployment.class);
+        this.config = config;
+        configureWith(Informers.forComponent(Deployment.class, COMPONENT));
+    }
+
+    @Override
+    protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
+        DemoSettings s = DemoSettings.of(demo, config);
+        var container = NotifierContainers.of(COMPONENT, s.consumerImage(), config, s.consumerResources(), List.of(
+                env("NOTIFIER_ROLE", "worker"),
+                env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
+                env("NOTIFIER_TOPIC", s.topic()),
+                env("NOTIFIER_GROUP_ID", s.groupId()),
+                env("NOTIFIER_PROCESSING_DELAY", s.processingDelay())));
+        return PodTemplates.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), container);
+    }
+}

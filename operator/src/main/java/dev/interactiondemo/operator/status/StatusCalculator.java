@@ -1,0 +1,185 @@
+package dev.interactiondemo.operator.status;
+
+import dev.interactiondemo.operator.api.ConsumerStatus;
+import dev.interactiondemo.operator.api.GreeterStatus;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.api.InteractionDemoStatus;
+import dev.interactiondemo.operator.api.MessagesStatus;
+import dev.interactiondemo.operator.api.TopicStatus;
+import dev.interactiondemo.operator.api.WorkloadStatus;
+import dev.interactiondemo.operator.dependents.Names;
+import dev.interactiondemo.probes.Condition;
+import dev.interactiondemo.probes.KafkaReading;
+import dev.interactiondemo.probes.MessageStats;
+import dev.interactiondemo.probes.PartState;
+import dev.interactiondemo.probes.StatusConditions;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Computes an InteractionDemo's status from an {@link Observation}. A pure function: same inputs, same status; the
+ * previous status (on the demo) only supplies transition times and the previous reading for rates.
+ */
+public final class StatusCalculator {
+    private StatusCalculator() {
+    }
+
+    public static InteractionDemoStatus compute(Observation o) {
+        InteractionDemo demo = o.demo();
+        InteractionDemoStatus previous = demo.getStatus();
+        var s = o.settings();
+
+        PartState greeter = greeterState(o);
+        PartState topic = o.dependentErrors().containsKey("topic")
+                ? PartState.unavailable("KafkaTopicFailed", o.dependentErrors().get("topic"))
+                : new PartState(o.topic().ready(), o.topic().reason(), o.topic().message());
+        PartState producer = workloadState(o.host(), s.producerReplicas(), "Host", o.dependentErrors().get("host"),
+                o.topic().ready() ? null : "waiting for the topic to be ready");
+        PartState consumer = workloadState(o.worker(), s.consumerReplicas(), "Worker", o.dependentErrors().get("worker"),
+                null);
+
+        KafkaReading previousReading = previousReading(previous);
+        MessageStats stats = o.reading() == null ? null : MessageStats.of(previousReading, o.reading());
+        Condition flowing = StatusConditions.messagesFlowing(stats, previousReading != null, o.kafkaProblem());
+
+        List<Condition> conditions = StatusConditions.withTransitionTimes(previousConditions(previous),
+                StatusConditions.compute(greeter, topic, producer, consumer, flowing),
+                o.now().truncatedTo(ChronoUnit.SECONDS));
+
+        InteractionDemoStatus status = new InteractionDemoStatus();
+        status.setObservedGeneration(demo.getMetadata().getGeneration());
+        status.setConditions(conditions.stream().map(c -> new ConditionBuilder()
+                .withType(c.type()).withStatus(c.status()).withReason(c.reason()).withMessage(c.message())
+                .withLastTransitionTime(c.lastTransitionTime().toString())
+                .withObservedGeneration(demo.getMetadata().getGeneration())
+                .build()).toList());
+
+        GreeterStatus g = new GreeterStatus();
+        g.setReplicas(s.greeterReplicas());
+        g.setReadyReplicas(readyReplicas(o.greeter()));
+        g.setServing(o.greeterHealth() == null ? "UNKNOWN" : o.greeterHealth().serving());
+        g.setEndpoint(Names.greeterEndpoint(demo));
+        status.setGreeter(g);
+
+        TopicStatus t = new TopicStatus();
+        t.setName(s.topic());
+        t.setReady(o.topic().ready());
+        t.setManagement(s.management().name());
+        t.setPartitions(o.topic().partitions());
+        status.setTopic(t);
+
+        WorkloadStatus p = new WorkloadStatus();
+        p.setReplicas(s.producerReplicas());
+        p.setReadyReplicas(readyReplicas(o.host()));
+        status.setProducer(p);
+
+        ConsumerStatus c = new ConsumerStatus();
+        c.setReplicas(s.consumerReplicas());
+        c.setReadyReplicas(readyReplicas(o.worker()));
+        c.setGroupId(s.groupId());
+        status.setConsumer(c);
+
+        if (stats != null) {
+            MessagesStatus m = new MessagesStatus();
+            m.setProduced(stats.produced());
+            m.setConsumed(stats.consumed());
+            m.setLag(stats.lag());
+            m.setProducedPerSecond(stats.producedPerSecond());
+            m.setConsumedPerSecond(stats.consumedPerSecond());
+            m.setLastUpdated(stats.lastUpdated().truncatedTo(ChronoUnit.MILLIS).toString());
+            status.setMessages(m);
+        } else if (previous != null) {
+            status.setMessages(previous.getMessages()); // keep the last counts; MessagesFlowing says they are stale
+        }
+        return status;
+    }
+
+    /**
+     * Whether {@code next} says something {@code previous} did not. The reading time alone is no change: a status
+     * whose counts, rates and conditions are the same is not rewritten.
+     */
+    public static boolean changed(InteractionDemoStatus previous, InteractionDemoStatus next) {
+        if (previous == null) {
+            return true;
+        }
+        return !Objects.equals(withoutReadingTime(previous), withoutReadingTime(next));
+    }
+
+    private static String withoutReadingTime(InteractionDemoStatus s) {
+        var json = io.fabric8.kubernetes.client.utils.Serialization.asJson(s);
+        return json.replaceAll("\"lastUpdated\":\"[^\"]*\"", "");
+    }
+
+    private static PartState greeterState(Observation o) {
+        String error = o.dependentErrors().get("greeter");
+        if (error != null) {
+            return PartState.unavailable("DeploymentFailed", error);
+        }
+        if (o.settings().greeterReplicas() == 0) {
+            return PartState.unavailable("ScaledToZero", "greeter.replicas is 0: the Host cannot get greetings");
+        }
+        PartState deployment = workloadState(o.greeter(), o.settings().greeterReplicas(), "Greeter", null, null);
+        if (!deployment.available()) {
+            return deployment;
+        }
+        if (o.greeterHealth() == null || !o.greeterHealth().isServing()) {
+            String answer = o.greeterHealth() == null ? "not checked" : o.greeterHealth().serving()
+                    + (o.greeterHealth().detail().isEmpty() ? "" : " (" + o.greeterHealth().detail() + ")");
+            return PartState.unavailable("NotServing", deployment.message() + ", but the gRPC health check of "
+                    + Names.greeterEndpoint(o.demo()) + " answered " + answer);
+        }
+        return PartState.available("Serving", deployment.message() + "; gRPC health check: SERVING");
+    }
+
+    private static PartState workloadState(Optional<Deployment> deployment, int desired, String part, String error,
+                                           String waitingFor) {
+        if (error != null) {
+            return PartState.unavailable("DeploymentFailed", error);
+        }
+        if (deployment.isEmpty()) {
+            return PartState.unavailable("NotCreated", part + " Deployment not created yet"
+                    + (waitingFor == null ? "" : ": " + waitingFor));
+        }
+        if (desired == 0) {
+            return PartState.available("ScaledToZero", "0 " + part + " replicas requested");
+        }
+        int ready = readyReplicas(deployment);
+        int available = deployment.get().getStatus() == null || deployment.get().getStatus().getAvailableReplicas() == null
+                ? 0 : deployment.get().getStatus().getAvailableReplicas();
+        if (available > 0) {
+            return PartState.available("Available", ready + "/" + desired + " " + part + " replicas ready");
+        }
+        String why = deployment.get().getStatus() == null || deployment.get().getStatus().getConditions() == null ? ""
+                : deployment.get().getStatus().getConditions().stream()
+                .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
+                .map(c -> ": " + c.getMessage()).findFirst().orElse("");
+        return PartState.unavailable("NoReplicasAvailable", ready + "/" + desired + " " + part + " replicas ready" + why);
+    }
+
+    private static int readyReplicas(Optional<Deployment> d) {
+        return d.map(Deployment::getStatus).map(st -> st.getReadyReplicas() == null ? 0 : st.getReadyReplicas()).orElse(0);
+    }
+
+    private static KafkaReading previousReading(InteractionDemoStatus previous) {
+        if (previous == null || previous.getMessages() == null || previous.getMessages().getLastUpdated() == null) {
+            return null;
+        }
+        MessagesStatus m = previous.getMessages();
+        return new KafkaReading(Instant.parse(m.getLastUpdated()), m.getProduced(), m.getConsumed(), m.getLag());
+    }
+
+    private static List<Condition> previousConditions(InteractionDemoStatus previous) {
+        if (previous == null || previous.getConditions() == null) {
+            return List.of();
+        }
+        return previous.getConditions().stream().map(c -> new Condition(c.getType(), c.getStatus(), c.getReason(),
+                c.getMessage(), c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime())))
+                .toList();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.interactiondemo.operator;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real kube-apiserver + etcd (fabric8 kube-api-test) for all operator tests of a JVM, with the InteractionDemo
+ * CRD from {@code crds/} and a stand-in for Strimzi's KafkaTopic CRD installed. Stopped when the JVM exits.
+ */
+final class KubeApi {
+    private static KubeAPIServer server;
+    private static KubernetesClient client;
+
+    private KubeApi() {
+    }
+
+    static synchronized KubernetesClient client() {
+        if (client == null) {
+            server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                    .withApiServerVersion(pinnedKubeVersion()).build());
+            server.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-api-stop"));
+            client = newClient();
+            install(Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE));
+            try (InputStream in = KubeApi.class.getResourceAsStream("/strimzi/kafkatopics-crd.yaml")) {
+                install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return client;
+    }
+
+    /** Another client of the same API server (e.g. for a second operator instance). */
+    static KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
+    }
+
+    static String kubeconfig() {
+        client();
+        return server.getKubeConfigYaml();
+    }
+
+    /** A fresh namespace for one test. */
+    static String namespace(String name) {
+        client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .serverSideApply();
+        return name;
+    }
+
+    private static void install(Path crdFile) {
+        try (InputStream in = Files.newInputStream(crdFile)) {
+            install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void install(CustomResourceDefinition crd) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
+        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                        .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                        30, TimeUnit.SECONDS);
+    }
+
+    static String pinnedKubeVersion() {
+        Properties p = new Properties();
+        try (InputStream in = KubeApi.class.getResourceAsStream("/kube-api-test.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("kube.version");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.kafka.KafkaAdmins;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The operator, started in the test JVM against the test API server, as OperatorMain starts it. */
+final class RunningOperator implements AutoCloseable {
+    final Operator operator;
+    final PrometheusMeterRegistry registry = Metrics.newRegistry();
+    private final KafkaAdmins kafka = new KafkaAdmins();
+    private final GreeterChannels greeters;
+
+    private RunningOperator(KubernetesClient client, OperatorConfig config, Function<InteractionDemo, String> greeterEndpoint) {
+        this.greeters = new GreeterChannels(greeterEndpoint);
+        this.operator = OperatorMain.start(client, config, kafka, greeters, registry);
+    }
+
+    /** Watches {@code namespace}; {@code env} overrides the test defaults (a 1 s status interval). */
+    static RunningOperator start(KubernetesClient client, String namespace, Map<String, String> env,
+                                 Function<InteractionDemo, String> greeterEndpoint) {
+        Map<String, String> all = new HashMap<>(Map.of("WATCH_NAMESPACES", namespace, "STATUS_INTERVAL", "1s",
+                "GREETER_IMAGE", "example.org/greeter:test", "NOTIFIER_IMAGE", "example.org/notifier:test",
+                "OPERATOR_HTTP_PORT", "0"));
+        all.putAll(env);
+        return new RunningOperator(client, OperatorConfig.from(new String[0], all), greeterEndpoint);
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+        kafka.close();
+        greeters.close();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CRD's schema and CEL rules, as a real API server applies them at admission. */
+class ValidationTest {
+    private static KubernetesClient client;
+    private static String ns;
+
+    @BeforeAll
+    static void setUp() {
+        client = KubeApi.client();
+        ns = KubeApi.namespace("validation");
+    }
+
+    private static InteractionDemo demo(String name, String specYaml) {
+        return Serialization.unmarshal(yaml(name, specYaml), InteractionDemo.class);
+    }
+
+    private static String yaml(String name, String specYaml) {
+        return ("""
+                apiVersion: interactiondemo.dev/v1alpha1
+                kind: InteractionDemo
+                metadata:
+                  name: %s
+                spec:
+                %s
+                """.formatted(name, specYaml.indent(2)));
+    }
+
+    private static String rejection(String name, String specYaml) {
+        KubernetesClientException e = assertThrows(KubernetesClientException.class,
+                () -> client.genericKubernetesResources(InteractionDemo.GROUP + "/" + InteractionDemo.VERSION,
+                        "InteractionDemo").inNamespace(ns)
+                        .resource(Serialization.unmarshal(yaml(name, specYaml), GenericKubernetesResource.class))
+                        .create());
+        assertEquals(422, e.getCode(), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void aMinimalDemoIsAcceptedAndDefaulted() {
+        InteractionDemo created = client.resources(InteractionDemo.class).inNamespace(ns).resource(demo("minimal", """
+                kafka:
+                  clusterName: my-cluster
+                  topic: {}
+                producer: {}
+                consumer: {}
+                """)).create();
+        assertEquals("Strimzi", created.getSpec().getKafka().getTopic().getManagement().name());
+        assertEquals(3, created.getSpec().getKafka().getTopic().getPartitions());
+        assertEquals(5.0, created.getSpec().getProducer().getMessagesPerSecond());
+        assertEquals("sync", created.getSpec().getProducer().getCallMode().name());
+        assertEquals(1, created.getSpec().getConsumer().getReplicas());
+        assertEquals("0ms", created.getSpec().getConsumer().getProcessingDelay());
+    }
+
+    @Test
+    void kafkaNeedsAClusterOrBootstrapServers() {
+        String m = rejection("no-kafka", "kafka: {topic: {management: Direct}}");
+        assertTrue(m.contains("spec.kafka: Invalid value") && m.contains("set clusterName (a Strimzi Kafka cluster in "
+                + "this namespace) or bootstrapServers"), m);
+    }
+
+    @Test
+    void strimziManagementNeedsAClusterName() {
+        String m = rejection("strimzi-no-cluster", "kafka: {bootstrapServers: 'kafka:9092', topic: {management: Strimzi}}");
+        assertTrue(m.contains("spec.kafka.clusterName") && m.contains("topic.management Strimzi needs clusterName"), m);
+    }
+
+    @Test
+    void replicasCannotBeNegative() {
+        String m = rejection("negative", "kafka: {clusterName: c}\nconsumer: {replicas: -1}");
+        assertTrue(m.contains("spec.consumer.replicas") && m.contains("should be greater than or equal to 0"), m);
+    }
+
+    @Test
+    void theRateHasASaneMaximum() {
+        String m = rejection("too-fast", "kafka: {clusterName: c}\nproducer: {messagesPerSecond: 1000000}");
+        assertTrue(m.contains("spec.producer.messagesPerSecond") && m.contains("less than or equal to 1000"), m);
+    }
+
+    @Test
+    void topicNamesFollowKafkasRules() {
+        String m = rejection("bad-topic", "kafka: {clusterName: c, topic: {name: 'no spaces please'}}");
+        assertTrue(m.contains("spec.kafka.topic.name") && m.contains("should match"), m);
+    }
+
+    @Test
+    void aTopicHasAtLeastOnePartition() {
+        String m = rejection("no-partitions", "kafka: {clusterName: c, topic: {partitions: 0}}");
+        assertTrue(m.contains("spec.kafka.topic.partitions") && m.contains("greater than or equal to 1"), m);
+    }
+
+    @Test
+    void callModeIsSyncOrAsync() {
+        String m = rejection("bad-mode", "kafka: {clusterName: c}\nproducer: {callMode: telepathic}");
+        assertTrue(m.contains("spec.producer.callMode") && m.contains("Unsupported value: \"telepathic\""), m);
+    }
+
+    @Test
+    void delaysAreDurations() {
+        String m = rejection("bad-delay", "kafka: {clusterName: c}\nconsumer: {processingDelay: soon}");
+        assertTrue(m.contains("spec.consumer.processingDelay") && m.contains("should match"), m);
+    }
+
+    @Test
+    void theTopicNameCannotChange() {
+        client.resources(InteractionDemo.class).inNamespace(ns)
+                .resource(demo("rename", "kafka: {clusterName: c, topic: {name: first}}")).create();
+        KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client
+                .resources(InteractionDemo.class).inNamespace(ns).withName("rename")
+                .edit(d -> {
+                    d.getSpec().getKafka().getTopic().setName("second");
+                    return d;
+                }));
+        assertEquals(422, e.getCode());
+        assertTrue(e.getMessage().contains("the topic name cannot change"), e.getMessage());
+    }
+}
