@@ -138,6 +138,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
     }
 
     private TopicObservation observeTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
+        try {
+            return observeTopicOrThrow(demo, s, context);
+        } catch (ProbeException e) {
+            return TopicObservation.notReady("KafkaUnreachable", e.getMessage());
+        }
+    }
+
+    private TopicObservation observeTopicOrThrow(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
         return switch (s.management()) {
             case Direct -> DirectTopics.ensure(kafka.forBootstrap(s.bootstrapServers()), s.topic(), s.partitions(),
                     s.topicReplicas(), s.topicConfig());

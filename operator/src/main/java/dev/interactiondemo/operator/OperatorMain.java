@@ -63,6 +63,7 @@ public final class OperatorMain {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.stop();
+            client.close();
             kafka.close();
             greeters.close();
             http.close();
@@ -76,6 +77,7 @@ public final class OperatorMain {
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false) // the client belongs to the caller
                     .withStopOnInformerErrorDuringStartup(false)
                     .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
             if (config.leaderElection()) {

@@ -1,0 +1,129 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.greeter.GreeterServer;
+import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.localkafka.LocalKafkaBroker;
+import dev.interactiondemo.notifier.NotificationHost;
+import dev.interactiondemo.notifier.NotificationWorker;
+import dev.interactiondemo.notifier.NotifierConfig;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.api.InteractionDemoStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The status against the real thing: a real Greeter, a real Host and Worker (the programs the Deployments would run,
+ * here in the test JVM, configured as the Deployments configure them) and a real Kafka broker. No kubelet runs here,
+ * so the test reports the Deployments available, as the Deployment controller would.
+ */
+class LiveStatusTest {
+    private static final String NS = "live";
+    private static KubernetesClient client;
+    private static RunningOperator operator;
+    private static GreeterServer greeter;
+
+    @BeforeAll
+    static void start() {
+        client = KubeApi.client();
+        KubeApi.namespace(NS);
+        greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
+        operator = RunningOperator.start(client, NS, Map.of(), d -> "localhost:" + greeter.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        greeter.close();
+    }
+
+    private static InteractionDemo demo() {
+        return client.resources(InteractionDemo.class).inNamespace(NS).withName("live").get();
+    }
+
+    private static Optional<Condition> condition(InteractionDemo d, String type) {
+        if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return d.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst();
+    }
+
+    private static Optional<InteractionDemo> when(java.util.function.Predicate<InteractionDemo> p) {
+        return Optional.ofNullable(demo()).filter(p);
+    }
+
+    private static void reportAvailable(String deployment, int replicas) {
+        Await.until(deployment, () -> Optional.ofNullable(client.apps().deployments().inNamespace(NS)
+                .withName(deployment).get()), Duration.ofSeconds(60));
+        client.apps().deployments().inNamespace(NS).withName(deployment).editStatus(d -> {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+                    .withAvailableReplicas(replicas).withUpdatedReplicas(replicas).build());
+            return d;
+        });
+    }
+
+    private static NotifierConfig notifier(String role) {
+        return NotifierConfig.from(new String[] {role, "--bootstrap-servers=" + LocalKafkaBroker.shared().bootstrapServers(),
+                "--topic=live-notifications", "--group-id=live-workers", "--greeter-target=localhost:" + greeter.port(),
+                "--rate=50", "--http-port=0"}, Map.of());
+    }
+
+    @Test
+    void theStatusShowsTheLessonAsItHappens() throws Exception {
+        client.resources(InteractionDemo.class).inNamespace(NS).resource(DirectModeTest.directDemo("live", "")).create();
+        reportAvailable("live-greeter", 1);
+        reportAvailable("live-host", 1);
+        reportAvailable("live-worker", 1);
+        NotificationWorker worker = new NotificationWorker(notifier("worker"), Metrics.newRegistry()).start();
+        NotificationHost host = new NotificationHost(notifier("host"), Metrics.newRegistry()).start();
+        try {
+            InteractionDemo ready = Await.until("Ready=True with messages flowing", () -> when(d ->
+                    condition(d, "Ready").map(c -> c.getStatus().equals("True")).orElse(false)
+                            && condition(d, "MessagesFlowing").map(c -> c.getStatus().equals("True")).orElse(false)),
+                    Duration.ofSeconds(60));
+            InteractionDemoStatus s = ready.getStatus();
+            assertEquals("SERVING", s.getGreeter().getServing());
+            assertTrue(s.getMessages().getProduced() > 0, "produced");
+            assertTrue(s.getMessages().getConsumed() > 0, "consumed");
+            assertTrue(s.getMessages().getProducedPerSecond() > 0, "a produce rate");
+            long produced = s.getMessages().getProduced();
+            long consumed = s.getMessages().getConsumed();
+            Await.until("produced and consumed rising", () -> when(d -> d.getStatus().getMessages().getProduced() > produced
+                    && d.getStatus().getMessages().getConsumed() > consumed), Duration.ofSeconds(30));
+
+            // The Worker stops: the Host carries on, messages wait in Kafka.
+            worker.close();
+            reportAvailable("live-worker", 0);
+            InteractionDemo stalled = Await.until("MessagesFlowing=False with lag", () -> when(d ->
+                    condition(d, "MessagesFlowing").map(c -> c.getReason().equals("ConsumerStalled")).orElse(false)
+                            && d.getStatus().getMessages().getLag() > 0), Duration.ofSeconds(60));
+            assertEquals("False", condition(stalled, "MessagesFlowing").orElseThrow().getStatus());
+            long lag = stalled.getStatus().getMessages().getLag();
+            Await.until("the lag growing", () -> when(d -> d.getStatus().getMessages().getLag() > lag), Duration.ofSeconds(30));
+            assertEquals("False", condition(demo(), "ConsumerAvailable").orElseThrow().getStatus());
+
+            // Nothing moves any more: the status is not rewritten.
+            host.close();
+            Await.until("counts settled", () -> when(d -> d.getStatus().getMessages().getProducedPerSecond() == 0.0
+                    && condition(d, "MessagesFlowing").map(c -> c.getReason().equals("ConsumerStalled")).orElse(false)),
+                    Duration.ofSeconds(30));
+            String version = demo().getMetadata().getResourceVersion();
+            Thread.sleep(3_500); // more than three status intervals
+            assertEquals(version, demo().getMetadata().getResourceVersion(), "an unchanged status is not patched");
+        } finally {
+            host.close();
+            worker.close();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.common.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OperatorConfigTest {
+    @Test
+    void defaultsWatchEverythingWithTheDefaultImages() {
+        OperatorConfig c = OperatorConfig.from(new String[0], Map.of());
+        assertTrue(c.watchNamespaces().isEmpty());
+        assertTrue(c.greeterImage().startsWith("interactiondemo/greeter:"));
+        assertEquals(Duration.ofSeconds(10), c.statusInterval());
+        assertEquals("kafka.strimzi.io/v1", c.kafkaTopicApiVersion());
+        assertFalse(c.leaderElection());
+    }
+
+    @Test
+    void readsTheEnvironment() {
+        OperatorConfig c = OperatorConfig.from(new String[0], Map.of("WATCH_NAMESPACES", "a, b", "STATUS_INTERVAL", "30s",
+                "KAFKA_TOPIC_API_VERSION", "kafka.strimzi.io/v1beta2", "LEADER_ELECTION", "true", "POD_NAMESPACE", "ops"));
+        assertEquals(Set.of("a", "b"), c.watchNamespaces());
+        assertEquals(Duration.ofSeconds(30), c.statusInterval());
+        assertEquals("kafka.strimzi.io/v1beta2", c.kafkaTopicApiVersion());
+        assertEquals("ops", c.leaseNamespace());
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> OperatorConfig.from(new String[0], Map.of(
+                "WATCH_NAMESPACES", "Bad_NS", "IMAGE_PULL_POLICY", "Sometimes", "KAFKA_TOPIC_API_VERSION", "v2",
+                "LEADER_ELECTION", "true")));
+        assertEquals(4, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("WATCH_NAMESPACES (--watch-namespaces): 'Bad_NS' is not a namespace name"));
+        assertTrue(e.getMessage().contains("POD_NAMESPACE (--lease-namespace) is required with leader election"));
+    }
+}

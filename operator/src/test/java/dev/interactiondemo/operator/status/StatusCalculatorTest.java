@@ -1,0 +1,145 @@
+package dev.interactiondemo.operator.status;
+
+import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.api.InteractionDemoStatus;
+import dev.interactiondemo.operator.dependents.DemoSettings;
+import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.probes.KafkaReading;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The status as a pure function of what was observed. */
+class StatusCalculatorTest {
+    private static final OperatorConfig CONFIG = OperatorConfig.from(new String[0], Map.of());
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final TopicObservation TOPIC = TopicObservation.ready("Exists", "topic exists", 3);
+    private static final GreeterProbe.Health SERVING = new GreeterProbe.Health("SERVING", "");
+
+    private static InteractionDemo demo(String consumer) {
+        InteractionDemo d = Serialization.unmarshal("""
+                apiVersion: interactiondemo.dev/v1alpha1
+                kind: InteractionDemo
+                metadata: {name: hello, namespace: demo, generation: 4}
+                spec:
+                  kafka: {bootstrapServers: "kafka:9092", topic: {management: Direct}}
+                  consumer: %s
+                """.formatted(consumer), InteractionDemo.class);
+        return d;
+    }
+
+    private static Optional<Deployment> available(int replicas) {
+        return Optional.of(new DeploymentBuilder().withNewStatus().withReplicas(replicas).withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas).endStatus().build());
+    }
+
+    private static InteractionDemoStatus compute(InteractionDemo d, Optional<Deployment> worker,
+                                                 GreeterProbe.Health health, KafkaReading reading, Instant now) {
+        return StatusCalculator.compute(new Observation(d, DemoSettings.of(d, CONFIG), available(1), available(1),
+                worker, TOPIC, health, reading, reading == null ? "Kafka did not answer" : null, Map.of(), now));
+    }
+
+    private static Condition condition(InteractionDemoStatus s, String type) {
+        return s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everythingUpAndFlowingIsReady() {
+        InteractionDemo d = demo("{}");
+        d.setStatus(compute(d, available(1), SERVING, new KafkaReading(T0, 100, 90, 10), T0));
+        InteractionDemoStatus s = compute(d, available(1), SERVING, new KafkaReading(T0.plusSeconds(10), 150, 140, 10),
+                T0.plusSeconds(10));
+        assertEquals(4L, s.getObservedGeneration());
+        assertEquals("True", condition(s, "Ready").getStatus());
+        assertEquals("Serving", condition(s, "GreeterAvailable").getReason());
+        assertEquals("Flowing", condition(s, "MessagesFlowing").getReason());
+        assertEquals(4L, condition(s, "Ready").getObservedGeneration());
+        assertEquals(5.0, s.getMessages().getProducedPerSecond());
+        assertEquals(5.0, s.getMessages().getConsumedPerSecond());
+        assertEquals("hello-greeter.demo.svc:50051", s.getGreeter().getEndpoint());
+        assertEquals("hello-workers", s.getConsumer().getGroupId());
+        assertEquals(T0.toString(), condition(s, "Ready").getLastTransitionTime(), "unchanged: time kept");
+    }
+
+    @Test
+    void aGreeterThatDoesNotServeIsNotAvailableEvenWithItsPodsReady() {
+        InteractionDemoStatus s = compute(demo("{}"), available(1), new GreeterProbe.Health("UNREACHABLE",
+                "UNAVAILABLE: io exception"), new KafkaReading(T0, 1, 1, 0), T0);
+        Condition g = condition(s, "GreeterAvailable");
+        assertEquals("False", g.getStatus());
+        assertEquals("NotServing", g.getReason());
+        assertTrue(g.getMessage().contains("answered UNREACHABLE (UNAVAILABLE: io exception)"), g.getMessage());
+        assertEquals("GreeterUnavailable", condition(s, "Ready").getReason());
+        assertEquals("UNREACHABLE", s.getGreeter().getServing());
+    }
+
+    @Test
+    void zeroWorkersIsWhatWasAskedAndShowsAsGrowingLag() {
+        InteractionDemo d = demo("{replicas: 0}");
+        d.setStatus(compute(d, available(0), SERVING, new KafkaReading(T0, 100, 60, 40), T0));
+        InteractionDemoStatus s = compute(d, available(0), SERVING, new KafkaReading(T0.plusSeconds(10), 150, 60, 90),
+                T0.plusSeconds(10));
+        assertEquals("ScaledToZero", condition(s, "ConsumerAvailable").getReason());
+        assertEquals("True", condition(s, "Ready").getStatus());
+        Condition flowing = condition(s, "MessagesFlowing");
+        assertEquals("False", flowing.getStatus());
+        assertEquals("ConsumerStalled", flowing.getReason());
+        assertEquals(90L, s.getMessages().getLag());
+    }
+
+    @Test
+    void kafkaUnreachableKeepsTheLastCountsAndSaysSo() {
+        InteractionDemo d = demo("{}");
+        d.setStatus(compute(d, available(1), SERVING, new KafkaReading(T0, 100, 100, 0), T0));
+        InteractionDemoStatus s = compute(d, available(1), SERVING, null, T0.plusSeconds(10));
+        assertEquals("Unknown", condition(s, "MessagesFlowing").getStatus());
+        assertEquals("KafkaUnreachable", condition(s, "MessagesFlowing").getReason());
+        assertEquals(100L, s.getMessages().getProduced());
+    }
+
+    @Test
+    void onlyARealChangeIsAChange() {
+        InteractionDemo d = demo("{}");
+        InteractionDemoStatus a = compute(d, available(1), SERVING, new KafkaReading(T0, 100, 100, 0), T0);
+        d.setStatus(a);
+        InteractionDemoStatus b = compute(d, available(1), SERVING, new KafkaReading(T0.plusSeconds(10), 100, 100, 0),
+                T0.plusSeconds(10));
+        InteractionDemoStatus c = compute(d, available(1), SERVING, new KafkaReading(T0.plusSeconds(10), 101, 100, 1),
+                T0.plusSeconds(10));
+        assertFalse(StatusCalculator.changed(b, compute(withStatus(d, b), available(1), SERVING,
+                new KafkaReading(T0.plusSeconds(20), 100, 100, 0), T0.plusSeconds(20))), "only the reading time moved");
+        assertTrue(StatusCalculator.changed(a, c), "a new message");
+        assertTrue(StatusCalculator.changed(null, a));
+    }
+
+    @Test
+    void noDeploymentYetSaysWhatItWaitsFor() {
+        InteractionDemo d = demo("{}");
+        InteractionDemoStatus s = StatusCalculator.compute(new Observation(d, DemoSettings.of(d, CONFIG),
+                Optional.empty(), Optional.empty(), Optional.empty(),
+                TopicObservation.notReady("KafkaUnreachable", "cannot reach Kafka"), null, null, "no Kafka", Map.of(),
+                T0));
+        assertEquals("NotCreated", condition(s, "ProducerAvailable").getReason());
+        assertTrue(condition(s, "ProducerAvailable").getMessage().contains("waiting for the topic"));
+        assertEquals("UNKNOWN", s.getGreeter().getServing());
+        assertNull(s.getMessages());
+    }
+
+    private static InteractionDemo withStatus(InteractionDemo d, InteractionDemoStatus s) {
+        d.setStatus(s);
+        return d;
+    }
+}
