@@ -97,6 +97,8 @@ class LiveStatusTest {
             assertTrue(s.getMessages().getProduced() > 0, "produced");
             assertTrue(s.getMessages().getConsumed() > 0, "consumed");
             assertTrue(s.getMessages().getProducedPerSecond() > 0, "a produce rate");
+            String metrics = operator.registry.scrape();
+            assertTrue(metrics.contains("operator_sdk_reconciliations_success_total"), "java-operator-sdk's metrics");
             long produced = s.getMessages().getProduced();
             long consumed = s.getMessages().getConsumed();
             Await.until("produced and consumed rising", () -> when(d -> d.getStatus().getMessages().getProduced() > produced
