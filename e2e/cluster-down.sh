@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Stops the cluster started by e2e/cluster-up.sh and leaves the machine as it
+# was: pods and their network namespaces, every component, containerd and its
+# shims, mounts under the run directory, iptables rules of kube-proxy and
+# kubelet, the pod bridge and its route, the sysctls that were changed, the
+# cgroups kubelet made; then the run directory itself.
+#
+#   e2e/cluster-down.sh              stop everything, delete the run directory
+#   e2e/cluster-down.sh --keep-logs  ... but keep ${E2E_RUN_DIR}/logs
+#
+# Safe to run when nothing (or only part) is running.
+set -uo pipefail
+
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/host.sh
+source "${E2E_DIR}/lib/host.sh"
+
+keep_logs=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --keep-logs) keep_logs=true ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "cluster-down: unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+need_root
+start_time=${SECONDS}
+KUBE_BIN="$("${REPO_DIR}/hack/kube-binaries.sh" --print-dir 2>/dev/null || true)"
+
+# 1. With the API server and kubelet still up, let kubelet remove every pod
+#    the normal way: containers stopped, CNI DEL run (addresses released, veth
+#    removed), network namespaces unmounted. The controllers go first, so
+#    nothing is recreated or rescheduled meanwhile.
+stop_component kube-controller-manager
+stop_component kube-scheduler
+if [[ -n "$(component_pid kubelet)" && -n "$(component_pid kube-apiserver)" && -f "${ADMIN_KUBECONFIG}" ]] &&
+  kc get --raw /readyz >/dev/null 2>&1; then
+  log "deleting all pods"
+  kc delete pods --all --all-namespaces --grace-period=2 --wait=false >/dev/null 2>&1 || true
+  no_pods() { [[ -z "$(kc get pods --all-namespaces -o name 2>/dev/null)" ]]; }
+  wait_for 60 "pods to terminate" no_pods || kc delete pods --all --all-namespaces --force --grace-period=0 >/dev/null 2>&1
+  # the pods' sandboxes (pause containers) are stopped right after
+  no_tasks() { [[ -z "$(ctr_k8s tasks ls -q 2>/dev/null)" ]]; }
+  wait_for 30 "pod sandboxes to stop" no_tasks || true
+fi
+
+# 2. The node and control plane.
+stop_component kube-proxy
+stop_component kubelet
+stop_component kube-apiserver
+stop_component etcd
+
+# 3. Containers kubelet did not get to: kill and delete them, then containerd.
+if [[ -n "$(component_pid containerd)" ]]; then
+  for id in $(ctr_k8s tasks ls -q 2>/dev/null); do
+    ctr_k8s tasks kill -s SIGKILL "${id}" >/dev/null 2>&1 || true
+  done
+  sleep 0.5
+  for id in $(ctr_k8s tasks ls -q 2>/dev/null); do
+    ctr_k8s tasks rm -f "${id}" >/dev/null 2>&1 || true
+  done
+  for id in $(ctr_k8s containers ls -q 2>/dev/null); do
+    ctr_k8s containers rm "${id}" >/dev/null 2>&1 || true
+  done
+fi
+stop_component containerd 15
+# runc's state for this containerd lives in the run directory: anything left
+# there is a container of ours (found only if containerd could not end it).
+if [[ -d "${CONTAINERD_DIR}/runc/k8s.io" ]] && command -v runc >/dev/null; then
+  for id in $(runc --root "${CONTAINERD_DIR}/runc/k8s.io" list -q 2>/dev/null); do
+    log "killing leftover container ${id}"
+    runc --root "${CONTAINERD_DIR}/runc/k8s.io" delete --force "${id}" >/dev/null 2>&1 || true
+  done
+fi
+# containerd's shims for this containerd carry its socket on their command line.
+for p in /proc/[0-9]*; do
+  cmd="$(tr '\0' ' ' < "${p}/cmdline" 2>/dev/null)" || continue
+  if [[ "${cmd}" == *containerd-shim* && "${cmd}" == *"-address ${CONTAINERD_SOCK} "* ]]; then
+    log "killing leftover shim ${p#/proc/}"
+    kill -KILL "${p#/proc/}" 2>/dev/null || true
+  fi
+done
+
+# 4. iptables: kube-proxy's chains and rules (its own cleanup), kubelet's.
+if [[ -x "${KUBE_BIN}/kube-proxy" ]] && command -v iptables >/dev/null; then
+  "${KUBE_BIN}/kube-proxy" --cleanup --v 0 >/dev/null 2>&1 || true
+  for table in filter nat mangle; do
+    for chain in KUBE-KUBELET-CANARY KUBE-FIREWALL KUBE-PROXY-CANARY; do
+      iptables -w -t "${table}" -S "${chain}" >/dev/null 2>&1 || continue
+      iptables -w -t "${table}" -S | grep -F -- "-j ${chain}" | sed 's/^-A/-D/' |
+        while read -r rule; do eval "iptables -w -t ${table} ${rule}" || true; done
+      iptables -w -t "${table}" -F "${chain}" 2>/dev/null || true
+      iptables -w -t "${table}" -X "${chain}" 2>/dev/null || true
+    done
+  done
+fi
+if command -v conntrack >/dev/null; then
+  conntrack -D -s "${E2E_POD_CIDR}" >/dev/null 2>&1 || true
+  conntrack -D -d "${E2E_SERVICE_CIDR}" >/dev/null 2>&1 || true
+fi
+
+# 5. Mounts under the run directory (pod volumes, overlay root filesystems,
+#    network namespaces, shm), deepest first.
+if [[ -d "${E2E_RUN_DIR}" ]]; then
+  for _ in 1 2 3; do
+    mapfile -t mounts < <(awk -v d="${E2E_RUN_DIR}/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r)
+    ((${#mounts[@]})) || break
+    for m in "${mounts[@]}"; do
+      umount "${m}" 2>/dev/null || umount -l "${m}" 2>/dev/null || true
+    done
+  done
+  left="$(awk -v d="${E2E_RUN_DIR}/" 'index($2, d) == 1' /proc/self/mounts | wc -l)"
+  ((left == 0)) || log "WARNING: ${left} mounts under ${E2E_RUN_DIR} could not be unmounted"
+fi
+
+# 6. Network: FORWARD rules, the service route, veths, the bridge; sysctls.
+teardown_network
+restore_sysctls
+
+# 7. Cgroups kubelet made (cgroupfs driver: "kubepods" under each controller),
+#    once empty; and kubelet's links to container logs.
+for hierarchy in /sys/fs/cgroup/*/; do
+  [[ -d "${hierarchy}kubepods" ]] || continue
+  find "${hierarchy}kubepods" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+done
+if [[ -d /var/log/containers ]]; then
+  find /var/log/containers -maxdepth 1 -type l -lname "${E2E_RUN_DIR}/*" -delete 2>/dev/null || true
+  rmdir /var/log/containers 2>/dev/null || true
+fi
+
+# 8. The run directory.
+if [[ -d "${E2E_RUN_DIR}" && ! -f "${RUN_DIR_MARKER}" ]]; then
+  rmdir "${E2E_RUN_DIR}" 2>/dev/null || log "not deleting ${E2E_RUN_DIR}: no ${RUN_DIR_MARKER##*/} in it, so not made by cluster-up.sh"
+elif [[ -d "${E2E_RUN_DIR}" ]]; then
+  if [[ "${keep_logs}" == true && -d "${LOG_DIR}" ]]; then
+    find "${E2E_RUN_DIR}" -mindepth 1 -maxdepth 1 ! -name logs ! -name "${RUN_DIR_MARKER##*/}" -exec rm -rf {} + 2>/dev/null
+    log "kept logs in ${LOG_DIR}"
+  elif [[ -z "$(awk -v d="${E2E_RUN_DIR}/" 'index($2, d) == 1' /proc/self/mounts)" ]]; then
+    rm -rf "${E2E_RUN_DIR}"
+  else
+    log "WARNING: not deleting ${E2E_RUN_DIR}: something is still mounted there"
+  fi
+fi
+log "cluster is down ($((SECONDS - start_time))s)"
