@@ -114,6 +114,9 @@ class LiveStatusTest {
             long lag = stalled.getStatus().getMessages().getLag();
             Await.until("the lag growing", () -> when(d -> d.getStatus().getMessages().getLag() > lag), Duration.ofSeconds(30));
             assertEquals("False", condition(demo(), "ConsumerAvailable").orElseThrow().getStatus());
+            Await.until("an Event for the transition", () -> client.v1().events().inNamespace(NS).list().getItems()
+                    .stream().anyMatch(e -> e.getInvolvedObject().getName().equals("live")
+                            && "ConsumerStalled".equals(e.getReason()) && "Warning".equals(e.getType())));
 
             // Nothing moves any more: the status is not rewritten.
             host.close();

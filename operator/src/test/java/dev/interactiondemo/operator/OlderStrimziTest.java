@@ -1,0 +1,40 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** With KAFKA_TOPIC_API_VERSION=kafka.strimzi.io/v1beta2 the KafkaTopic is written in that version, for Strimzi before 0.49. */
+class OlderStrimziTest {
+    private static final String NS = "strimzi-v1beta2";
+
+    @Test
+    void theKafkaTopicUsesTheConfiguredApiVersion() {
+        KubernetesClient client = KubeApi.client();
+        KubeApi.namespace(NS);
+        try (RunningOperator operator = RunningOperator.start(client, NS,
+                Map.of("KAFKA_TOPIC_API_VERSION", "kafka.strimzi.io/v1beta2"), d -> "localhost:1")) {
+            client.resources(InteractionDemo.class).inNamespace(NS).resource(Serialization.unmarshal("""
+                    apiVersion: interactiondemo.dev/v1alpha1
+                    kind: InteractionDemo
+                    metadata: {name: legacy}
+                    spec: {kafka: {clusterName: old-cluster}}
+                    """, InteractionDemo.class)).create();
+            GenericKubernetesResource topic = Await.until("a v1beta2 KafkaTopic", () -> Optional.ofNullable(client
+                    .genericKubernetesResources("kafka.strimzi.io/v1beta2", "KafkaTopic").inNamespace(NS)
+                    .withName("legacy-notifications").get()), Duration.ofSeconds(60));
+            assertEquals("old-cluster", topic.getMetadata().getLabels().get("strimzi.io/cluster"));
+            // The object was written as v1beta2: the API server records which version each manager applied.
+            assertEquals("kafka.strimzi.io/v1beta2", topic.getMetadata().getManagedFields().stream()
+                    .filter(f -> "Apply".equals(f.getOperation())).findFirst().orElseThrow().getApiVersion());
+        }
+    }
+}
