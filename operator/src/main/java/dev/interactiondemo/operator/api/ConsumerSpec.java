@@ -6,11 +6,10 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The notification Worker Deployment (the consumer). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ConsumerSpec {
+public class ConsumerSpec extends ComponentSpec {
 
     @Default("1")
     @Min(0)
@@ -26,13 +25,6 @@ public class ConsumerSpec {
     @Pattern(Patterns.DURATION)
     @JsonPropertyDescription("Time each Worker spends on each notification, e.g. 250ms; above 1/messagesPerSecond the lag grows.")
     private String processingDelay;
-
-    @Pattern("^[^\\s]+$")
-    @JsonPropertyDescription("Container image; default: the operator's configured image for this part.")
-    private String image;
-
-    @JsonPropertyDescription("CPU and memory requests and limits; default: the operator's defaults for this part.")
-    private ResourceRequirements resources;
 
     public Integer getReplicas() {
         return replicas;
@@ -56,21 +48,5 @@ public class ConsumerSpec {
 
     public void setProcessingDelay(String processingDelay) {
         this.processingDelay = processingDelay;
-    }
-
-    public String getImage() {
-        return image;
-    }
-
-    public void setImage(String image) {
-        this.image = image;
-    }
-
-    public ResourceRequirements getResources() {
-        return resources;
-    }
-
-    public void setResources(ResourceRequirements resources) {
-        this.resources = resources;
     }
 }

@@ -6,11 +6,10 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The Greeter Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class GreeterSpec {
+public class GreeterSpec extends ComponentSpec {
 
     @Default("1")
     @Min(0)
@@ -22,13 +21,6 @@ public class GreeterSpec {
     @Pattern(Patterns.DURATION)
     @JsonPropertyDescription("Latency each reply gets on purpose, e.g. 50ms: slows the Host in sync mode much more than in async mode.")
     private String responseDelay;
-
-    @Pattern("^[^\\s]+$")
-    @JsonPropertyDescription("Container image; default: the operator's configured image for this part.")
-    private String image;
-
-    @JsonPropertyDescription("CPU and memory requests and limits; default: the operator's defaults for this part.")
-    private ResourceRequirements resources;
 
     public Integer getReplicas() {
         return replicas;
@@ -44,21 +36,5 @@ public class GreeterSpec {
 
     public void setResponseDelay(String responseDelay) {
         this.responseDelay = responseDelay;
-    }
-
-    public String getImage() {
-        return image;
-    }
-
-    public void setImage(String image) {
-        this.image = image;
-    }
-
-    public ResourceRequirements getResources() {
-        return resources;
-    }
-
-    public void setResources(ResourceRequirements resources) {
-        this.resources = resources;
     }
 }

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The notification Host Deployment (the producer). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ProducerSpec {
+public class ProducerSpec extends ComponentSpec {
 
     @Default("1")
     @Min(0)
@@ -33,13 +31,6 @@ public class ProducerSpec {
     @Max(1024)
     @JsonPropertyDescription("async mode: the most Greeter calls outstanding at once.")
     private Integer maxInFlight;
-
-    @Pattern("^[^\\s]+$")
-    @JsonPropertyDescription("Container image; default: the operator's configured image for this part.")
-    private String image;
-
-    @JsonPropertyDescription("CPU and memory requests and limits; default: the operator's defaults for this part.")
-    private ResourceRequirements resources;
 
     public Integer getReplicas() {
         return replicas;
@@ -71,21 +62,5 @@ public class ProducerSpec {
 
     public void setMaxInFlight(Integer maxInFlight) {
         this.maxInFlight = maxInFlight;
-    }
-
-    public String getImage() {
-        return image;
-    }
-
-    public void setImage(String image) {
-        this.image = image;
-    }
-
-    public ResourceRequirements getResources() {
-        return resources;
-    }
-
-    public void setResources(ResourceRequirements resources) {
-        this.resources = resources;
     }
 }

@@ -4,21 +4,16 @@ import dev.interactiondemo.operator.OperatorConfig;
 import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
 
 /** The Greeter's Deployment: gRPC on 50051 with native gRPC probes, metrics on 9090. */
-public class GreeterDeployment extends CRUDKubernetesDependentResource<Deployment, InteractionDemo> {
+public class GreeterDeployment extends DemoDeployment {
     public static final String COMPONENT = "greeter";
-    private final OperatorConfig config;
-
     public GreeterDeployment(OperatorConfig config) {
-        super(Deployment.class);
-        this.config = config;
-        configureWith(Informers.forComponent(Deployment.class, COMPONENT));
+        super(config, COMPONENT);
     }
 
     @Override

@@ -4,21 +4,16 @@ import dev.interactiondemo.operator.OperatorConfig;
 import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
 
 /** The notification Host's Deployment: calls the Greeter, publishes to the topic. */
-public class HostDeployment extends CRUDKubernetesDependentResource<Deployment, InteractionDemo> {
+public class HostDeployment extends DemoDeployment {
     public static final String COMPONENT = "host";
-    private final OperatorConfig config;
-
     public HostDeployment(OperatorConfig config) {
-        super(Deployment.class);
-        this.config = config;
-        configureWith(Informers.forComponent(Deployment.class, COMPONENT));
+        super(config, COMPONENT);
     }
 
     @Override

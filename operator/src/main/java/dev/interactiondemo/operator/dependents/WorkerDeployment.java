@@ -4,21 +4,16 @@ import dev.interactiondemo.operator.OperatorConfig;
 import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
 
 /** The notification Worker's Deployment: consumes the topic in its group. 0 replicas is allowed. */
-public class WorkerDeployment extends CRUDKubernetesDependentResource<Deployment, InteractionDemo> {
+public class WorkerDeployment extends DemoDeployment {
     public static final String COMPONENT = "worker";
-    private final OperatorConfig config;
-
     public WorkerDeployment(OperatorConfig config) {
-        super(Deployment.class);
-        this.config = config;
-        configureWith(Informers.forComponent(Deployment.class, COMPONENT));
+        super(config, COMPONENT);
     }
 
     @Override
