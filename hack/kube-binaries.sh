@@ -21,13 +21,14 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: hack/kube-binaries.sh [--full] [--force] [--check] [--expect-version X.Y.Z] [--print-dir]
+Usage: hack/kube-binaries.sh [--full | --only NAME[,NAME...]] [--force] [--check] [--expect-version X.Y.Z] [--print-dir]
 
 Builds kube-apiserver, kubectl and etcd from source into the directory that
 fabric8 kube-api-test reads: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<X.Y.Z>-<os>-<arch>/.
 
   --full                  also build kube-controller-manager, kube-scheduler,
                           kubelet, kube-proxy, helm and coredns (same directory)
+  --only NAME[,NAME...]   build only these of the binaries above (e.g. --only helm)
   --force                 rebuild even if a binary with the right version is there
   --check                 build nothing; exit 0 if every requested binary is
                           present with the right version, 1 otherwise
@@ -42,10 +43,12 @@ Environment:
 EOF
 }
 
-full=false force=false check=false expect_version="" print_dir=false
+full=false force=false check=false expect_version="" print_dir=false only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --full) full=true ;;
+    --only) only="${2:?--only needs a comma-separated list of binaries}"; shift ;;
+    --only=*) only="${1#*=}" ;;
     --force) force=true ;;
     --check) check=true ;;
     --expect-version) expect_version="${2:?--expect-version needs a value}"; shift ;;
@@ -109,7 +112,7 @@ targets=(
   "kubectl|kube-binaries|k8s.io/kubernetes/cmd/kubectl|0"
   "etcd|etcd|go.etcd.io/etcd/server/v3|0"
 )
-if $full; then
+if $full || [[ -n "$only" ]]; then
   targets+=(
     "kube-controller-manager|kube-binaries|k8s.io/kubernetes/cmd/kube-controller-manager|0"
     "kube-scheduler|kube-binaries|k8s.io/kubernetes/cmd/kube-scheduler|0"
@@ -120,6 +123,17 @@ if $full; then
     "helm|helm|helm.sh/helm/v3/cmd/helm|0"
     "coredns|coredns|github.com/coredns/coredns|0"
   )
+fi
+if [[ -n "$only" ]]; then
+  selected=()
+  for t in "${targets[@]}"; do
+    [[ ",$only," == *",${t%%|*},"* ]] && selected+=("$t")
+  done
+  if [[ ${#selected[@]} -eq 0 ]]; then
+    echo "kube-binaries: --only $only names none of the binaries this script builds" >&2
+    exit 2
+  fi
+  targets=("${selected[@]}")
 fi
 
 # The version a binary prints, reduced to one comparable token.

@@ -1,0 +1,105 @@
+{{/* Chart name, or nameOverride. */}}
+{{- define "ido.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: fullnameOverride, or <release>-<name> (just <release> when it already contains the name). */}}
+{{- define "ido.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "ido.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of the operator's pods, and the Deployment's selector. */}}
+{{- define "ido.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ido.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "ido.labels" -}}
+helm.sh/chart: {{ include "ido.chart" . }}
+{{ include "ido.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: interaction-demo
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- define "ido.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ido.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ido.leaseName" -}}
+{{- default (include "ido.fullname" .) .Values.leaderElection.leaseName }}
+{{- end }}
+
+{{/* An image reference from {repository, tag, digest}: the digest wins, an empty tag is the appVersion. */}}
+{{- define "ido.image" -}}
+{{- $image := index . 0 -}}
+{{- $root := index . 1 -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $image.repository $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $image.repository (default $root.Chart.AppVersion $image.tag) -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+The permissions the operator needs in each namespace it watches: exactly the calls it makes (RbacTest proves
+them sufficient and each one needed against a real API server).
+*/}}
+{{- define "ido.watchRules" -}}
+- apiGroups: [interactiondemo.dev]
+  resources: [interactiondemos]
+  verbs: [list, watch, patch]
+- apiGroups: [interactiondemo.dev]
+  resources: [interactiondemos/status]
+  verbs: [patch]
+- apiGroups: [interactiondemo.dev]
+  resources: [interactiondemos/finalizers]
+  verbs: [update]
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [services]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [kafka.strimzi.io]
+  resources: [kafkatopics]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+{{- end }}
+
+{{/* Checks of combinations the schema can't express. */}}
+{{- define "ido.validate" -}}
+{{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) }}
+{{- fail "replicas > 1 needs leaderElection.enabled: true (otherwise several operators reconcile the same resources)" }}
+{{- end }}
+{{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) }}
+{{- fail "metrics.serviceMonitor.enabled needs metrics.service.enabled" }}
+{{- end }}
+{{- if ne (len .Values.watchNamespaces) (len (uniq .Values.watchNamespaces)) }}
+{{- fail (printf "watchNamespaces lists a namespace twice: %s" (join ", " .Values.watchNamespaces)) }}
+{{- end }}
+{{- end }}
