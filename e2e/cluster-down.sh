@@ -84,19 +84,8 @@ for p in /proc/[0-9]*; do
   fi
 done
 
-# 4. iptables: kube-proxy's chains and rules (its own cleanup), kubelet's.
-if [[ -x "${KUBE_BIN}/kube-proxy" ]] && command -v iptables >/dev/null; then
-  "${KUBE_BIN}/kube-proxy" --cleanup --v 0 >/dev/null 2>&1 || true
-  for table in filter nat mangle; do
-    for chain in KUBE-KUBELET-CANARY KUBE-FIREWALL KUBE-PROXY-CANARY; do
-      iptables -w -t "${table}" -S "${chain}" >/dev/null 2>&1 || continue
-      iptables -w -t "${table}" -S | grep -F -- "-j ${chain}" | sed 's/^-A/-D/' |
-        while read -r rule; do eval "iptables -w -t ${table} ${rule}" || true; done
-      iptables -w -t "${table}" -F "${chain}" 2>/dev/null || true
-      iptables -w -t "${table}" -X "${chain}" 2>/dev/null || true
-    done
-  done
-fi
+# 4. iptables: kube-proxy's chains and rules, kubelet's; conntrack entries.
+cleanup_iptables
 if command -v conntrack >/dev/null; then
   conntrack -D -s "${E2E_POD_CIDR}" >/dev/null 2>&1 || true
   conntrack -D -d "${E2E_SERVICE_CIDR}" >/dev/null 2>&1 || true
@@ -128,8 +117,8 @@ for hierarchy in /sys/fs/cgroup/*/; do
 done
 if [[ -d /var/log/containers ]]; then
   find /var/log/containers -maxdepth 1 -type l -lname "${E2E_RUN_DIR}/*" -delete 2>/dev/null || true
-  rmdir /var/log/containers 2>/dev/null || true
 fi
+restore_host_state
 
 # 8. The run directory.
 if [[ -d "${E2E_RUN_DIR}" && ! -f "${RUN_DIR_MARKER}" ]]; then

@@ -54,6 +54,7 @@ export PATH="${KUBE_BIN}:${PATH}"
 mkdir -p "${CONFIG_DIR}" "${LOG_DIR}" "${PID_DIR}" "${STATE_DIR}" "${IMAGE_DIR}"
 touch "${RUN_DIR_MARKER}"
 save_sysctls
+save_host_state
 ensure_network
 ensure_pki
 

@@ -10,8 +10,7 @@ REPO_DIR="$(cd "${E2E_DIR}/.." && pwd)"
 # Everything the cluster writes lives under one directory: certificates,
 # kubeconfigs, etcd data, containerd's root and state, kubelet's root, logs.
 E2E_RUN_DIR="${E2E_RUN_DIR:-${E2E_DIR}/run}"
-mkdir -p "${E2E_RUN_DIR}"
-E2E_RUN_DIR="$(cd "${E2E_RUN_DIR}" && pwd -P)"
+E2E_RUN_DIR="$(realpath -m "${E2E_RUN_DIR}")"
 case "${E2E_RUN_DIR}" in
   /|/tmp|/var|/root|/home|"${HOME:-/}"|"${REPO_DIR}"|"${E2E_DIR}")
     echo "[e2e] ERROR: E2E_RUN_DIR=${E2E_RUN_DIR} is not a directory of its own; cluster-down.sh deletes it" >&2
@@ -98,9 +97,16 @@ component_pid() {
   local name="$1" pid exe
   [[ -f "${PID_DIR}/${name}.pid" ]] || return 0
   read -r pid exe < "${PID_DIR}/${name}.pid" || return 0
-  [[ -n "${pid}" && -d "/proc/${pid}" ]] || return 0
+  alive "${pid}" || return 0
   [[ "$(readlink "/proc/${pid}/exe" 2>/dev/null)" == "${exe}" ]] || return 0
   echo "${pid}"
+}
+
+# A process that exists and is not a zombie waiting to be reaped.
+alive() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n "${state}" && "${state}" != Z && "${state}" != X ]]
 }
 
 # Starts a component in the background, in its own session, logging to
@@ -131,10 +137,10 @@ stop_component() {
     log "stopping ${name} (pid ${pid})"
     kill -TERM "${pid}" 2>/dev/null || true
     for ((i = 0; i < grace * 10; i++)); do
-      [[ -d "/proc/${pid}" ]] || break
+      alive "${pid}" || break
       sleep 0.1
     done
-    if [[ -d "/proc/${pid}" ]]; then
+    if alive "${pid}"; then
       log "${name} did not stop in ${grace}s; killing it"
       kill -KILL "${pid}" 2>/dev/null || true
       sleep 0.2

@@ -41,11 +41,104 @@ save_sysctls() {
   mv "${STATE_DIR}/sysctl.orig.tmp" "${STATE_DIR}/sysctl.orig"
 }
 
+# Records what existed before the first start: host paths that kubelet,
+# containerd and libcni use whatever their configured directories, and the
+# nftables tables (iptables-nft makes a table on first use of it).
+save_host_state() {
+  mkdir -p "${STATE_DIR}"
+  [[ -f "${STATE_DIR}/host.orig" ]] && return 0
+  {
+    local p
+    for p in /var/lib/kubelet /var/lib/cni /run/containerd /var/log/containers; do
+      [[ -e "${p}" ]] && echo "path ${p}"
+    done
+    if command -v nft >/dev/null; then
+      _nft_chains
+    fi
+    true
+  } > "${STATE_DIR}/host.orig.tmp"
+  mv "${STATE_DIR}/host.orig.tmp" "${STATE_DIR}/host.orig"
+}
+
+# "nft table FAMILY NAME" and "nft chain FAMILY TABLE NAME" lines.
+_nft_chains() {
+  local family table
+  while read -r _ family table; do
+    echo "nft table ${family} ${table}"
+    nft list table "${family}" "${table}" 2>/dev/null |
+      awk -v p="nft chain ${family} ${table}" '$1 == "chain" {print p, $2}'
+  done < <(nft list tables 2>/dev/null)
+}
+# true if nft's listing on stdin holds no rule, only (base) chain declarations
+_nft_no_rules() {
+  ! grep -vE '^\s*(table .*\{|chain .*\{|type .* policy accept;|\}|)\s*$' | grep -q .
+}
+
+_preexisting() { grep -qxF "$1" "${STATE_DIR}/host.orig" 2>/dev/null; }
+
+restore_host_state() {
+  [[ -f "${STATE_DIR}/host.orig" ]] || return 0
+  # kubelet's device-plugin socket is always under /var/lib/kubelet;
+  # libcni caches results under /var/lib/cni (files named after the network);
+  # containerd's shims put sockets under /run/containerd/s.
+  _preexisting "path /var/lib/kubelet" || rm -f /var/lib/kubelet/device-plugins/kubelet.sock
+  rm -f /var/lib/cni/results/e2e-* 2>/dev/null
+  local p
+  for p in /var/lib/kubelet/device-plugins /var/lib/kubelet /var/lib/cni/results /var/lib/cni \
+    /run/containerd/s /run/containerd /var/log/containers; do
+    _preexisting "path ${p}" || rmdir "${p}" 2>/dev/null || true
+  done
+  # nftables tables and chains made while the cluster ran (iptables-nft makes
+  # them on first use), if no rule is left in them
+  local kind family table chain
+  if command -v nft >/dev/null; then
+    while read -r _ kind family table chain; do
+      _preexisting "nft ${kind} ${family} ${table}${chain:+ ${chain}}" && continue
+      if [[ "${kind}" == chain ]]; then
+        nft list chain "${family}" "${table}" "${chain}" 2>/dev/null | _nft_no_rules &&
+          nft delete chain "${family}" "${table}" "${chain}" 2>/dev/null || true
+      elif nft list table "${family}" "${table}" 2>/dev/null | _nft_no_rules; then
+        nft delete table "${family}" "${table}" 2>/dev/null && log "deleted empty nftables table ${family} ${table}"
+      fi
+    done < <(_nft_chains | sort -k2,2)   # chains before their tables
+  fi
+  rm -f "${STATE_DIR}/host.orig"
+}
+
+# kube-proxy's rules (its own --cleanup), then the chains kubelet makes.
+cleanup_iptables() {
+  if [[ -x "${KUBE_BIN:-}/kube-proxy" ]]; then
+    "${KUBE_BIN}/kube-proxy" --cleanup --v 0 >/dev/null 2>&1 || true
+  fi
+  local cmd table chain rule
+  for cmd in iptables ip6tables; do
+    command -v "${cmd}" >/dev/null || continue
+    for table in filter nat mangle; do
+      for chain in KUBE-KUBELET-CANARY KUBE-PROXY-CANARY KUBE-FIREWALL KUBE-IPTABLES-HINT; do
+        "${cmd}" -w -t "${table}" -S "${chain}" >/dev/null 2>&1 || continue
+        "${cmd}" -w -t "${table}" -S | grep -E -- "-j ${chain}( |\$)" | sed 's/^-A /-D /' |
+          while read -r rule; do eval "\"${cmd}\" -w -t ${table} ${rule}" || true; done
+        "${cmd}" -w -t "${table}" -F "${chain}" 2>/dev/null || true
+        "${cmd}" -w -t "${table}" -X "${chain}" 2>/dev/null || true
+      done
+    done
+  done
+}
+
 restore_sysctls() {
   [[ -f "${STATE_DIR}/sysctl.orig" ]] || return 0
-  local line
+  local line other_bridges
+  # Forwarding settings stay if another bridge (docker0, say) came up meanwhile
+  # and may rely on them.
+  other_bridges="$(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep -vxF "${E2E_BRIDGE}" | tr '\n' ' ')"
   while IFS= read -r line; do
-    [[ -n "${line}" ]] && sysctl -q -w "${line}" >/dev/null 2>&1 || true
+    [[ -n "${line}" ]] || continue
+    if [[ -n "${other_bridges}" && "${line}" =~ ^net\.(ipv4\.ip_forward|bridge\.) ]]; then
+      [[ "$(sysctl -n "${line%%=*}" 2>/dev/null)" == "${line#*=}" ]] ||
+        log "leaving ${line%%=*}=$(sysctl -n "${line%%=*}") (was ${line#*=}): bridges ${other_bridges}exist"
+      continue
+    fi
+    sysctl -q -w "${line}" >/dev/null 2>&1 || true
   done < "${STATE_DIR}/sysctl.orig"
   rm -f "${STATE_DIR}/sysctl.orig"
   log "restored sysctls"
