@@ -171,7 +171,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             String config = String.join("\n",
                     "process.roles=broker,controller",
                     "node.id=1",
-                    "controller.quorum.voters=1@" + bindHost + ":" + controllerPort,
+                    "controller.quorum.voters=1@" + (bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost) + ":"
+                            + controllerPort,
                     "listeners=PLAINTEXT://" + bindHost + ":" + clientPort + ",CONTROLLER://" + bindHost + ":"
                             + controllerPort,
                     "advertised.listeners=PLAINTEXT://" + advertisedHost + ":" + clientPort,
