@@ -1,0 +1,316 @@
+package dev.interactiondemo.e2e;
+
+import dev.interactiondemo.operator.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The mission, on a real Kubernetes node: the chart installs the operator, an InteractionDemo is applied, real pods
+ * run the Greeter, the Host and the Worker against a real Kafka broker (a pod too), and the status the operator
+ * writes matches what happened, through faults. Run with {@code ./mvnw -Pe2e verify} (see e2e/README.md).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InteractionDemoE2ETest {
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionDemoE2ETest.class);
+    static final String SYSTEM = "idemo-system";
+    static final String NS = "idemo-e2e";
+    static final String DEMO = "hello";
+    static final String VERSION = System.getProperty("project.version");
+
+    private static Cluster cluster;
+    private static KubernetesClient client;
+    private static Path kubeconfigFile;
+    private static Path helm;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Object picked = Clusters.pick();
+        Assumptions.assumeTrue(picked instanceof Cluster, () -> "skipped: " + picked);
+        cluster = (Cluster) picked;
+        LOG.info("End to end on {}", cluster.describe());
+        kubeconfigFile = Files.createTempFile("e2e-kubeconfig", ".yaml");
+        Files.writeString(kubeconfigFile, cluster.kubeconfig());
+        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(cluster.kubeconfig())).build();
+        Path root = Shell.repoRoot();
+        cluster.loadImages(List.of(root.resolve("greeter-image/target/greeter-image.tar"),
+                root.resolve("notifier-image/target/notifier-image.tar"),
+                root.resolve("operator/target/operator-image.tar"),
+                root.resolve("local-kafka/target/local-kafka-image.tar")));
+        helm = Path.of(Shell.run("hack/kube-binaries.sh", "--full", "--print-dir").strip()).resolve("helm");
+        for (String ns : List.of(SYSTEM, NS)) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                    .endMetadata().build()).serverSideApply();
+        }
+        startKafka();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** A single-node KRaft broker as a pod (the local-kafka image), since Strimzi's images cannot be pulled here. */
+    private static void startKafka() {
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", "kafka");
+        client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
+                .withNewMetadata().withName("kafka").withLabels(labels).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .addNewContainer().withName("kafka").withImage("interactiondemo/local-kafka:" + VERSION)
+                .withImagePullPolicy("IfNotPresent")
+                .addNewEnv().withName("KAFKA_ADVERTISED_HOST").withValue("kafka." + NS + ".svc").endEnv()
+                .addNewPort().withContainerPort(9092).withName("kafka").endPort()
+                .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(9092)).endTcpSocket()
+                .withPeriodSeconds(3).endReadinessProbe()
+                .withNewResources().addToRequests("memory", new Quantity("768Mi"))
+                .addToLimits("memory", new Quantity("1536Mi")).endResources()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec().endTemplate().endSpec().build()).serverSideApply();
+        client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("kafka").endMetadata()
+                .withNewSpec().withSelector(labels).addNewPort().withName("kafka").withPort(9092)
+                .withTargetPort(new IntOrString(9092)).endPort().endSpec().build()).serverSideApply();
+        client.apps().deployments().inNamespace(NS).withName("kafka").waitUntilReady(5, java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    private static String kubectl(String... args) {
+        String[] cmd = Stream.concat(Stream.of(helm.resolveSibling("kubectl").toString(), "--kubeconfig",
+                kubeconfigFile.toString()), Stream.of(args)).toArray(String[]::new);
+        return Shell.run(Map.of(), Duration.ofMinutes(10), cmd);
+    }
+
+    private static InteractionDemo demo() {
+        return client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).get();
+    }
+
+    private static Optional<Condition> condition(InteractionDemo d, String type) {
+        if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return d.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst();
+    }
+
+    private static boolean is(InteractionDemo d, String type, String status) {
+        return condition(d, type).map(c -> c.getStatus().equals(status)).orElse(false);
+    }
+
+    static InteractionDemo await(String what, Predicate<InteractionDemo> p, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InteractionDemo last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = demo();
+                if (last != null && p.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                // not there yet
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+        fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last status: "
+                + (last == null ? "none" : Serialization.asYaml(last.getStatus())));
+        return null;
+    }
+
+    private static void patch(String json) {
+        client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), json);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A counter from a pod's /metrics, read through a port-forward. */
+    static double metric(String podPrefix, String name) {
+        Pod pod = client.pods().inNamespace(NS).list().getItems().stream()
+                .filter(p -> p.getMetadata().getName().startsWith(podPrefix) && p.getMetadata().getDeletionTimestamp() == null
+                        && "Running".equals(p.getStatus().getPhase()))
+                .findFirst().orElseThrow(() -> new AssertionError("no running pod " + podPrefix + "*"));
+        try (var forward = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).portForward(8080)) {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                    + forward.getLocalPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} ([0-9.eE+-]+)$").matcher(body);
+            if (!m.find()) {
+                throw new AssertionError("no " + name + " in the metrics of " + pod.getMetadata().getName());
+            }
+            return Double.parseDouble(m.group(1));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void helmInstallsTheOperatorAndItBecomesReady() {
+        Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
+                "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
+                "--set", "image.tag=" + VERSION, "--set", "demoImages.greeter.tag=" + VERSION,
+                "--set", "demoImages.notifier.tag=" + VERSION, "--set", "statusInterval=3s",
+                "--set", "watchNamespaces={" + NS + "}", "--wait", "--timeout", "5m");
+        kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
+    }
+
+    @Test
+    @Order(2)
+    void theDirectModeExampleBecomesReadyUnderTheRestrictedStandard() throws IOException {
+        Path example;
+        try (Stream<Path> files = Files.list(Shell.repoRoot().resolve("examples"))) {
+            example = files.filter(p -> p.getFileName().toString().contains("direct")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Direct-mode example under examples/"));
+        }
+        InteractionDemo d = Serialization.unmarshal(Files.readString(example), InteractionDemo.class);
+        d.getMetadata().setName(DEMO);
+        d.getMetadata().setNamespace(NS);
+        d.getSpec().getKafka().setBootstrapServers("kafka." + NS + ".svc:9092");
+        Path applied = Files.createTempFile("demo", ".yaml");
+        Files.writeString(applied, Serialization.asYaml(d));
+        kubectl("apply", "-f", applied.toString());
+        kubectl("-n", NS, "wait", "--for=condition=Ready", "idemo/" + DEMO, "--timeout=6m");
+        for (Pod pod : client.pods().inNamespace(NS).list().getItems()) {
+            assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot(), pod.getMetadata().getName());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void countsRiseNothingIsLostAndTheFiguresAgree() {
+        InteractionDemo first = await("messages flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
+        long produced = first.getStatus().getMessages().getProduced();
+        long consumed = first.getStatus().getMessages().getConsumed();
+        await("produced and consumed rising", d -> d.getStatus().getMessages().getProduced() > produced
+                && d.getStatus().getMessages().getConsumed() > consumed, Duration.ofMinutes(1));
+        // Stop producing, let the Worker drain, then compare the three sources.
+        patch("{\"spec\":{\"producer\":{\"replicas\":0}}}");
+        InteractionDemo drained = await("drained", d -> d.getStatus().getMessages().getLag() == 0
+                && d.getStatus().getMessages().getProducedPerSecond() == 0.0
+                && d.getStatus().getProducer().getReadyReplicas() == 0, Duration.ofMinutes(2));
+        long kafkaProduced = drained.getStatus().getMessages().getProduced();
+        assertEquals(kafkaProduced, drained.getStatus().getMessages().getConsumed(), "Kafka: all consumed");
+        assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "the Worker's audit: 0 lost");
+        double workerConsumed = metric(DEMO + "-worker", "notifier_consumed_total")
+                - metric(DEMO + "-worker", "notifier_duplicates_total");
+        assertEquals((double) kafkaProduced, workerConsumed, "the Worker saw every message Kafka holds");
+        patch("{\"spec\":{\"producer\":{\"replicas\":1}}}");
+        await("flowing again", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
+    }
+
+    @Test
+    @Order(4)
+    void aDeadWorkerOnlyGrowsLagThenItDrains() {
+        patch("{\"spec\":{\"consumer\":{\"replicas\":0}}}");
+        InteractionDemo stalled = await("MessagesFlowing=False, lag growing", d -> is(d, "MessagesFlowing", "False")
+                && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("ConsumerStalled")
+                && d.getStatus().getMessages().getLag() > 0, Duration.ofMinutes(2));
+        long lag = stalled.getStatus().getMessages().getLag();
+        await("the lag growing", d -> d.getStatus().getMessages().getLag() > lag, Duration.ofMinutes(1));
+        patch("{\"spec\":{\"consumer\":{\"replicas\":1}}}");
+        await("the lag drained", d -> is(d, "MessagesFlowing", "True") && d.getStatus().getMessages().getLag() < 20
+                && d.getStatus().getConsumer().getReadyReplicas() == 1, Duration.ofMinutes(3));
+        assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "0 lost after the outage");
+    }
+
+    @Test
+    @Order(5)
+    void aDeletedGreeterPodIsReportedAndTheHostResumes() {
+        client.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", "greeter").delete();
+        await("GreeterAvailable drops", d -> is(d, "GreeterAvailable", "False"), Duration.ofMinutes(2));
+        InteractionDemo back = await("GreeterAvailable recovers", d -> is(d, "GreeterAvailable", "True"),
+                Duration.ofMinutes(3));
+        long produced = back.getStatus().getMessages().getProduced();
+        await("the Host publishing again", d -> d.getStatus().getMessages().getProduced() > produced + 10,
+                Duration.ofMinutes(2));
+    }
+
+    @Test
+    @Order(6)
+    void aNewOperatorPodTakesTheLeaseAndKeepsTheStatusFresh() {
+        client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator").delete();
+        Instant after = Instant.now().plusSeconds(5);
+        await("status updated by the new operator", d -> d.getStatus().getMessages().getLastUpdated() != null
+                && Instant.parse(d.getStatus().getMessages().getLastUpdated()).isAfter(after), Duration.ofMinutes(3));
+    }
+
+    @Test
+    @Order(7)
+    void deletingTheResourceGarbageCollectsEveryDependent() {
+        client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).delete();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean gone = client.apps().deployments().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO)
+                    .list().getItems().isEmpty()
+                    && client.services().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list()
+                    .getItems().isEmpty()
+                    && demo() == null;
+            if (gone) {
+                return;
+            }
+            sleep(Duration.ofSeconds(2));
+        }
+        fail("dependents of " + DEMO + " still present after 3 minutes");
+    }
+}
