@@ -28,6 +28,15 @@ done
 
 need_root
 start_time=${SECONDS}
+
+# The bridge, iptables rules and sysctls are the machine's, not the run
+# directory's: leave them to the cluster that owns the bridge, if another one.
+owner="$(bridge_owner)"
+foreign=false
+if [[ -n "${owner}" && "${owner}" != "${E2E_RUN_DIR}" ]]; then
+  foreign=true
+  log "the pod bridge ${E2E_BRIDGE} belongs to the cluster from ${owner}: leaving network, iptables and sysctls alone"
+fi
 KUBE_BIN="$("${REPO_DIR}/hack/kube-binaries.sh" --print-dir 2>/dev/null || true)"
 
 # 1. With the API server and kubelet still up, let kubelet remove every pod
@@ -77,7 +86,7 @@ if [[ -d "${CONTAINERD_DIR}/runc/k8s.io" ]] && command -v runc >/dev/null; then
 fi
 # containerd's shims for this containerd carry its socket on their command line.
 for p in /proc/[0-9]*; do
-  cmd="$(tr '\0' ' ' < "${p}/cmdline" 2>/dev/null)" || continue
+  cmd="$({ tr '\0' ' ' < "${p}/cmdline"; } 2>/dev/null)" || continue
   if [[ "${cmd}" == *containerd-shim* && "${cmd}" == *"-address ${CONTAINERD_SOCK} "* ]]; then
     log "killing leftover shim ${p#/proc/}"
     kill -KILL "${p#/proc/}" 2>/dev/null || true
@@ -85,8 +94,10 @@ for p in /proc/[0-9]*; do
 done
 
 # 4. iptables: kube-proxy's chains and rules, kubelet's; conntrack entries.
-cleanup_iptables
-if command -v conntrack >/dev/null; then
+if [[ "${foreign}" == false ]]; then
+  cleanup_iptables
+fi
+if [[ "${foreign}" == false ]] && command -v conntrack >/dev/null; then
   conntrack -D -s "${E2E_POD_CIDR}" >/dev/null 2>&1 || true
   conntrack -D -d "${E2E_SERVICE_CIDR}" >/dev/null 2>&1 || true
 fi
@@ -106,19 +117,37 @@ if [[ -d "${E2E_RUN_DIR}" ]]; then
 fi
 
 # 6. Network: FORWARD rules, the service route, veths, the bridge; sysctls.
-teardown_network
-restore_sysctls
+if [[ "${foreign}" == false ]]; then
+  teardown_network
+  restore_sysctls
+fi
 
 # 7. Cgroups kubelet made (cgroupfs driver: "kubepods" under each controller),
 #    once empty; and kubelet's links to container logs.
 for hierarchy in /sys/fs/cgroup/*/; do
-  [[ -d "${hierarchy}kubepods" ]] || continue
+  [[ "${foreign}" == false && -d "${hierarchy}kubepods" ]] || continue
   find "${hierarchy}kubepods" -depth -type d -exec rmdir {} \; 2>/dev/null || true
 done
 if [[ -d /var/log/containers ]]; then
   find /var/log/containers -maxdepth 1 -type l -lname "${E2E_RUN_DIR}/*" -delete 2>/dev/null || true
 fi
-restore_host_state
+# Files outside the run directory named after our sandboxes and containers,
+# left when containerd or its shims were killed rather than stopped: libcni's
+# cached results and the shims' sockets (named by the sha256 of
+# "<containerd socket>/<namespace>/<id>", as containerd 1.6 does).
+for dir in "${CONTAINERD_DIR}/root/io.containerd.grpc.v1.cri/sandboxes" \
+  "${CONTAINERD_DIR}/root/io.containerd.grpc.v1.cri/containers" \
+  "${CONTAINERD_DIR}"/state/io.containerd.runtime.v2.task/*; do
+  [[ -d "${dir}" ]] || continue
+  ns="${dir##*/}"
+  [[ "${dir}" == */io.containerd.grpc.v1.cri/* ]] && ns=k8s.io
+  for id in $(ls "${dir}"); do
+    [[ "${id}" =~ ^[0-9a-f]{64}$ || "${dir}" == */io.containerd.runtime.v2.task/* ]] || continue
+    rm -f /var/lib/cni/results/*-"${id}"-* 2>/dev/null
+    rm -f "/run/containerd/s/$(printf '%s' "${CONTAINERD_SOCK}/${ns}/${id}" | sha256sum | cut -c1-64)"
+  done
+done
+[[ "${foreign}" == true ]] || restore_host_state
 
 # 8. The run directory.
 if [[ -d "${E2E_RUN_DIR}" && ! -f "${RUN_DIR_MARKER}" ]]; then

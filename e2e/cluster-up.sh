@@ -51,6 +51,20 @@ log "making sure the Kubernetes binaries are built (hack/kube-binaries.sh --full
 KUBE_BIN="$(kube_bin_dir)"
 export PATH="${KUBE_BIN}:${PATH}"
 
+# Another cluster from these scripts (another clone, another E2E_RUN_DIR)?
+owner="$(bridge_owner)"
+if [[ -n "${owner}" && "${owner}" != "${E2E_RUN_DIR}" ]]; then
+  for f in "${owner}"/pids/*.pid; do
+    [[ -f "${f}" ]] || continue
+    read -r pid exe < "${f}" || continue
+    if alive "${pid}" && [[ "$(readlink "/proc/${pid}/exe" 2>/dev/null)" == "${exe}" ]]; then
+      die "an e2e cluster is running from ${owner}; stop it first: E2E_RUN_DIR=${owner} e2e/cluster-down.sh"
+    fi
+  done
+  log "found what is left of a stopped cluster from ${owner}; tearing it down first"
+  E2E_RUN_DIR="${owner}" "${E2E_DIR}/cluster-down.sh" || die "could not tear down the cluster from ${owner}"
+fi
+
 mkdir -p "${CONFIG_DIR}" "${LOG_DIR}" "${PID_DIR}" "${STATE_DIR}" "${IMAGE_DIR}"
 touch "${RUN_DIR_MARKER}"
 save_sysctls

@@ -9,7 +9,12 @@ REPO_DIR="$(cd "${E2E_DIR}/.." && pwd)"
 
 # Everything the cluster writes lives under one directory: certificates,
 # kubeconfigs, etcd data, containerd's root and state, kubelet's root, logs.
-E2E_RUN_DIR="${E2E_RUN_DIR:-${E2E_DIR}/run}"
+# Default e2e/run in this clone; /tmp/e2e-cluster-run if this clone's path is
+# too long for containerd's socket (a unix socket path must fit in 108 bytes).
+if [[ -z "${E2E_RUN_DIR:-}" ]]; then
+  E2E_RUN_DIR="${E2E_DIR}/run"
+  ((${#E2E_RUN_DIR} <= 60)) || E2E_RUN_DIR=/tmp/e2e-cluster-run
+fi
 E2E_RUN_DIR="$(realpath -m "${E2E_RUN_DIR}")"
 case "${E2E_RUN_DIR}" in
   /|/tmp|/var|/root|/home|"${HOME:-/}"|"${REPO_DIR}"|"${E2E_DIR}")

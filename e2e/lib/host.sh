@@ -148,12 +148,17 @@ _forward_rule() { # -C|-I|-D
   iptables -w "$1" FORWARD "${@:2}" -m comment --comment "${E2E_IPTABLES_COMMENT}" -j ACCEPT
 }
 
+# The run directory of the cluster that owns the bridge (kept in the bridge's
+# alias: one cluster per machine, as the bridge, node IP and ports are fixed).
+bridge_owner() { cat "/sys/class/net/${E2E_BRIDGE}/ifalias" 2>/dev/null || true; }
+
 ensure_network() {
   local prefix="${E2E_NODE_POD_CIDR#*/}"
   if ! ip link show "${E2E_BRIDGE}" >/dev/null 2>&1; then
     log "creating bridge ${E2E_BRIDGE} with ${E2E_NODE_IP}/${prefix}"
     ip link add name "${E2E_BRIDGE}" type bridge
   fi
+  ip link set "${E2E_BRIDGE}" alias "${E2E_RUN_DIR}"
   # The CNI bridge plugin finds this bridge and keeps it (same gateway address).
   ip addr replace "${E2E_NODE_IP}/${prefix}" dev "${E2E_BRIDGE}"
   ip link set "${E2E_BRIDGE}" up
