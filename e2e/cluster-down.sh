@@ -50,7 +50,11 @@ if [[ -n "$(component_pid kubelet)" && -n "$(component_pid kube-apiserver)" && -
   log "deleting all pods"
   kc delete pods --all --all-namespaces --grace-period=2 --wait=false >/dev/null 2>&1 || true
   no_pods() { [[ -z "$(kc get pods --all-namespaces -o name 2>/dev/null)" ]]; }
-  wait_for 60 "pods to terminate" no_pods || kc delete pods --all --all-namespaces --force --grace-period=0 >/dev/null 2>&1
+  # pods already terminating keep their own (longer) grace period: after 15s
+  # remove what is left from the API; kubelet then kills its containers
+  if ! wait_for 15 "pods to terminate" no_pods; then
+    kc delete pods --all --all-namespaces --force --grace-period=0 >/dev/null 2>&1 || true
+  fi
   # the pods' sandboxes (pause containers) are stopped right after
   no_tasks() { [[ -z "$(ctr_k8s tasks ls -q 2>/dev/null)" ]]; }
   wait_for 30 "pod sandboxes to stop" no_tasks || true

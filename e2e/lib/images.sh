@@ -26,7 +26,7 @@ build_pause_image() {
   # Same flags as build/pause/Makefile (CFLAGS = -Os -Wall -Werror -static -DVERSION=...)
   gcc -Os -Wall -Werror -static -DVERSION="v${E2E_PAUSE_VERSION}-e2e" -o "${work}/rootfs/pause" "${src}" ||
     die "gcc could not build pause (needs gcc and libc6-dev)"
-  make_image_tar "${E2E_PAUSE_IMAGE}" "${work}/rootfs" "${out}" '["/pause"]' "65535:65535" '[]'
+  make_image_tar "${E2E_PAUSE_IMAGE}" "${work}/rootfs" "${out}" '["/pause"]' null "65535:65535" '[]'
   rm -rf "${work}"
 }
 
@@ -38,7 +38,7 @@ build_coredns_image() {
   work="$(mktemp -d)"
   mkdir -p "${work}/rootfs/etc/coredns"
   cp "${KUBE_BIN}/coredns" "${work}/rootfs/coredns"
-  make_image_tar "${E2E_COREDNS_IMAGE}" "${work}/rootfs" "${out}" '["/coredns"]' "" '[]'
+  make_image_tar "${E2E_COREDNS_IMAGE}" "${work}/rootfs" "${out}" '["/coredns"]' null "" '[]'
   rm -rf "${work}"
 }
 
@@ -75,7 +75,9 @@ build_busybox_image() {
   done
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "${work}/rootfs/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' > "${work}/rootfs/etc/group"
-  # Runs as nobody unless a pod says otherwise (restricted pods need non-root).
-  make_image_tar "${E2E_BUSYBOX_IMAGE}" "${work}/rootfs" "${out}" '["/bin/sh"]' "65534:65534" '["PATH=/bin"]'
+  # Like Docker's busybox image: no entrypoint, "sh" by default, so a pod's
+  # command or args run as given. Runs as nobody unless a pod says otherwise
+  # (restricted pods need non-root).
+  make_image_tar "${E2E_BUSYBOX_IMAGE}" "${work}/rootfs" "${out}" null '["sh"]' "65534:65534" '["PATH=/bin"]'
   rm -rf "${work}"
 }
