@@ -64,8 +64,14 @@ app.kubernetes.io/part-of: interaction-demo
 {{- end }}
 
 {{/*
-The permissions the operator needs in each namespace it watches: exactly the calls it makes (RbacTest proves
-them sufficient and each one needed against a real API server).
+The permissions the operator needs in each namespace it watches: exactly the requests it makes. RbacTest proves
+them sufficient, and each one needed, against a real API server:
+- InteractionDemos: informer (list, watch), finalizer (patch), status (patch). The owner references on the
+  dependents don't block the owner's deletion, so no update on interactiondemos/finalizers is needed, even where
+  the OwnerReferencesPermissionEnforcement admission plugin runs (e.g. OpenShift; RbacTest runs it).
+- Deployments, Services, KafkaTopics: informers (list, watch) and server-side apply (patch; create when the apply
+  creates). None is ever deleted by the operator: owner references let Kubernetes' garbage collector do it.
+- Events: create.
 */}}
 {{- define "ido.watchRules" -}}
 - apiGroups: [interactiondemo.dev]
@@ -74,18 +80,15 @@ them sufficient and each one needed against a real API server).
 - apiGroups: [interactiondemo.dev]
   resources: [interactiondemos/status]
   verbs: [patch]
-- apiGroups: [interactiondemo.dev]
-  resources: [interactiondemos/finalizers]
-  verbs: [update]
 - apiGroups: [apps]
   resources: [deployments]
-  verbs: [list, watch, create, patch, delete]
+  verbs: [list, watch, create, patch]
 - apiGroups: [""]
   resources: [services]
-  verbs: [list, watch, create, patch, delete]
+  verbs: [list, watch, create, patch]
 - apiGroups: [kafka.strimzi.io]
   resources: [kafkatopics]
-  verbs: [list, watch, create, patch, delete]
+  verbs: [list, watch, create, patch]
 - apiGroups: [""]
   resources: [events]
   verbs: [create]

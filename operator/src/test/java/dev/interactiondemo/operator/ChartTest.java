@@ -53,13 +53,10 @@ class ChartTest {
             "interactiondemo.dev/interactiondemos:list", "interactiondemo.dev/interactiondemos:watch",
             "interactiondemo.dev/interactiondemos:patch",
             "interactiondemo.dev/interactiondemos/status:patch",
-            "interactiondemo.dev/interactiondemos/finalizers:update",
             "apps/deployments:list", "apps/deployments:watch", "apps/deployments:create", "apps/deployments:patch",
-            "apps/deployments:delete",
-            "/services:list", "/services:watch", "/services:create", "/services:patch", "/services:delete",
+            "/services:list", "/services:watch", "/services:create", "/services:patch",
             "kafka.strimzi.io/kafkatopics:list", "kafka.strimzi.io/kafkatopics:watch",
             "kafka.strimzi.io/kafkatopics:create", "kafka.strimzi.io/kafkatopics:patch",
-            "kafka.strimzi.io/kafkatopics:delete",
             "/events:create");
 
     @Test
@@ -351,7 +348,7 @@ class ChartTest {
         assertEquals(List.of("create"), create.getVerbs());
         assertTrue(create.getResourceNames().isEmpty(), "create can't be restricted by name");
         PolicyRule named = role.getRules().get(1);
-        assertEquals(List.of("get", "update"), named.getVerbs());
+        assertEquals(List.of("get", "patch", "update"), named.getVerbs());
         assertEquals(List.of(lease), named.getResourceNames());
         role.getRules().forEach(r -> {
             assertEquals(List.of("coordination.k8s.io"), r.getApiGroups());
