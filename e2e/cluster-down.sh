@@ -37,7 +37,9 @@ if [[ -n "${owner}" && "${owner}" != "${E2E_RUN_DIR}" ]]; then
   foreign=true
   log "the pod bridge ${E2E_BRIDGE} belongs to the cluster from ${owner}: leaving network, iptables and sysctls alone"
 fi
+# used by cleanup_iptables (kube-proxy --cleanup)
 KUBE_BIN="$("${REPO_DIR}/hack/kube-binaries.sh" --print-dir 2>/dev/null || true)"
+export KUBE_BIN
 
 # 1. With the API server and kubelet still up, let kubelet remove every pod
 #    the normal way: containers stopped, CNI DEL run (addresses released, veth
@@ -145,7 +147,9 @@ for dir in "${CONTAINERD_DIR}/root/io.containerd.grpc.v1.cri/sandboxes" \
   [[ -d "${dir}" ]] || continue
   ns="${dir##*/}"
   [[ "${dir}" == */io.containerd.grpc.v1.cri/* ]] && ns=k8s.io
-  for id in $(ls "${dir}"); do
+  for entry in "${dir}"/*; do
+    [[ -e "${entry}" ]] || continue
+    id="${entry##*/}"
     [[ "${id}" =~ ^[0-9a-f]{64}$ || "${dir}" == */io.containerd.runtime.v2.task/* ]] || continue
     rm -f /var/lib/cni/results/*-"${id}"-* 2>/dev/null
     rm -f "/run/containerd/s/$(printf '%s' "${CONTAINERD_SOCK}/${ns}/${id}" | sha256sum | cut -c1-64)"

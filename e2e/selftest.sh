@@ -13,7 +13,6 @@ set -uo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 need_root
-KUBE_BIN="$("${REPO_DIR}/hack/kube-binaries.sh" --print-dir 2>/dev/null || true)"
 
 [[ -f "${RUN_DIR_MARKER}" ]] &&
   die "a cluster run directory exists (${E2E_RUN_DIR}); run e2e/cluster-down.sh first"

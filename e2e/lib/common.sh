@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # variables are for the scripts that source this
 # Settings and helpers shared by the e2e cluster scripts. Sourced, not run.
 #
 # Every setting can be overridden from the environment; the defaults suit a
