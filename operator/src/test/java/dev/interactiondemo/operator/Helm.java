@@ -34,7 +34,8 @@ final class Helm {
                 .resolve("helm/interaction-demo-operator");
     }
 
-    static Path binary() {
+    /** kube-api-test's directory of binaries for the pinned Kubernetes version (kube-apiserver, etcd, kubectl). */
+    static Path kubeBinaries() {
         String os = System.getProperty("os.name").toLowerCase();
         String arch = switch (System.getProperty("os.arch")) {
             case "aarch64", "arm64" -> "arm64";
@@ -43,7 +44,11 @@ final class Helm {
         };
         String base = Optional.ofNullable(System.getenv("KUBE_API_TEST_DIR"))
                 .orElse(System.getProperty("user.home") + "/.kubeapitest");
-        Path pinned = Path.of(base, "k8s", KubeApi.pinnedKubeVersion() + "-" + os + "-" + arch, "helm");
+        return Path.of(base, "k8s", KubeApi.pinnedKubeVersion() + "-" + os + "-" + arch);
+    }
+
+    static Path binary() {
+        Path pinned = kubeBinaries().resolve("helm");
         if (Files.isExecutable(pinned)) {
             return pinned;
         }
