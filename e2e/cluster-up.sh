@@ -67,6 +67,7 @@ fi
 
 mkdir -p "${CONFIG_DIR}" "${LOG_DIR}" "${PID_DIR}" "${STATE_DIR}" "${IMAGE_DIR}"
 touch "${RUN_DIR_MARKER}"
+load_modules
 save_sysctls
 save_host_state
 ensure_network

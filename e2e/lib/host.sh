@@ -20,6 +20,9 @@ ensure_packages() {
   [[ -f /usr/lib/x86_64-linux-gnu/libc.a || -f /usr/lib/aarch64-linux-gnu/libc.a ]] || missing+=(libc6-dev)
   command -v ip >/dev/null || missing+=(iproute2)
   command -v curl >/dev/null || missing+=(curl)
+  # a static busybox for the busybox image (if a dynamically linked one is
+  # installed, images.sh unpacks busybox-static's .deb instead of replacing it)
+  [[ -e /bin/busybox ]] || missing+=(busybox-static)
   if ((${#missing[@]})); then
     log "installing Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -27,6 +30,18 @@ ensure_packages() {
       { apt-get update -q >&2 && apt-get install -y -q "${missing[@]}" >&2; } ||
       die "could not install ${missing[*]}"
   fi
+}
+
+# Kernel modules the pod network and the overlay snapshotter need, where they
+# are modules (they stay loaded afterwards).
+load_modules() {
+  command -v modprobe >/dev/null || return 0
+  local m
+  for m in br_netfilter overlay; do
+    modprobe "${m}" 2>/dev/null || true
+  done
+  [[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]] ||
+    die "bridge netfilter is not available (modprobe br_netfilter); Services cannot work without it"
 }
 
 # Saves the sysctls kubelet, kube-proxy and the CNI bridge may change; only

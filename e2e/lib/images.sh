@@ -54,7 +54,8 @@ _static_busybox() {
   if [[ ! -x "${dir}/bin/busybox" ]]; then
     log "fetching Debian's busybox-static package (unpacked into ${dir}, not installed)"
     mkdir -p "${dir}"
-    (cd "${dir}" && apt-get download busybox-static >&2 && dpkg-deb -x busybox-static_*.deb . && rm -f busybox-static_*.deb) ||
+    (cd "${dir}" && { apt-get download busybox-static >&2 || { apt-get update -q >&2 && apt-get download busybox-static >&2; }; } &&
+      dpkg-deb -x busybox-static_*.deb . && rm -f busybox-static_*.deb) ||
       die "cannot get busybox-static (apt-get download busybox-static)"
   fi
   echo "${dir}/bin/busybox"
