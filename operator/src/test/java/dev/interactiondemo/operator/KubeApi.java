@@ -72,7 +72,8 @@ final class KubeApi {
     private static void install(CustomResourceDefinition crd) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                        && c.getStatus().getConditions().stream()
                         .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                         30, TimeUnit.SECONDS);
     }
