@@ -53,8 +53,9 @@ class ExamplesTest {
         for (CustomResourceDefinition crd : List.of(Crds.kafka(), Crds.kafkaNodePool())) {
             client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
             client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
-                            .stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                            && c.getStatus().getConditions().stream()
+                            .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                             30, TimeUnit.SECONDS);
         }
         kubeconfig = Files.createTempFile("examples-kubeconfig", ".yaml");

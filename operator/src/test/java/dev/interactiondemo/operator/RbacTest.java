@@ -473,7 +473,8 @@ class RbacTest {
             CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(in).item();
             admin.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
             admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                    .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                            && c.getStatus().getConditions().stream()
                             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                             30, TimeUnit.SECONDS);
         }
