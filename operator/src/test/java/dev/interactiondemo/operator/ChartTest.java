@@ -396,9 +396,45 @@ class ChartTest {
         }
     }
 
+    /** helm install and uninstall against a real API server: every object is accepted, and removed again. */
     @Test
-    void releaseNamesAreShortenedAsHelmConventionsSay() {
-        assertNull(Helm.render("--set", "fullnameOverride=ido").stream()
-                .filter(o -> o.getMetadata().getName().contains("interaction-demo-operator")).findAny().orElse(null));
+    void installsAndUninstallsOnARealApiServer() throws Exception {
+        KubernetesClient client = KubeApi.client();
+        Path kubeconfig = Files.createTempFile("chart-kubeconfig", ".yaml");
+        Files.writeString(kubeconfig, KubeApi.kubeconfig());
+        try {
+            KubeApi.namespace("chart-team");
+            Helm.run("install", "chart-test", Helm.chart().toString(), "--kubeconfig", kubeconfig.toString(),
+                    "--namespace", "chart-system", "--create-namespace", "--set", "watchNamespaces={chart-team}",
+                    "--wait=false").orFail();
+            String name = "chart-test-interaction-demo-operator";
+            Deployment d = client.apps().deployments().inNamespace("chart-system").withName(name).get();
+            assertNotNull(d, "the operator's Deployment");
+            assertEquals(name, client.serviceAccounts().inNamespace("chart-system").withName(name).get()
+                    .getMetadata().getName());
+            assertNotNull(client.rbac().roles().inNamespace("chart-team").withName(name).get());
+            assertNotNull(client.rbac().roleBindings().inNamespace("chart-team").withName(name).get());
+            assertNotNull(client.rbac().roles().inNamespace("chart-system").withName(name + "-leader-election").get());
+            assertNotNull(client.services().inNamespace("chart-system").withName(name + "-metrics").get());
+            assertNotNull(client.apiextensions().v1().customResourceDefinitions()
+                    .withName("interactiondemos.interactiondemo.dev").get(), "the CRD, from the chart's crds/");
+
+            Helm.run("uninstall", "chart-test", "--kubeconfig", kubeconfig.toString(), "--namespace", "chart-system",
+                    "--wait").orFail();
+            assertNull(client.apps().deployments().inNamespace("chart-system").withName(name).get());
+            assertNull(client.rbac().roles().inNamespace("chart-team").withName(name).get());
+            assertNotNull(client.apiextensions().v1().customResourceDefinitions()
+                    .withName("interactiondemos.interactiondemo.dev").get(), "helm keeps CRDs (and the resources)");
+        } finally {
+            Files.deleteIfExists(kubeconfig);
+        }
+    }
+
+    @Test
+    void fullnameOverrideNamesEveryObject() {
+        List<HasMetadata> objects = Helm.render("--set", "fullnameOverride=ido");
+        objects.forEach(o -> assertTrue(o.getMetadata().getName().equals("ido")
+                || o.getMetadata().getName().startsWith("ido-"), name(o)));
+        assertEquals("ido", env(deployment(objects)).get("LEASE_NAME"));
     }
 }
