@@ -1,0 +1,27 @@
+package dev.interactiondemo.bench;
+
+import java.nio.file.Path;
+
+/**
+ * Where things are for one run.
+ *
+ * @param repo        the repository's root
+ * @param work        this run's scratch directory (logs, broker data, JFR recordings), under bench/target
+ * @param classPath   the bench module's class path (its jar and bench/target/lib), for the baseline server, Kafka's
+ *                    own tools, the broker and the operator process
+ * @param greeterJar  the Greeter's runnable jar, copied for this run
+ * @param notifierJar the notifier's runnable jar, copied for this run
+ * @param ghz         the ghz executable
+ * @param jfr         whether the measured processes record a JFR profile
+ */
+record BenchContext(Path repo, Path work, String classPath, Path greeterJar, Path notifierJar, String ghz, Mode mode,
+                    String kubeVersion, boolean jfr) {
+    Path logs() {
+        return work.resolve("logs");
+    }
+
+    /** The JVM option that records a profile of the process {@code name} into work/jfr/name.jfr. */
+    String jfrOption(String name) {
+        return "-XX:StartFlightRecording=settings=profile,filename=" + work.resolve("jfr").resolve(name + ".jfr");
+    }
+}
