@@ -69,10 +69,15 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
     private final StrimziKafkaTopic kafkaTopic;
     private final HostDeployment hostDeployment;
     private final WorkerDeployment workerDeployment;
-    private final StrimziTopicActivation strimziActivation;
+    private final boolean strimziServed;
     private final Workflow<InteractionDemo> workflow;
 
-    public InteractionDemoReconciler(OperatorConfig config, KafkaAdmins kafka, GreeterChannels greeters, Clock clock) {
+    /**
+     * @param strimziServed whether the cluster serves KafkaTopics in the configured apiVersion (checked at start-up:
+     *                      a Strimzi installed later needs an operator restart)
+     */
+    public InteractionDemoReconciler(OperatorConfig config, KafkaAdmins kafka, GreeterChannels greeters, Clock clock,
+                                     boolean strimziServed) {
         this.config = config;
         this.kafka = kafka;
         this.greeters = greeters;
@@ -82,11 +87,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
         this.kafkaTopic = new StrimziKafkaTopic(config);
         this.hostDeployment = new HostDeployment(config);
         this.workerDeployment = new WorkerDeployment(config);
-        this.strimziActivation = new StrimziTopicActivation(config);
-        this.workflow = new WorkflowBuilder<InteractionDemo>()
+        this.strimziServed = strimziServed;
+        var workflow = new WorkflowBuilder<InteractionDemo>()
                 .addDependentResource(greeterDeployment)
-                .addDependentResource(greeterService)
-                .addDependentResourceAndConfigure(kafkaTopic).withActivationCondition(strimziActivation)
+                .addDependentResource(greeterService);
+        if (strimziServed) {
+            workflow.addDependentResourceAndConfigure(kafkaTopic).withActivationCondition(new StrimziTopicActivation(config));
+        }
+        this.workflow = workflow
                 .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart())
                 .addDependentResource(workerDeployment)
                 .withThrowExceptionFurther(false)
@@ -150,12 +158,13 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
             case Direct -> DirectTopics.ensure(kafka.forBootstrap(s.bootstrapServers()), s.topic(), s.partitions(),
                     s.topicReplicas(), s.topicConfig());
             case External -> DirectTopics.check(kafka.forBootstrap(s.bootstrapServers()), s.topic());
-            case Strimzi -> strimziActivation.served(context.getClient())
+            case Strimzi -> strimziServed
                     ? StrimziTopics.observe(kafkaTopic.getSecondaryResource(demo, context).map(StrimziKafkaTopic::typed),
                     s.clusterName(), config.topicReadyTimeout(), clock.instant())
-                    : TopicObservation.notReady("StrimziNotInstalled", "this cluster does not serve "
-                    + config.kafkaTopicApiVersion() + " KafkaTopic: install Strimzi (or set the operator's "
-                    + "KAFKA_TOPIC_API_VERSION to the version it serves), or use topic.management Direct");
+                    : TopicObservation.notReady("StrimziNotInstalled", "this cluster did not serve "
+                    + config.kafkaTopicApiVersion() + " KafkaTopic when the operator started: install Strimzi (or "
+                    + "set the operator's KAFKA_TOPIC_API_VERSION to the version it serves) and restart the "
+                    + "operator, or use topic.management Direct");
         };
     }
 

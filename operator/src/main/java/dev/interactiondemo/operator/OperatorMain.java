@@ -8,6 +8,7 @@ import dev.interactiondemo.common.Settings;
 import dev.interactiondemo.operator.kafka.KafkaAdmins;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The operator process: reconciles InteractionDemos in the watched namespaces, with the current kubeconfig outside a
@@ -47,7 +49,8 @@ public final class OperatorMain {
         KubernetesClient client = new KubernetesClientBuilder().build();
         KafkaAdmins kafka = new KafkaAdmins();
         GreeterChannels greeters = new GreeterChannels();
-        Operator operator = start(client, config, kafka, greeters, registry);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Operator operator = start(client, config, kafka, greeters, registry, stopping);
         HttpEndpoints http;
         try {
             http = HttpEndpoints.start(config.httpPort(), OperatorConfig.HTTP_PORT.label(), registry,
@@ -62,6 +65,7 @@ public final class OperatorMain {
                 config.statusInterval().toSeconds(), config.kafkaTopicApiVersion(), config.leaderElection());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             operator.stop();
             client.close();
             kafka.close();
@@ -72,20 +76,33 @@ public final class OperatorMain {
         stopped.await();
     }
 
-    /** Registers the reconciler and starts the operator; the caller stops it. */
+    /** Registers the reconciler and starts the operator, for callers that never use leader election. */
     public static Operator start(KubernetesClient client, OperatorConfig config, KafkaAdmins kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
+        return start(client, config, kafka, greeters, registry, new AtomicBoolean());
+    }
+
+    /**
+     * Registers the reconciler and starts the operator; the caller stops it, after setting {@code stopping}.
+     *
+     * @param stopping true once the caller is stopping the operator: losing the lease then is no reason to exit
+     */
+    public static Operator start(KubernetesClient client, OperatorConfig config, KafkaAdmins kafka,
+                                 GreeterChannels greeters, PrometheusMeterRegistry registry, AtomicBoolean stopping) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false) // the client belongs to the caller
                     .withStopOnInformerErrorDuringStartup(false)
                     .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
             if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
-                        config.leaseNamespace()));
+                o.withLeaderElectionConfiguration(leaderElection(config, stopping));
             }
         });
-        operator.register(new InteractionDemoReconciler(config, kafka, greeters, Clock.systemUTC()), c -> {
+        boolean strimzi = client.supports(config.kafkaTopicApiVersion(), "KafkaTopic");
+        LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}", config.kafkaTopicApiVersion(),
+                strimzi ? "served: topic management Strimzi available" : "not served: topic management Strimzi "
+                        + "unavailable until Strimzi is installed and the operator restarted");
+        operator.register(new InteractionDemoReconciler(config, kafka, greeters, Clock.systemUTC(), strimzi), c -> {
             if (config.watchNamespaces().isEmpty()) {
                 c.watchingAllNamespaces();
             } else {
@@ -94,6 +111,28 @@ public final class OperatorMain {
         });
         operator.start();
         return operator;
+    }
+
+    /**
+     * Leader election on a Lease. A replica that loses the lease while running exits (status 1: its pod restarts
+     * and rejoins as a follower), so two never reconcile at once; one that releases it because it is stopping does
+     * not: java-operator-sdk's own exit would wait for the very shutdown hook that is stopping it.
+     */
+    static LeaderElectionConfiguration leaderElection(OperatorConfig config, AtomicBoolean stopping) {
+        Logger log = LoggerFactory.getLogger(OperatorMain.class);
+        LeaderCallbacks callbacks = new LeaderCallbacks(
+                () -> log.info("Leading: reconciling"),
+                () -> {
+                    if (!stopping.get()) {
+                        log.error("Lost the lease {}; exiting so that a new follower takes over", config.leaseName());
+                        Runtime.getRuntime().halt(1);
+                    }
+                },
+                leader -> log.info("Leader: {}", leader));
+        return new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace(),
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
     }
 
     private static Optional<String> notReadyReason(Operator operator) {

@@ -171,13 +171,11 @@ class ImagesIT {
     }
 
     /**
-     * As the chart runs it: with leader election. Disabled until OperatorMain stops cleanly then: java-operator-sdk
-     * calls System.exit when leadership ends, also when the shutdown hook stops the operator, and that exit waits
-     * for the very hook that caused it; the pod hangs until Kubernetes kills it (exit 137 after the grace period).
+     * As the chart runs it: with leader election. java-operator-sdk's own exit on losing the lease would wait for
+     * the very shutdown hook that released it (the pod would hang until killed); OperatorMain exits only on a loss
+     * while running.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("OperatorMain with LEADER_ELECTION=true hangs on SIGTERM until SIGKILL (JOSDK's "
-            + "exitOnStopLeading during shutdown); enable once fixed")
     void theOperatorWithLeaderElectionStopsOnSigterm() throws Exception {
         String ns = KubeApi.namespace("images-it-le");
         int http = freePort();

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /** The operator, started in the test JVM against the test API server, as OperatorMain starts it. */
@@ -17,10 +18,11 @@ final class RunningOperator implements AutoCloseable {
     final PrometheusMeterRegistry registry = Metrics.newRegistry();
     private final KafkaAdmins kafka = new KafkaAdmins();
     private final GreeterChannels greeters;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private RunningOperator(KubernetesClient client, OperatorConfig config, Function<InteractionDemo, String> greeterEndpoint) {
         this.greeters = new GreeterChannels(greeterEndpoint);
-        this.operator = OperatorMain.start(client, config, kafka, greeters, registry);
+        this.operator = OperatorMain.start(client, config, kafka, greeters, registry, stopping);
     }
 
     /** Watches {@code namespace}; {@code env} overrides the test defaults (a 1 s status interval). */
@@ -35,6 +37,7 @@ final class RunningOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping.set(true);
         operator.stop();
         kafka.close();
         greeters.close();

@@ -103,6 +103,14 @@ class StrimziModeTest {
         });
         Await.until("TopicReady True", () -> topicCondition("orders", "status").filter("True"::equals),
                 Duration.ofSeconds(30));
+        String version = kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion();
+        try {
+            Thread.sleep(3_000); // three status intervals
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(version, kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion(),
+                "an up-to-date KafkaTopic is not rewritten");
         Deployment host = Await.until("the Host, now that the topic is ready", () -> Optional.ofNullable(
                 client.apps().deployments().inNamespace(NS).withName("orders-host").get()), Duration.ofSeconds(30));
         assertEquals("my-cluster-kafka-bootstrap.strimzi.svc:9092", host.getSpec().getTemplate().getSpec()
