@@ -155,7 +155,7 @@ EOF
 EOF
 }
 
-image_present() { ctr_k8s images ls -q 2>/dev/null | grep -qxF "$1"; }
+image_present() { local images; images="$(ctr_k8s images ls -q 2>/dev/null || true)"; grep -qxF "$1" <<<"${images}"; }
 
 import_image() { # REF TAR
   if ! image_present "$1"; then
@@ -371,8 +371,11 @@ EOF
     kc -n default logs e2e-smoke >&2 || true
     die "smoke pod did not succeed (phase '${phase}')"
   fi
-  kc -n default logs e2e-smoke 2>/dev/null | grep -q "Address: ${E2E_API_SERVICE_IP}" ||
-    { kc -n default logs e2e-smoke >&2; die "smoke pod did not resolve kubernetes.default.svc to ${E2E_API_SERVICE_IP}"; }
+  # Read the logs first: with pipefail, grep -q quitting early would fail kubectl with SIGPIPE.
+  smoke_logs=""
+  smoke_logs="$(kc -n default logs e2e-smoke 2>/dev/null || true)"
+  [[ "${smoke_logs}" == *"Address: ${E2E_API_SERVICE_IP}"* ]] ||
+    { echo "${smoke_logs}" >&2; die "smoke pod did not resolve kubernetes.default.svc to ${E2E_API_SERVICE_IP}"; }
   kc -n default delete pod e2e-smoke --wait=false >/dev/null
   log "smoke pod resolved kubernetes.default.svc.${E2E_DNS_DOMAIN} -> ${E2E_API_SERVICE_IP}"
 fi

@@ -71,7 +71,7 @@ class InteractionDemoE2ETest {
         LOG.info("End to end on {}", cluster.describe());
         kubeconfigFile = Files.createTempFile("e2e-kubeconfig", ".yaml");
         Files.writeString(kubeconfigFile, cluster.kubeconfig());
-        client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(cluster.kubeconfig())).build();
+        client = new KubernetesClientBuilder().withConfig(clientConfig(cluster.kubeconfig())).build();
         Path root = Shell.repoRoot();
         cluster.loadImages(List.of(root.resolve("greeter-image/target/greeter-image.tar"),
                 root.resolve("notifier-image/target/notifier-image.tar"),
@@ -85,6 +85,33 @@ class InteractionDemoE2ETest {
                     .endMetadata().build()).serverSideApply();
         }
         startKafka();
+    }
+
+    /** The kubeconfig's client configuration; fabric8 assumes RSA keys unless told, so say when the key is EC. */
+    static Config clientConfig(String kubeconfig) {
+        Config config = Config.fromKubeconfig(kubeconfig);
+        String keyData = config.getClientKeyData();
+        if (keyData != null) {
+            String pem = new String(java.util.Base64.getDecoder().decode(keyData), java.nio.charset.StandardCharsets.UTF_8);
+            if (pem.contains("BEGIN EC PRIVATE KEY") || isEcPkcs8(pem)) {
+                config.setClientKeyAlgo("EC");
+            }
+        }
+        return config;
+    }
+
+    private static boolean isEcPkcs8(String pem) {
+        if (!pem.contains("BEGIN PRIVATE KEY")) {
+            return false;
+        }
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            java.security.KeyFactory.getInstance("EC").generatePrivate(
+                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @AfterAll
@@ -105,11 +132,12 @@ class InteractionDemoE2ETest {
                 .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec()
+                .withEnableServiceLinks(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .addNewContainer().withName("kafka").withImage("interactiondemo/local-kafka:" + VERSION)
                 .withImagePullPolicy("IfNotPresent")
-                .addNewEnv().withName("KAFKA_ADVERTISED_HOST").withValue("kafka." + NS + ".svc").endEnv()
+                .addNewEnv().withName("BROKER_ADVERTISED_HOST").withValue("kafka." + NS + ".svc").endEnv()
                 .addNewPort().withContainerPort(9092).withName("kafka").endPort()
                 .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(9092)).endTcpSocket()
                 .withPeriodSeconds(3).endReadinessProbe()
@@ -181,27 +209,34 @@ class InteractionDemoE2ETest {
         }
     }
 
-    /** A counter from a pod's /metrics, read through a port-forward. */
+    /** A counter summed over every running pod whose name starts with {@code podPrefix}, from their /metrics. */
     static double metric(String podPrefix, String name) {
-        Pod pod = client.pods().inNamespace(NS).list().getItems().stream()
+        List<Pod> pods = client.pods().inNamespace(NS).list().getItems().stream()
                 .filter(p -> p.getMetadata().getName().startsWith(podPrefix) && p.getMetadata().getDeletionTimestamp() == null
                         && "Running".equals(p.getStatus().getPhase()))
-                .findFirst().orElseThrow(() -> new AssertionError("no running pod " + podPrefix + "*"));
-        try (var forward = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).portForward(8080)) {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                    + forward.getLocalPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} ([0-9.eE+-]+)$").matcher(body);
-            if (!m.find()) {
-                throw new AssertionError("no " + name + " in the metrics of " + pod.getMetadata().getName());
-            }
-            return Double.parseDouble(m.group(1));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+                .toList();
+        if (pods.isEmpty()) {
+            throw new AssertionError("no running pod " + podPrefix + "*");
         }
+        double sum = 0;
+        for (Pod pod : pods) {
+            try (var forward = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).portForward(8080)) {
+                String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + forward.getLocalPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} ([0-9.eE+-]+)$").matcher(body);
+                if (!m.find()) {
+                    throw new AssertionError("no " + name + " in the metrics of " + pod.getMetadata().getName());
+                }
+                sum += Double.parseDouble(m.group(1));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        return sum;
     }
 
     @Test
@@ -223,6 +258,8 @@ class InteractionDemoE2ETest {
             example = files.filter(p -> p.getFileName().toString().contains("direct")).findFirst()
                     .orElseThrow(() -> new AssertionError("no Direct-mode example under examples/"));
         }
+        client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).withTimeout(3, java.util.concurrent.TimeUnit.MINUTES)
+                .delete(); // a leftover of an earlier run
         InteractionDemo d = Serialization.unmarshal(Files.readString(example), InteractionDemo.class);
         d.getMetadata().setName(DEMO);
         d.getMetadata().setNamespace(NS);
@@ -244,33 +281,37 @@ class InteractionDemoE2ETest {
         long consumed = first.getStatus().getMessages().getConsumed();
         await("produced and consumed rising", d -> d.getStatus().getMessages().getProduced() > produced
                 && d.getStatus().getMessages().getConsumed() > consumed, Duration.ofMinutes(1));
-        // Stop producing, let the Worker drain, then compare the three sources.
+        // Stop producing, let the Workers drain, then compare the three sources.
         patch("{\"spec\":{\"producer\":{\"replicas\":0}}}");
-        InteractionDemo drained = await("drained", d -> d.getStatus().getMessages().getLag() == 0
-                && d.getStatus().getMessages().getProducedPerSecond() == 0.0
-                && d.getStatus().getProducer().getReadyReplicas() == 0, Duration.ofMinutes(2));
-        long kafkaProduced = drained.getStatus().getMessages().getProduced();
-        assertEquals(kafkaProduced, drained.getStatus().getMessages().getConsumed(), "Kafka: all consumed");
-        assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "the Worker's audit: 0 lost");
-        double workerConsumed = metric(DEMO + "-worker", "notifier_consumed_total")
-                - metric(DEMO + "-worker", "notifier_duplicates_total");
-        assertEquals((double) kafkaProduced, workerConsumed, "the Worker saw every message Kafka holds");
-        patch("{\"spec\":{\"producer\":{\"replicas\":1}}}");
+        try {
+            InteractionDemo drained = await("drained", d -> d.getStatus().getMessages().getLag() == 0
+                    && d.getStatus().getMessages().getProducedPerSecond() == 0.0
+                    && d.getStatus().getProducer().getReadyReplicas() == 0, Duration.ofMinutes(2));
+            long kafkaProduced = drained.getStatus().getMessages().getProduced();
+            assertEquals(kafkaProduced, drained.getStatus().getMessages().getConsumed(), "Kafka: all consumed");
+            assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "the Workers' audit: 0 lost");
+            double workersConsumed = metric(DEMO + "-worker", "notifier_consumed_total")
+                    - metric(DEMO + "-worker", "notifier_duplicates_total");
+            assertEquals((double) kafkaProduced, workersConsumed, "the Workers saw every message Kafka holds");
+        } finally {
+            patch("{\"spec\":{\"producer\":{\"replicas\":1}}}");
+        }
         await("flowing again", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
     }
 
     @Test
     @Order(4)
     void aDeadWorkerOnlyGrowsLagThenItDrains() {
+        int workers = demo().getSpec().getConsumer().getReplicas();
         patch("{\"spec\":{\"consumer\":{\"replicas\":0}}}");
         InteractionDemo stalled = await("MessagesFlowing=False, lag growing", d -> is(d, "MessagesFlowing", "False")
                 && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("ConsumerStalled")
                 && d.getStatus().getMessages().getLag() > 0, Duration.ofMinutes(2));
         long lag = stalled.getStatus().getMessages().getLag();
         await("the lag growing", d -> d.getStatus().getMessages().getLag() > lag, Duration.ofMinutes(1));
-        patch("{\"spec\":{\"consumer\":{\"replicas\":1}}}");
+        patch("{\"spec\":{\"consumer\":{\"replicas\":" + workers + "}}}");
         await("the lag drained", d -> is(d, "MessagesFlowing", "True") && d.getStatus().getMessages().getLag() < 20
-                && d.getStatus().getConsumer().getReadyReplicas() == 1, Duration.ofMinutes(3));
+                && d.getStatus().getConsumer().getReadyReplicas() == workers, Duration.ofMinutes(3));
         assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "0 lost after the outage");
     }
 

@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one {@link LocalKafkaBroker} until SIGTERM: the Kafka of machines and clusters that have none (the end-to-end
- * suite runs it as a pod). Settings: {@code KAFKA_PORT} (9092), {@code KAFKA_BIND_HOST} (0.0.0.0),
- * {@code KAFKA_ADVERTISED_HOST} (the host name clients use; default: this host's name), {@code KAFKA_PARTITIONS} (3),
- * {@code KAFKA_HEAP} (512m). Its data is temporary: gone when it stops.
+ * suite runs it as a pod). Settings: {@code BROKER_PORT} (9092), {@code BROKER_BIND_HOST} (0.0.0.0),
+ * {@code BROKER_ADVERTISED_HOST} (the host name clients use; default: this host's name), {@code BROKER_PARTITIONS} (3),
+ * {@code BROKER_HEAP} (512m). Its data is temporary: gone when it stops.
  */
 public final class LocalKafkaMain {
     private LocalKafkaMain() {
@@ -16,23 +16,23 @@ public final class LocalKafkaMain {
 
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
-        String advertised = env.getOrDefault("KAFKA_ADVERTISED_HOST", env.getOrDefault("HOSTNAME", "localhost"));
+        String advertised = env.getOrDefault("BROKER_ADVERTISED_HOST", env.getOrDefault("HOSTNAME", "localhost"));
         int port;
         int partitions;
         try {
-            port = Integer.parseInt(env.getOrDefault("KAFKA_PORT", "9092"));
-            partitions = Integer.parseInt(env.getOrDefault("KAFKA_PARTITIONS", "3"));
+            port = Integer.parseInt(env.getOrDefault("BROKER_PORT", "9092"));
+            partitions = Integer.parseInt(env.getOrDefault("BROKER_PARTITIONS", "3"));
         } catch (NumberFormatException e) {
-            System.err.println("local-kafka: KAFKA_PORT and KAFKA_PARTITIONS must be whole numbers: " + e.getMessage());
+            System.err.println("local-kafka: BROKER_PORT and BROKER_PARTITIONS must be whole numbers: " + e.getMessage());
             System.exit(2);
             return;
         }
         LocalKafkaBroker broker = LocalKafkaBroker.builder()
                 .port(port)
-                .bindHost(env.getOrDefault("KAFKA_BIND_HOST", "0.0.0.0"))
+                .bindHost(env.getOrDefault("BROKER_BIND_HOST", "0.0.0.0"))
                 .advertisedHost(advertised)
                 .defaultPartitions(partitions)
-                .maxHeap(env.getOrDefault("KAFKA_HEAP", "512m"))
+                .maxHeap(env.getOrDefault("BROKER_HEAP", "512m"))
                 .start();
         System.out.println("local-kafka: broker ready at " + broker.bootstrapServers());
         CountDownLatch stopping = new CountDownLatch(1);
