@@ -16,6 +16,32 @@ final class Cpu {
         return statFields(Path.of("/proc", Long.toString(pid), "stat"), 11, 12);
     }
 
+    /** stime of a live process: CPU time spent in the kernel on its behalf (system calls, wake-ups). */
+    static long system(long pid) {
+        return statFields(Path.of("/proc", Long.toString(pid), "stat"), 12, -1);
+    }
+
+    /** Context switches (voluntary and not) of all of a process's live threads. */
+    static long contextSwitches(long pid) {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
     /** cutime + cstime of this JVM: the CPU time of the children it has waited for. */
     static long reapedChildren() {
         return statFields(Path.of("/proc/self/stat"), 13, 14);
@@ -26,7 +52,7 @@ final class Cpu {
             String s = Files.readString(stat);
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             // after "(comm) ": state=0 ... utime=11, stime=12, cutime=13, cstime=14
-            return Long.parseLong(f[a]) + Long.parseLong(f[b]);
+            return Long.parseLong(f[a]) + (b < 0 ? 0 : Long.parseLong(f[b]));
         } catch (IOException | RuntimeException e) {
             return 0;
         }

@@ -33,6 +33,8 @@ public final class JfrTop {
         Map<String, Integer> threads = new HashMap<>();
         int samples = 0;
         Map<String, Double> waits = new HashMap<>();
+        Map<String, Integer> wall = new HashMap<>();
+        int wallSamples = 0;
         Map<String, Double> waitKinds = new HashMap<>();
         double waitedSeconds = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
@@ -47,6 +49,14 @@ public final class JfrTop {
                 waits.merge(waiter(e.getStackTrace()), seconds, Double::sum);
                 waitKinds.merge(type, seconds, Double::sum);
                 continue;
+            }
+            if (type.equals("jdk.NativeMethodSample") || type.equals("jdk.ExecutionSample")) {
+                String thread = e.getThread("sampledThread") == null ? "?"
+                        : e.getThread("sampledThread").getJavaName();
+                if (threadFilter == null || (thread != null && thread.contains(threadFilter))) {
+                    wallSamples++;
+                    wall.merge(ourFrameAndCallee(e.getStackTrace()), 1, Integer::sum);
+                }
             }
             if (!type.equals("jdk.ExecutionSample")) {
                 continue;
@@ -78,6 +88,9 @@ public final class JfrTop {
         print("self (top frame)", self, samples, rows);
         print("total (anywhere on the stack)", total, samples, rows);
         print("top frame by package", packages, samples, rows);
+        System.out.printf("%nrunning or in native code (CPU and native-method samples, e.g. waiting in epoll): %d "
+                + "samples, by our innermost frame and what it called:%n", wallSamples);
+        print("", wall, wallSamples, rows);
         System.out.printf("%nwaiting: %.1f thread-seconds%s%n", waitedSeconds,
                 threadFilter == null ? "" : " on threads matching '" + threadFilter + "'");
         printSeconds("by kind", waitKinds, rows);
@@ -103,6 +116,21 @@ public final class JfrTop {
             }
         }
         return firstNonJdk == null ? name(st.getFrames().get(0)) : firstNonJdk;
+    }
+
+    /** "Our.innermost(line) -> callee": the code of ours a sample is in, and what it was doing there. */
+    private static String ourFrameAndCallee(RecordedStackTrace st) {
+        if (st == null || st.getFrames().isEmpty()) {
+            return "?";
+        }
+        var frames = st.getFrames();
+        for (int i = 0; i < frames.size(); i++) {
+            if (frames.get(i).getMethod().getType().getName().startsWith("dev.interactiondemo.")) {
+                String callee = i > 0 ? " -> " + name(frames.get(i - 1)) : " (itself)";
+                return name(frames.get(i)) + ":" + frames.get(i).getLineNumber() + callee;
+            }
+        }
+        return "(no frame of ours) " + name(frames.get(0));
     }
 
     private static void printSeconds(String title, Map<String, Double> seconds, int rows) {

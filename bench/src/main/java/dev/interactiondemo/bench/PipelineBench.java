@@ -176,6 +176,9 @@ final class PipelineBench {
             Procs.sleep(ctx.mode().hostWarmupSeconds() * 1000L);
             Prom a = Prom.scrape(http);
             long hostCpu = Cpu.process(host.pid());
+            long hostSys = Cpu.system(host.pid());
+            long hostSwitches = Cpu.contextSwitches(host.pid());
+            long greeterSwitches = Cpu.contextSwitches(greeterPid(greeterPort));
             long greeterCpu = Cpu.process(greeterPid(greeterPort));
             long brokerCpu = Cpu.process(broker.process().pid());
             Cpu.Machine machine = Cpu.Machine.now();
@@ -185,6 +188,9 @@ final class PipelineBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double idle = Cpu.Machine.now().idleSince(machine);
             hostCpu = Cpu.process(host.pid()) - hostCpu;
+            hostSys = Cpu.system(host.pid()) - hostSys;
+            hostSwitches = Cpu.contextSwitches(host.pid()) - hostSwitches;
+            greeterSwitches = Cpu.contextSwitches(greeterPid(greeterPort)) - greeterSwitches;
             greeterCpu = Cpu.process(greeterPid(greeterPort)) - greeterCpu;
             brokerCpu = Cpu.process(broker.process().pid()) - brokerCpu;
             double sent = b.sum("notifier_sent_total") - a.sum("notifier_sent_total");
@@ -204,6 +210,9 @@ final class PipelineBench {
             m.put("hostCpuMicrosPerMessage", Report.round(micros(hostCpu, sent), 1));
             m.put("greeterCpuMicrosPerMessage", Report.round(micros(greeterCpu, sent), 1));
             m.put("brokerCpuMicrosPerMessage", Report.round(micros(brokerCpu, sent), 1));
+            m.put("hostKernelShare", Report.round(hostCpu == 0 ? Double.NaN : (double) hostSys / hostCpu, 2));
+            m.put("hostContextSwitchesPerMessage", Report.round(hostSwitches / Math.max(1, sent), 1));
+            m.put("greeterContextSwitchesPerMessage", Report.round(greeterSwitches / Math.max(1, sent), 1));
             m.put("hostCores", Report.round(hostCpu / Cpu.TICKS_PER_SECOND / seconds, 2));
             m.put("machineIdle", Report.round(idle, 3));
             Log.info("Host %s (%s): %.0f published/s, Greeter call mean %s ms, p99 %s ms; CPU per message: Host %s µs, "
@@ -402,12 +411,12 @@ final class PipelineBench {
         broker.createTopic(topic, PARTITIONS);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rate", 1000);
-        out.put("callMode", "sync");
+        out.put("callMode", "async");
         int wHttp = Procs.freePort();
         int hHttp = Procs.freePort();
-        try (Procs.Child w = worker("worker-e2e", topic, "bench-e2e", wHttp, false)) {
+        try (Procs.Child w = worker("worker-e2e", topic, "bench-e2e", wHttp, ctx.jfr())) {
             awaitLog(w, "Partitions assigned", java.time.Duration.ofSeconds(60));
-            try (Procs.Child h = host("host-e2e", topic, 1000, "sync", hHttp, false, greeterPort)) {
+            try (Procs.Child h = host("host-e2e", topic, 1000, "async", hHttp, false, greeterPort)) {
                 awaitMetric(w, wHttp, "notifier_consumed_total", 1);
                 Procs.sleep(ctx.mode().e2eWarmupSeconds() * 1000L);
                 Prom a = Prom.scrape(wHttp);
@@ -519,7 +528,7 @@ final class PipelineBench {
                 consume.get("consumerPerformanceCpuMicrosPerMessage"),
                 consume.get("consumerPerformanceBrokerCpuMicrosPerMessage"), "fetch.nMsg.sec (group join excluded)"));
         sb.append("\n| end to end | mean (ms) | p50 (ms) | p99 (ms) | notes |\n|---|---:|---:|---:|---|\n");
-        sb.append(String.format(Locale.ROOT, "| Host → Kafka → Worker at 1,000/s (sync) | %s | %s | %s | %s/s "
+        sb.append(String.format(Locale.ROOT, "| Host → Kafka → Worker at 1,000/s (async, 16 in flight) | %s | %s | %s | %s/s "
                 + "consumed; from the Worker's histogram |%n", e2e.get("meanMs"), e2e.get("p50Ms"), e2e.get("p99Ms"),
                 e2e.get("consumedPerSecond")));
         sb.append(String.format(Locale.ROOT, "| kafka-e2e-latency (EndToEndLatency), one record at a time | %s | %s | "
