@@ -29,7 +29,7 @@ public final class DirectTopics {
     /** Creates the topic if missing and grows its partitions to {@code partitions} (Kafka cannot shrink them). */
     public static TopicObservation ensure(Admin admin, String topic, int partitions, int replicas,
                                           Map<String, String> config) {
-        try {
+        return observing(topic, () -> {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty()) {
                 try {
@@ -52,29 +52,32 @@ public final class DirectTopics {
             }
             String note = actual > partitions ? " (more than the " + partitions + " asked: Kafka cannot remove partitions)" : "";
             return TopicObservation.ready("Exists", "topic " + topic + " has " + actual + " partitions" + note, actual);
+        });
+    }
+
+    /** Checks that a topic someone else manages exists. */
+    public static TopicObservation check(Admin admin, String topic) {
+        return observing(topic, () -> describe(admin, topic)
+                .map(d -> TopicObservation.ready("Exists", "topic " + topic + " exists with "
+                        + d.partitions().size() + " partitions", d.partitions().size()))
+                .orElseGet(() -> TopicObservation.notReady("TopicMissing", "topic " + topic
+                        + " does not exist; with topic.management External it must be created outside the operator")));
+    }
+
+    /** A call to Kafka's Admin API. */
+    private interface AdminCall {
+        TopicObservation call() throws ExecutionException, InterruptedException, TimeoutException;
+    }
+
+    /** Runs {@code call}, turning Kafka's failures into observations. */
+    private static TopicObservation observing(String topic, AdminCall call) {
+        try {
+            return call.call();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof InvalidReplicationFactorException) {
                 return TopicObservation.notReady("InvalidReplicationFactor", "cannot create topic " + topic + ": "
                         + e.getCause().getMessage() + " (topic.replicas is more than the brokers)");
             }
-            return unreachable(topic, e.getCause());
-        } catch (TimeoutException e) {
-            return unreachable(topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unreachable(topic, e);
-        }
-    }
-
-    /** Checks that a topic someone else manages exists. */
-    public static TopicObservation check(Admin admin, String topic) {
-        try {
-            return describe(admin, topic)
-                    .map(d -> TopicObservation.ready("Exists", "topic " + topic + " exists with "
-                            + d.partitions().size() + " partitions", d.partitions().size()))
-                    .orElseGet(() -> TopicObservation.notReady("TopicMissing", "topic " + topic
-                            + " does not exist; with topic.management External it must be created outside the operator"));
-        } catch (ExecutionException e) {
             return unreachable(topic, e.getCause());
         } catch (TimeoutException e) {
             return unreachable(topic, e);
