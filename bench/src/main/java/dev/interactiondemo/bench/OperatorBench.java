@@ -71,7 +71,8 @@ final class OperatorBench {
 
     void run() {
         KubeAPIServer api = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withApiServerVersion(ctx.kubeVersion()).build());
+                .withApiServerVersion(ctx.kubeVersion()).withTestDir(kubeApiTestDir().toString())
+                .withOfflineMode(true).build());
         long apiStart = System.nanoTime();
         Thread stopApi = new Thread(api::stop, "kube-api-stop");
         Runtime.getRuntime().addShutdownHook(stopApi);
@@ -107,6 +108,43 @@ final class OperatorBench {
             api.stop();
             Runtime.getRuntime().removeShutdownHook(stopApi);
         }
+    }
+
+    /**
+     * A kube-api-test directory for this run: links to the binaries the operator's tests use
+     * (~/.kubeapitest/k8s/VERSION-linux-amd64, see docs/kube-binaries.md), except that kube-apiserver is a wrapper
+     * widening the Service IP range kube-api-test sets (10.0.0.0/24: 254 Services, fewer than 500 demos have) to a
+     * /16.
+     */
+    private Path kubeApiTestDir() {
+        String platform = ctx.kubeVersion() + "-linux-amd64";
+        Path real = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", platform);
+        if (!Files.isExecutable(real.resolve("kube-apiserver")) || !Files.isExecutable(real.resolve("etcd"))) {
+            throw new IllegalStateException("no kube-apiserver and etcd in " + real + ": run hack/kube-binaries.sh "
+                    + "(see docs/kube-binaries.md), or ./mvnw -pl operator verify once");
+        }
+        Path dir = ctx.work().resolve("kubeapitest");
+        Path bin = dir.resolve("k8s").resolve(platform);
+        try {
+            Files.createDirectories(bin);
+            for (String b : List.of("etcd", "kubectl")) {
+                if (Files.exists(real.resolve(b)) && !Files.exists(bin.resolve(b))) {
+                    Files.createSymbolicLink(bin.resolve(b), real.resolve(b));
+                }
+            }
+            Path wrapper = bin.resolve("kube-apiserver");
+            Files.writeString(wrapper, """
+                    #!/usr/bin/env bash
+                    # kube-api-test's kube-apiserver with room for more than 254 Services.
+                    args=()
+                    for a in "$@"; do [[ $a == 10.0.0.0/24 ]] && a=10.0.0.0/16; args+=("$a"); done
+                    exec %s "${args[@]}"
+                    """.formatted(real.resolve("kube-apiserver")));
+            wrapper.toFile().setExecutable(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
     }
 
     /**
