@@ -6,6 +6,7 @@
 #   bench/run.sh --quick --only grpc,pipeline
 #   bench/run.sh --full --jfr       # also record JFR profiles of the measured processes (bench/target/run-*/jfr)
 #   bench/run.sh --no-build ...     # use the jars already built
+#   bench/run.sh --quick --only operator --operator-scales 500 --jfr   # one scale, profiled (+ heap histogram)
 #
 # Writes bench/results/<date>-<mode>.json and .md and prints the ratios last. See docs/benchmarks.md.
 set -euo pipefail
@@ -21,8 +22,9 @@ while [[ $# -gt 0 ]]; do
     --no-build) build=false ;;
     --jfr) args+=(--jfr) ;;
     --only) args+=(--only "$2"); shift ;;
+    --operator-scales) args+=(--operator-scales "$2"); shift ;;
     --results) args+=(--results "$2"); shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift

@@ -13,9 +13,10 @@ import java.nio.file.Path;
  * @param notifierJar the notifier's runnable jar, copied for this run
  * @param ghz         the ghz executable
  * @param jfr         whether the measured processes record a JFR profile
+ * @param operatorScales the numbers of InteractionDemos to try, instead of the mode's (null: the mode's)
  */
 record BenchContext(Path repo, Path work, String classPath, Path greeterJar, Path notifierJar, String ghz, Mode mode,
-                    String kubeVersion, boolean jfr) {
+                    String kubeVersion, boolean jfr, java.util.List<Integer> operatorScales) {
     Path logs() {
         return work.resolve("logs");
     }

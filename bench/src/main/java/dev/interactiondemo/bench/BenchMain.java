@@ -49,7 +49,8 @@ public final class BenchMain {
         BenchContext ctx = new BenchContext(repo, work, System.getProperty("java.class.path"),
                 Path.of(require(opts, "greeter-jar")), Path.of(require(opts, "notifier-jar")),
                 opts.getOrDefault("ghz", "ghz"), mode, opts.getOrDefault("kube-version", kubeVersion(repo)),
-                opts.containsKey("jfr"));
+                opts.containsKey("jfr"), opts.containsKey("operator-scales") ? Arrays.stream(
+                        opts.get("operator-scales").split(",")).map(String::trim).map(Integer::valueOf).toList() : null);
         Files.createDirectories(ctx.logs());
         if (ctx.jfr()) {
             Files.createDirectories(work.resolve("jfr"));
@@ -174,7 +175,7 @@ public final class BenchMain {
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
         System.err.println("usage: BenchMain --greeter-jar J --notifier-jar J [--mode quick|full] "
-                + "[--only grpc,pipeline,operator] [--jfr] [--ghz PATH] [--repo DIR] [--results DIR] [--work DIR]");
+                + "[--only grpc,pipeline,operator] [--operator-scales 10,100] [--jfr] [--ghz PATH] [--repo DIR] [--results DIR] [--work DIR]");
         System.exit(2);
     }
 }

@@ -90,7 +90,7 @@ final class OperatorBench {
                 Procs.awaitPort(greeter, greeterPort, Duration.ofSeconds(60));
                 startup();
                 List<Map<String, Object>> rows = new ArrayList<>();
-                for (int n : ctx.mode().operatorScales()) {
+                for (int n : scales()) {
                     rows.add(scale(n));
                 }
                 json.put("scales", rows);
@@ -152,6 +152,10 @@ final class OperatorBench {
      * KafkaTopic API, every reconcile of this operator build fails, Direct-mode demos included (java-operator-sdk
      * builds the KafkaTopic informer to evaluate its activation condition); see docs/benchmarks.md.
      */
+    private List<Integer> scales() {
+        return ctx.operatorScales() == null ? ctx.mode().operatorScales() : ctx.operatorScales();
+    }
+
     private void installCrd() throws IOException {
         install(ctx.repo().resolve("crds/interactiondemos.interactiondemo.dev-v1.yml"));
         install(ctx.repo().resolve("operator/src/test/resources/strimzi/kafkatopics-crd.yaml"));
@@ -194,6 +198,9 @@ final class OperatorBench {
         List<String> cmd = new ArrayList<>(List.of(Procs.java(), OPERATOR_HEAP, "-XX:+ExitOnOutOfMemoryError"));
         if (profile) {
             cmd.add(ctx.jfrOption(name));
+        }
+        if (ctx.jfr()) {
+            cmd.add("-XX:NativeMemoryTracking=summary"); // what the RSS is made of: jcmd VM.native_memory
         }
         cmd.addAll(List.of("-cp", ctx.classPath(), OperatorLauncher.class.getName()));
         return Procs.start(name, cmd, null, ctx.logs(), Map.of(
@@ -255,7 +262,7 @@ final class OperatorBench {
         row.put("n", n);
         Map<String, GenericKubernetesResource> demos = new LinkedHashMap<>();
         Map<String, Map<String, HasMetadata>> dependents = new LinkedHashMap<>();
-        boolean profile = ctx.jfr() && n == ctx.mode().operatorScales().get(ctx.mode().operatorScales().size() - 1);
+        boolean profile = ctx.jfr() && n == scales().get(scales().size() - 1);
         try (Procs.Child op = startOperator("operator-" + n, ns, http, false);
              Tracker tracker = new Tracker(client, ns)) {
             awaitReady(op, http);
@@ -305,6 +312,11 @@ final class OperatorBench {
             row.put("rssMiB", Report.round(op.rssMiB(), 1));
             row.put("peakRssMiB", Report.round(op.peakRssMiB(), 1));
             row.put("threads", (int) m.sum("jvm_threads_live_threads"));
+            row.put("metricsScrapeBytes", metrics.length());
+            if (profile) {
+                jcmd(op.pid(), "GC.class_histogram"); // after a full GC: the live set
+                jcmd(op.pid(), "VM.native_memory", "summary");
+            }
             for (GenericKubernetesResource d : client.genericKubernetesResources(IDEMO).inNamespace(ns).list().getItems()) {
                 demos.put(d.getMetadata().getName(), d);
             }
@@ -463,11 +475,21 @@ final class OperatorBench {
         }
     }
 
-    private static void gc(long pid) {
+    private void gc(long pid) {
         jcmd(pid, "GC.run");
     }
 
-    static void jcmd(long pid, String... command) {
+    /** Runs jcmd on {@code pid}; its output goes to logs/jcmd-PID-COMMAND.txt. */
+    void jcmd(long pid, String... command) {
+        String out = jcmdOutput(pid, command);
+        try {
+            Files.writeString(ctx.logs().resolve("jcmd-" + pid + "-" + command[0] + ".txt"), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String jcmdOutput(long pid, String... command) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(pid)));
         cmd.addAll(List.of(command));
@@ -477,10 +499,13 @@ final class OperatorBench {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 Log.info("jcmd %s failed: %s", String.join(" ", command), out);
             }
+            return out;
         } catch (IOException e) {
             Log.info("jcmd %s failed: %s", String.join(" ", command), e);
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "";
         }
     }
 
