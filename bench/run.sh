@@ -7,6 +7,7 @@
 #   bench/run.sh --full --jfr       # also record JFR profiles of the measured processes (bench/target/run-*/jfr)
 #   bench/run.sh --no-build ...     # use the jars already built
 #   bench/run.sh --quick --only operator --operator-scales 500 --jfr   # one scale, profiled (+ heap histogram)
+#   bench/run.sh --quick --only pipeline --broker-config group.coordinator.append.linger.ms=0   # an experiment
 #
 # Writes bench/results/<date>-<mode>.json and .md and prints the ratios last. See docs/benchmarks.md.
 set -euo pipefail
@@ -23,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --jfr) args+=(--jfr) ;;
     --only) args+=(--only "$2"); shift ;;
     --operator-scales) args+=(--operator-scales "$2"); shift ;;
+    --broker-config) args+=(--broker-config "$2"); shift ;;
     --results) args+=(--results "$2"); shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;

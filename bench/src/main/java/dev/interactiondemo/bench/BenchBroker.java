@@ -38,6 +38,9 @@ final class BenchBroker implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
+    /** Extra server.properties lines for every broker of this run (bench/run.sh --broker-config k=v,k=v). */
+    static volatile List<String> extraConfig = List.of();
+
     static BenchBroker start(Path workDir, String classPath) {
         int port = Procs.freePort();
         int controller = Procs.freePort();
@@ -63,6 +66,7 @@ final class BenchBroker implements AutoCloseable {
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
                     "auto.create.topics.enable=false",
+                    String.join("\n", extraConfig),
                     ""));
             Path logback = Files.writeString(dir.resolve("logback.xml"), """
                     <configuration>

@@ -52,6 +52,9 @@ public final class BenchMain {
                 opts.containsKey("jfr"), opts.containsKey("operator-scales") ? Arrays.stream(
                         opts.get("operator-scales").split(",")).map(String::trim).map(Integer::valueOf).toList() : null);
         Files.createDirectories(ctx.logs());
+        if (opts.containsKey("broker-config")) {
+            BenchBroker.extraConfig = Arrays.stream(opts.get("broker-config").split(",")).map(String::trim).toList();
+        }
         if (ctx.jfr()) {
             Files.createDirectories(work.resolve("jfr"));
         }
@@ -67,6 +70,7 @@ public final class BenchMain {
         run.put("loadAverage1mAtStart", Machine.loadAverage1m());
         run.put("busiestProcessesAtStart", Machine.topOthers());
         run.put("profiled", ctx.jfr());
+        run.put("brokerConfigOverrides", BenchBroker.extraConfig);
         Map<String, Object> otherLoad = new LinkedHashMap<>();
         run.put("otherWorkCores", otherLoad);
         Log.info("mode %s, sections %s, work directory %s", mode.name(), only, work);
@@ -104,7 +108,8 @@ public final class BenchMain {
         run.put("machineBusy", busiest >= 0.25);
         run.put("machineNote", busy);
 
-        String name = stamp + "-" + mode.name() + (opts.containsKey("only") ? "-" + String.join("+", only) : "");
+        String name = stamp + "-" + mode.name() + (opts.containsKey("only") ? "-" + String.join("+", only) : "")
+                + (BenchBroker.extraConfig.isEmpty() && !ctx.jfr() ? "" : "-experiment");
         report.markdown(header(run, ctx, busy, otherLoad));
         moveHeaderFirst(report);
         Path json = results.resolve(name + ".json");
@@ -175,7 +180,7 @@ public final class BenchMain {
     private static void usage(String problem) {
         System.err.println("bench: " + problem);
         System.err.println("usage: BenchMain --greeter-jar J --notifier-jar J [--mode quick|full] "
-                + "[--only grpc,pipeline,operator] [--operator-scales 10,100] [--jfr] [--ghz PATH] [--repo DIR] [--results DIR] [--work DIR]");
+                + "[--only grpc,pipeline,operator] [--operator-scales 10,100] [--broker-config k=v,...] [--jfr] [--ghz PATH] [--repo DIR] [--results DIR] [--work DIR]");
         System.exit(2);
     }
 }
