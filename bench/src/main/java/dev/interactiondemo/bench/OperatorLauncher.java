@@ -43,14 +43,8 @@ public final class OperatorLauncher {
         KubernetesClient client = new KubernetesClientBuilder().build();
         KafkaAdmins kafka = new KafkaAdmins();
         Operator operator = OperatorMain.start(client, config, kafka, greeters, registry);
-        HttpEndpoints http = HttpEndpoints.start(config.httpPort(), "OPERATOR_HTTP_PORT", registry, () -> {
-            var info = operator.getRuntimeInfo();
-            if (!info.isStarted()) {
-                return Optional.of("starting");
-            }
-            return info.allEventSourcesAreHealthy() ? Optional.empty()
-                    : Optional.of("event sources not healthy: " + info.unhealthyEventSources().keySet());
-        });
+        HttpEndpoints http = HttpEndpoints.start(config.httpPort(), "OPERATOR_HTTP_PORT", registry,
+                () -> OperatorMain.notReadyReason(operator));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.stop();

@@ -135,7 +135,8 @@ public final class OperatorMain {
                 LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
     }
 
-    private static Optional<String> notReadyReason(Operator operator) {
+    /** Why the operator is not ready (starting, or unhealthy event sources), or empty. */
+    public static Optional<String> notReadyReason(Operator operator) {
         var info = operator.getRuntimeInfo();
         if (!info.isStarted()) {
             return Optional.of("starting");
