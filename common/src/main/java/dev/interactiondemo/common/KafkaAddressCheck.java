@@ -1,0 +1,190 @@
+package dev.interactiondemo.common;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Checks that a bootstrap address speaks Kafka before a Kafka client is given it.
+ * <p>
+ * kafka-clients sizes its receive buffer from the first four bytes of whatever answers, without a bound: an HTTP
+ * server's {@code "HTTP"} reads as a 1.2 GB response, a TLS alert as about 350 MB, and the client's JVM runs out of
+ * heap (KAFKA-4090; the client-side bound proposed in KIP-498 was never merged). This check sends one
+ * {@code ApiVersions} request (v0, which every broker answers, also before SASL authentication) on a plain socket,
+ * reads at most {@link #MAX_RESPONSE_BYTES} of the reply and checks its correlation id; connecting and reading are
+ * bounded by a deadline. It never throws: the {@link Result} says what answered.
+ */
+public final class KafkaAddressCheck {
+    /** An ApiVersions v0 response is a few hundred bytes; anything claiming more is not Kafka. */
+    public static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    private static final short API_VERSIONS = 18;
+    private static final int TLS_ALERT = 0x15;
+    private static final int TLS_HANDSHAKE = 0x16;
+
+    /** What the address turned out to be. */
+    public enum Verdict {
+        /** A Kafka broker answered ApiVersions. */
+        KAFKA,
+        /** Something answered, but not Kafka (HTTP, TLS, another protocol): the message says what. */
+        NOT_KAFKA,
+        /** Nothing could be reached: no such host, refused, or no answer within the deadline. */
+        UNREACHABLE
+    }
+
+    /** @param message a sentence a user can act on, naming the address; empty for {@link Verdict#KAFKA} */
+    public record Result(Verdict verdict, String address, String message) {
+        public boolean isKafka() {
+            return verdict == Verdict.KAFKA;
+        }
+    }
+
+    private KafkaAddressCheck() {
+    }
+
+    /**
+     * Checks every address of a comma-separated bootstrap list; the list is Kafka when at least one answers as Kafka
+     * and none answers as something else (kafka-clients would try them all).
+     */
+    public static Result checkAll(String bootstrapServers, Duration deadline) {
+        List<Result> results = new ArrayList<>();
+        for (String address : bootstrapServers.split(",")) {
+            String a = address.trim();
+            if (!a.isEmpty()) {
+                results.add(check(a, deadline));
+            }
+        }
+        if (results.isEmpty()) {
+            return new Result(Verdict.UNREACHABLE, bootstrapServers, "no bootstrap address given");
+        }
+        for (Result r : results) {
+            if (r.verdict() == Verdict.NOT_KAFKA) {
+                return r;
+            }
+        }
+        return results.stream().filter(Result::isKafka).findFirst().orElse(results.get(0));
+    }
+
+    /** Checks one {@code host:port}. */
+    public static Result check(String address, Duration deadline) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            return new Result(Verdict.UNREACHABLE, address, "bootstrap address " + address + " is not host:port");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 1 || port > 65535) {
+            return new Result(Verdict.UNREACHABLE, address, "bootstrap address " + address + " has no valid port");
+        }
+        int timeout = (int) Math.max(1, deadline.toMillis());
+        long end = System.nanoTime() + deadline.toNanos();
+        int correlationId = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+        InetSocketAddress target = new InetSocketAddress(host, port);
+        if (target.isUnresolved()) {
+            return new Result(Verdict.UNREACHABLE, address, "bootstrap host " + host + " (" + address
+                    + ") does not resolve");
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(target, timeout);
+            socket.setSoTimeout(remaining(end));
+            socket.getOutputStream().write(apiVersionsRequest(correlationId));
+            socket.getOutputStream().flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] head = new byte[4];
+            readFully(in, head, socket, end);
+            int size = ByteBuffer.wrap(head).getInt();
+            if (size < 6 || size > MAX_RESPONSE_BYTES) {
+                return new Result(Verdict.NOT_KAFKA, address, "bootstrap address " + address + " is not a Kafka broker: "
+                        + describe(head, size));
+            }
+            byte[] body = new byte[size];
+            readFully(in, body, socket, end);
+            ByteBuffer b = ByteBuffer.wrap(body);
+            int answeredId = b.getInt();
+            if (answeredId != correlationId) {
+                return new Result(Verdict.NOT_KAFKA, address, "bootstrap address " + address
+                        + " is not a Kafka broker: its answer does not match Kafka's ApiVersions request");
+            }
+            return new Result(Verdict.KAFKA, address, "");
+        } catch (UnknownHostException e) {
+            return new Result(Verdict.UNREACHABLE, address, "bootstrap host " + host + " (" + address
+                    + ") does not resolve");
+        } catch (SocketTimeoutException e) {
+            return new Result(Verdict.UNREACHABLE, address, "bootstrap address " + address + " did not answer within "
+                    + deadline.toMillis() + " ms");
+        } catch (EOFException e) {
+            return new Result(Verdict.NOT_KAFKA, address, "bootstrap address " + address
+                    + " closed the connection on Kafka's ApiVersions request: not a Kafka broker (or a listener that"
+                    + " needs TLS)");
+        } catch (IOException e) {
+            return new Result(Verdict.UNREACHABLE, address, "cannot connect to bootstrap address " + address + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    /** What the first bytes of a non-Kafka answer look like, in words. */
+    private static String describe(byte[] head, int size) {
+        String text = new String(head, StandardCharsets.US_ASCII);
+        if (text.startsWith("HTTP")) {
+            return "an HTTP server answered";
+        }
+        int first = head[0] & 0xff;
+        if ((first == TLS_ALERT || first == TLS_HANDSHAKE) && head[1] == 3) {
+            return "it speaks TLS (a TLS listener needs the client's TLS settings)";
+        }
+        if (text.startsWith("SSH-")) {
+            return "an SSH server answered";
+        }
+        return "its answer claims " + Integer.toUnsignedString(size) + " bytes, where Kafka answers ApiVersions in"
+                + " under " + MAX_RESPONSE_BYTES;
+    }
+
+    private static void readFully(DataInputStream in, byte[] into, Socket socket, long end) throws IOException {
+        int read = 0;
+        while (read < into.length) {
+            socket.setSoTimeout(remaining(end));
+            int n = ((InputStream) in).read(into, read, into.length - read);
+            if (n < 0) {
+                throw new EOFException();
+            }
+            read += n;
+        }
+    }
+
+    private static int remaining(long end) throws SocketTimeoutException {
+        long ms = (end - System.nanoTime()) / 1_000_000;
+        if (ms <= 0) {
+            throw new SocketTimeoutException();
+        }
+        return (int) ms;
+    }
+
+    /** ApiVersions v0 with request header v1: api key, version, correlation id, client id. */
+    static byte[] apiVersionsRequest(int correlationId) {
+        // The client id ends with an empty line so that an HTTP server, which reads up to one, answers at once.
+        byte[] clientId = "interaction-demo-check\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        int size = 2 + 2 + 4 + 2 + clientId.length;
+        ByteBuffer b = ByteBuffer.allocate(4 + size);
+        b.putInt(size).putShort(API_VERSIONS).putShort((short) 0).putInt(correlationId)
+                .putShort((short) clientId.length).put(clientId);
+        return b.array();
+    }
+}
