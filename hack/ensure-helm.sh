@@ -3,28 +3,41 @@
 # `helm lint --strict` and `helm template` on helm/interaction-demo-operator. The Maven build of
 # operator/ runs it before the tests, after hack/ensure-kube-binaries.sh.
 #
-#   hack/ensure-helm.sh 1.34.4
+# Usage: hack/ensure-helm.sh X.Y.Z   (the Kubernetes version the tests pin, e.g. 1.34.4)
+#        hack/ensure-helm.sh --help
 #
 # 1. helm already in kube-api-test's directory for that Kubernetes version (where
 #    hack/kube-binaries.sh --full puts it), printing the version hack/helm/go.mod pins -> nothing to do;
 # 2. Go installed -> build it there from source (hack/kube-binaries.sh --only helm, about a minute);
 # 3. a helm 3 on the PATH (or $HELM) -> the tests use that one;
-# 4. get.helm.sh reachable -> download the pinned release there, checked against its published sha256;
+# 4. HELM_DOWNLOAD_URL set (where helm's release archives helm-<version>-<os>-<arch>.tar.gz and their
+#    .sha256sum files are: helm's download site or a mirror of it) -> download the pinned release there,
+#    checked against its published sha256;
 # 5. otherwise fail, saying what to do.
 set -euo pipefail
 
-version="${1:?usage: hack/ensure-helm.sh X.Y.Z (the Kubernetes version the tests pin)}"
-hack_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+usage_error() { echo "ensure-helm: $*" >&2; usage >&2; exit 2; }
 
-os="$(uname -s | tr '[:upper:]' '[:lower:]')"
-case "$(uname -m)" in
-  aarch64|arm64) arch=arm64 ;;
-  ppc64le|ppc64) arch=ppc64le ;;
-  *) arch=amd64 ;;
-esac
-dir="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/$version-$os-$arch"
-want="$(sed -n 's/^[[:space:]]*helm\.sh\/helm\/v3 \(v[0-9.]*\).*/\1/p' "$hack_dir/helm/go.mod" | head -n 1)"
-[[ -n "$want" ]] || { echo "ensure-helm: no helm.sh/helm/v3 version in $hack_dir/helm/go.mod" >&2; exit 1; }
+version=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    -*) usage_error "unknown argument: $1" ;;
+    *) [[ -z "$version" ]] || usage_error "one version only, got '$version' and '$1'"
+      [[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || usage_error "not a Kubernetes version X.Y.Z: $1"
+      version="$1" ;;
+  esac
+  shift
+done
+[[ -n "$version" ]] || usage_error "the Kubernetes version the tests pin is missing"
+
+hack_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/platform.sh
+source "$hack_dir/lib/platform.sh"
+os="$(platform_os)" arch="$(platform_arch)"
+dir="$(kube_binaries_dir "$version")"
+want="$(go_mod_version "$hack_dir/helm/go.mod" helm.sh/helm/v3)" || exit 1
 
 if [[ -x "$dir/helm" && "$("$dir/helm" version --template '{{.Version}}' 2>/dev/null)" == "$want" ]]; then
   echo "ensure-helm: using helm $want in $dir"
@@ -45,14 +58,15 @@ if [[ -n "$other" && -x "$other" ]]; then
   fi
 fi
 
-url="https://get.helm.sh/helm-$want-$os-$arch.tar.gz"
+url=""
+[[ -z "${HELM_DOWNLOAD_URL:-}" ]] || url="${HELM_DOWNLOAD_URL%/}/helm-$want-$os-$arch.tar.gz"
 fetch() { # url file
   if command -v curl >/dev/null 2>&1; then curl -fsSL --connect-timeout 10 --max-time 300 -o "$2" "$1"
   else wget -q --timeout=30 -O "$2" "$1"; fi
 }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-if fetch "$url.sha256sum" "$tmp/sum" 2>/dev/null && fetch "$url" "$tmp/helm.tar.gz"; then
+if [[ -n "$url" ]] && fetch "$url.sha256sum" "$tmp/sum" 2>/dev/null && fetch "$url" "$tmp/helm.tar.gz"; then
   expected="$(cut -d' ' -f1 "$tmp/sum")"
   actual="$(sha256sum "$tmp/helm.tar.gz" | cut -d' ' -f1)"
   [[ "$expected" == "$actual" ]] || { echo "ensure-helm: $url: sha256 $actual, published $expected" >&2; exit 1; }
@@ -63,12 +77,19 @@ if fetch "$url.sha256sum" "$tmp/sum" 2>/dev/null && fetch "$url" "$tmp/helm.tar.
   exit 0
 fi
 
+if [[ -n "$url" ]]; then
+  why="and $url cannot be reached"
+else
+  why="and HELM_DOWNLOAD_URL is not set to download it"
+fi
 cat >&2 <<MSG
 ensure-helm: the chart tests need helm 3 ($want), but it is not in
   $dir
-nor on the PATH, Go is not installed to build it, and $url cannot be reached.
+nor on the PATH, Go is not installed to build it, $why.
 Install Go 1.24 or newer and run
   hack/kube-binaries.sh --only helm
-or put a helm 3 on the PATH (or in \$HELM). Details: docs/chart.md
+or put a helm 3 on the PATH (or in \$HELM), or set HELM_DOWNLOAD_URL to where helm's
+release archives (helm-$want-$os-$arch.tar.gz and .sha256sum) can be downloaded.
+Details: docs/chart.md
 MSG
 exit 1

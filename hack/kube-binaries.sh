@@ -8,14 +8,16 @@
 #                                    kube-scheduler, kubelet, kube-proxy,
 #                                    helm and coredns (a single-node cluster)
 #
-# Output: ${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/<X.Y.Z>-<os>-<arch>/,
-# the directory kube-api-test looks in before it downloads anything; all
-# binaries of one Kubernetes version go there, so they are built once per
-# machine and user. A binary that is present and prints the expected version
-# is not built again. Versions are pinned by the go.mod files next to this
-# script (hack/kube-binaries, hack/etcd, hack/helm, hack/coredns).
+# Output: ${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/<X.Y.Z>-<os>-<arch>/
+# (the layout is in hack/lib/platform.sh), the directory kube-api-test looks
+# in before it downloads anything; all binaries of one Kubernetes version go
+# there, so they are built once per machine and user. A binary that is
+# present and prints the expected version is not built again. Versions are
+# pinned by the go.mod files next to this script (hack/kube-binaries,
+# hack/etcd, hack/helm, hack/coredns).
 #
-# Needs Go (>= 1.24) and the Go module proxy (or a filled module cache).
+# Needs Go (>= 1.24) and the Go module proxy that `go env GOPROXY` names (or a
+# filled module cache); --help and --print-dir need neither.
 # Measured cold build times and peak memory: docs/kube-binaries.md.
 set -euo pipefail
 
@@ -34,7 +36,8 @@ fabric8 kube-api-test reads: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<X.Y.Z>-<o
                           present with the right version, 1 otherwise
   --expect-version X.Y.Z  fail unless hack/kube-binaries/go.mod pins this
                           Kubernetes version (the Maven build passes its own)
-  --print-dir             print the output directory and exit
+  --print-dir             print the output directory and exit (needs no Go)
+  -h, --help              print this help and exit
 
 Environment:
   KUBE_API_TEST_DIR       base directory (default ~/.kubeapitest), as in kube-api-test
@@ -43,29 +46,30 @@ Environment:
 EOF
 }
 
+usage_error() { echo "kube-binaries: $*" >&2; usage >&2; exit 2; }
+
 full=false force=false check=false expect_version="" print_dir=false only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --full) full=true ;;
-    --only) only="${2:?--only needs a comma-separated list of binaries}"; shift ;;
+    --only) [[ $# -ge 2 && -n "$2" ]] || usage_error "--only needs a comma-separated list of binaries"
+      only="$2"; shift ;;
     --only=*) only="${1#*=}" ;;
     --force) force=true ;;
     --check) check=true ;;
-    --expect-version) expect_version="${2:?--expect-version needs a value}"; shift ;;
+    --expect-version) [[ $# -ge 2 && -n "$2" ]] || usage_error "--expect-version needs a value"
+      expect_version="$2"; shift ;;
     --expect-version=*) expect_version="${1#*=}" ;;
     --print-dir) print_dir=true ;;
     -h|--help) usage; exit 0 ;;
-    *) echo "kube-binaries: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    *) usage_error "unknown argument: $1" ;;
   esac
   shift
 done
 
 hack_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "kube-binaries: 'go' not found on PATH; install Go 1.24 or newer (https://go.dev/dl/ or your distribution's golang package)" >&2
-  exit 1
-fi
+# shellcheck source=lib/platform.sh
+source "$hack_dir/lib/platform.sh"
 
 # Version of a module as pinned by the go.mod in directory $1.
 module_version() {
@@ -84,19 +88,23 @@ module_commit() {
     sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]\{40\}\)".*/\1/p' | head -n 1) || true
 }
 
-kube_version="$(module_version "$hack_dir/kube-binaries" k8s.io/kubernetes)"   # v1.34.4
-kube_version_num="${kube_version#v}"                                             # 1.34.4
+kube_version="$(go_mod_version "$hack_dir/kube-binaries/go.mod" k8s.io/kubernetes)"   # v1.34.4
+kube_version_num="${kube_version#v}"                                                   # 1.34.4
 if [[ -n "$expect_version" && "$expect_version" != "$kube_version_num" ]]; then
   echo "kube-binaries: hack/kube-binaries/go.mod pins Kubernetes $kube_version_num, but $expect_version was expected; keep the two in step" >&2
   exit 1
 fi
 
-goos="$(go env GOOS)" goarch="$(go env GOARCH)"
-base_dir="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
-out_dir="$base_dir/k8s/$kube_version_num-$goos-$goarch"
+base_dir="$(kube_api_test_dir)"
+out_dir="$(kube_binaries_dir "$kube_version_num")"
 if $print_dir; then
   echo "$out_dir"
   exit 0
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "kube-binaries: 'go' not found on PATH; install Go 1.24 or newer (your distribution's golang package, or Go's own release)" >&2
+  exit 1
 fi
 
 jobs="${KUBE_BINARIES_JOBS:-2}"
