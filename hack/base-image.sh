@@ -2,11 +2,16 @@
 # The base image (a Java 17 runtime) of the three container images Jib builds:
 # the Greeter, the notifier and the operator. See docs/images.md.
 #
+# Usage: hack/base-image.sh [--force] [--load] [--output FILE] [CHOICE]
+#        hack/base-image.sh --print-path | --help
+#
 #   hack/base-image.sh [CHOICE]         print the base image to use (what the Maven build does before
 #                                       Jib runs), building the local base first when it is chosen:
-#       auto    (default) the public eclipse-temurin:17-jre when its registry answers,
-#               else the local base (below);
-#       public  eclipse-temurin:17-jre (the build pulls it, so it must reach Docker Hub);
+#       auto    (default) the public eclipse-temurin:17-jre when its registry answers (the registry is
+#               PUBLIC_BASE_REGISTRY, or the one the image's name starts with), else the local base
+#               (below); where no registry is known to ask, the local base when it is cached or can be
+#               built (root), else the public one;
+#       public  eclipse-temurin:17-jre (the build pulls it, so it must reach its registry);
 #       local   the local base, built here from Debian packages: tar://<cache>/jre17-bookworm.tar;
 #       <ref>   any image Jib understands: registry/name:tag, docker://name:tag, tar:///path.tar
 #   hack/base-image.sh --force [local]  rebuild the local base (e.g. for Debian's latest security updates)
@@ -23,9 +28,11 @@
 # when it is missing. The result is cached in ${BASE_IMAGE_CACHE:-~/.cache/interaction-demo}/base-image/,
 # so it is built once per machine (about a minute) and reused by every later build.
 #
-# Environment: BASE_IMAGE_CACHE (cache directory), DEBIAN_MIRROR (default: the machine's apt source for
-# Debian, else http://deb.debian.org/debian), DEBIAN_SECURITY_MIRROR, PUBLIC_BASE_IMAGE (default
-# eclipse-temurin:17-jre).
+# Environment: BASE_IMAGE_CACHE (cache directory); DEBIAN_MIRROR (default: the machine's apt source for
+# Debian; without either the local base is not built, saying so); DEBIAN_SECURITY_MIRROR (default: the
+# machine's apt source for debian-security; without either, security updates are skipped with a warning);
+# PUBLIC_BASE_IMAGE (default eclipse-temurin:17-jre); PUBLIC_BASE_REGISTRY (the URL of the registry, or
+# mirror, that serves it, for auto to ask).
 set -euo pipefail
 
 suite=bookworm
@@ -43,16 +50,19 @@ die() { log "$*"; exit 1; }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
+usage_error() { log "$*"; usage >&2; exit 2; }
+
 force=false load=false print_path=false output="" choice=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --force) force=true ;;
     --load) load=true ;;
     --print-path) print_path=true ;;
-    --output) output="${2:?--output needs a file}"; shift ;;
+    --output) [[ $# -ge 2 && -n "$2" ]] || usage_error "--output needs a file"
+      output="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
-    -*) log "unknown argument: $1"; usage >&2; exit 2 ;;
-    *) [[ -z "$choice" ]] || { log "only one CHOICE, got '$choice' and '$1'"; exit 2; }; choice="$1" ;;
+    -*) usage_error "unknown argument: $1" ;;
+    *) [[ -z "$choice" ]] || usage_error "only one CHOICE, got '$choice' and '$1'"; choice="$1" ;;
   esac
   shift
 done
@@ -65,32 +75,44 @@ if $print_path; then
 fi
 
 # --- the public base -----------------------------------------------------------------------------------------
-# Docker Hub's registry answers /v2/ with 401 to anyone who reaches it.
-registry_reachable() {
+# The URL of the registry that serves the public base: PUBLIC_BASE_REGISTRY, else the registry its name starts
+# with (registry.example.com/java:17); nothing for a name without one (a Docker Hub short name).
+public_registry() {
+  local url="${PUBLIC_BASE_REGISTRY:-}" first="${public_image%%/*}"
+  if [[ -z "$url" && "$public_image" == */* && ( "$first" == *.* || "$first" == *:* || "$first" == localhost ) ]]; then
+    url="$first"
+  fi
+  [[ -z "$url" || "$url" == http://* || "$url" == https://* ]] || url="https://$url"
+  echo "${url%/}"
+}
+
+# A registry answers /v2/ with 401 (or 200) to anyone who reaches it.
+registry_reachable() { # URL
   local code=""
   if command -v curl >/dev/null 2>&1; then
-    code="$(curl -sS -o /dev/null -w '%{http_code}' --connect-timeout 3 --max-time 8 https://registry-1.docker.io/v2/ 2>/dev/null)" || true
+    code="$(curl -sS -o /dev/null -w '%{http_code}' --connect-timeout 3 --max-time 8 "$1/v2/" 2>/dev/null)" || true
   elif command -v wget >/dev/null 2>&1; then
-    code="$(wget -S -O /dev/null --timeout=8 --tries=1 https://registry-1.docker.io/v2/ 2>&1 | sed -n 's/^ *HTTP\/[0-9.]* \([0-9]*\).*/\1/p' | tail -n 1)" || true
+    code="$(wget -S -O /dev/null --timeout=8 --tries=1 "$1/v2/" 2>&1 | sed -n 's/^ *HTTP\/[0-9.]* \([0-9]*\).*/\1/p' | tail -n 1)" || true
   fi
   [[ "$code" == 401 || "$code" == 200 ]]
 }
 
 # --- the local base ------------------------------------------------------------------------------------------
+# The machine's apt sources (one-line and deb822 formats), without comments.
+apt_sources() {
+  cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
+    grep -v '^[[:space:]]*#' || true
+}
+
+# The Debian mirror: DEBIAN_MIRROR, else the machine's apt source for Debian; nothing if neither.
 debian_mirror() {
   if [[ -n "${DEBIAN_MIRROR:-}" ]]; then echo "$DEBIAN_MIRROR"; return; fi
-  local uri
-  uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
-    grep -v '^[[:space:]]*#' | grep -oE 'https?://[^ ]*/debian/?( |$)' | grep -v security | head -n 1 | tr -d ' ')" || true
-  echo "${uri:-http://deb.debian.org/debian}"
+  apt_sources | grep -oE 'https?://[^ ]*/debian/?( |$)' | grep -v security | head -n 1 | tr -d ' '
 }
 
 security_mirror() {
   if [[ -n "${DEBIAN_SECURITY_MIRROR:-}" ]]; then echo "$DEBIAN_SECURITY_MIRROR"; return; fi
-  local uri
-  uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
-    grep -v '^[[:space:]]*#' | grep -oE 'https?://[^ ]*debian-security/?( |$)' | head -n 1 | tr -d ' ')" || true
-  echo "${uri:-http://deb.debian.org/debian-security}"
+  apt_sources | grep -oE 'https?://[^ ]*debian-security/?( |$)' | head -n 1 | tr -d ' '
 }
 
 build_local() {
@@ -101,6 +123,14 @@ or name any base you have: -Dbase.image=<registry/name:tag | docker://name:tag |
   for tool in sha256sum gzip tar chroot; do
     command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found"
   done
+  local arch mirror security work rootfs start=$SECONDS
+  mirror="$(debian_mirror)"
+  [[ -n "$mirror" ]] || die "building the local base image needs a Debian mirror, and this machine's apt sources
+(/etc/apt/sources.list, /etc/apt/sources.list.d/) name none: set DEBIAN_MIRROR to the URL of one (and
+DEBIAN_SECURITY_MIRROR to its debian-security archive), or build on a public base: -Dbase.image=public"
+  security="$(security_mirror)"
+  [[ -n "$security" ]] ||
+    log "warning: no debian-security archive in this machine's apt sources nor in DEBIAN_SECURITY_MIRROR: $suite-security will not be applied"
   if ! command -v debootstrap >/dev/null 2>&1; then
     command -v apt-get >/dev/null 2>&1 || die "debootstrap is needed to build the local base image (and apt-get to install it)"
     log "installing debootstrap with apt-get"
@@ -110,10 +140,7 @@ or name any base you have: -Dbase.image=<registry/name:tag | docker://name:tag |
       die "could not install debootstrap with apt-get"
   fi
 
-  local arch mirror security work rootfs start=$SECONDS
   arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
-  mirror="$(debian_mirror)"
-  security="$(security_mirror)"
   mkdir -p "$cache_dir"
   work="$(mktemp -d "$cache_dir/.build.XXXXXX")"
   rootfs="$work/rootfs"
@@ -125,12 +152,12 @@ or name any base you have: -Dbase.image=<registry/name:tag | docker://name:tag |
     >"$work/debootstrap.log" 2>&1 || { tail -n 30 "$work/debootstrap.log" >&"$log_fd"; die "debootstrap failed (log above)"; }
 
   # Debian's point-release updates and security fixes (the JRE gets most of them).
-  cat >"$rootfs/etc/apt/sources.list" <<EOF
-deb $mirror $suite main
-deb $mirror $suite-updates main
-deb $security $suite-security main
-EOF
-  log "applying $suite-updates and $suite-security"
+  {
+    echo "deb $mirror $suite main"
+    echo "deb $mirror $suite-updates main"
+    [[ -z "$security" ]] || echo "deb $security $suite-security main"
+  } >"$rootfs/etc/apt/sources.list"
+  log "applying $suite-updates${security:+ and $suite-security}"
   # The JVM finds its libraries through /proc/self/exe ($ORIGIN): chrooted commands need /proc.
   mount -t proc proc "$rootfs/proc"
   if ! chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
@@ -139,9 +166,10 @@ EOF
     log "warning: could not apply updates (kept the $suite release packages)"
   fi
   local java_home java_version packages
-  java_home="$(cd "$rootfs" && ls -d usr/lib/jvm/java-17-openjdk-* | head -n 1)"
+  java_home="$(cd "$rootfs" && for d in usr/lib/jvm/java-17-openjdk-*; do echo "$d"; break; done)"
   java_version="$(chroot "$rootfs" "/$java_home/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java.runtime.version = //p')" || true
+  # shellcheck disable=SC2016 # ${Package} is dpkg-query's field, not the shell's
   packages="$(chroot "$rootfs" dpkg-query -W -f '${Package}\n' | wc -l)"
   umount "$rootfs/proc"
   [[ -n "$java_version" ]] || die "java does not run in the root filesystem ($java_home)"
@@ -219,13 +247,24 @@ ensure_local() {
 # --- choose ----------------------------------------------------------------------------------------------------
 case "$choice" in
   auto)
+    registry="$(public_registry)"
     if $force || $load; then
       ensure_local; image="tar://$tar_file"
-    elif registry_reachable; then
-      log "Docker Hub answers: building on $public_image (-Dbase.image=local for the Debian base built here)"
+    elif [[ -z "$registry" ]]; then
+      # Nothing to ask whether the public base can be pulled: the local base when that needs no new root build.
+      why="no registry is known for $public_image (PUBLIC_BASE_REGISTRY names the registry or mirror serving it)"
+      if [[ -s "$tar_file" || "$(id -u)" == 0 ]]; then
+        log "$why: building on the local Debian base (-Dbase.image=public for $public_image)"
+        ensure_local; image="tar://$tar_file"
+      else
+        log "$why, and the local Debian base needs root to be built once (sudo hack/base-image.sh local): building on $public_image, which Jib pulls"
+        image="$public_image"
+      fi
+    elif registry_reachable "$registry"; then
+      log "$registry answers: building on $public_image (-Dbase.image=local for the Debian base built here)"
       image="$public_image"
     else
-      log "Docker Hub does not answer: building on the local Debian base"
+      log "$registry does not answer: building on the local Debian base"
       ensure_local; image="tar://$tar_file"
     fi
     ;;
