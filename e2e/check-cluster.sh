@@ -14,8 +14,18 @@
 #  5. deleting the Deployment garbage-collects its ReplicaSet and pods
 #     (kube-controller-manager's garbage collector).
 #
+# Usage: e2e/check-cluster.sh [--help]
+#
 #   e2e/check-cluster.sh        prints one line per check; exit 0 if all pass
 set -euo pipefail
+
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    *) echo "check-cluster: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
 
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"

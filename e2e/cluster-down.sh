@@ -5,26 +5,30 @@
 # kubelet, the pod bridge and its route, the sysctls that were changed, the
 # cgroups kubelet made; then the run directory itself.
 #
+# Usage: e2e/cluster-down.sh [--keep-logs]
+#
 #   e2e/cluster-down.sh              stop everything, delete the run directory
 #   e2e/cluster-down.sh --keep-logs  ... but keep ${E2E_RUN_DIR}/logs
+#   e2e/cluster-down.sh --help       this help
 #
 # Safe to run when nothing (or only part) is running.
 set -uo pipefail
+
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+keep_logs=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --keep-logs) keep_logs=true ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "cluster-down: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
 
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source=lib/host.sh
 source "${E2E_DIR}/lib/host.sh"
-
-keep_logs=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep-logs) keep_logs=true ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "cluster-down: unknown argument: $1" >&2; exit 2 ;;
-  esac
-  shift
-done
 
 need_root
 start_time=${SECONDS}

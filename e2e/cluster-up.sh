@@ -5,14 +5,29 @@
 # --full), containerd, runc and the CNI bridge plugin from Debian's packages,
 # CoreDNS as a pod. Every image is made locally; none is ever pulled.
 #
+# Usage: e2e/cluster-up.sh [--no-smoke]
+#
 #   e2e/cluster-up.sh            bring it up (or check that it is up); prints
 #                                the admin kubeconfig's path on stdout
+#   e2e/cluster-up.sh --no-smoke ... without the test pod at the end
+#   e2e/cluster-up.sh --help     this help
 #   KUBECONFIG=$(e2e/cluster-up.sh) kubectl get nodes
 #
 # Idempotent: a second run starts only what is not running, and checks again.
 # Needs root. Everything is kept under ${E2E_RUN_DIR:-e2e/run}; e2e/cluster-down.sh
 # stops it all and leaves the machine as it was. See docs/e2e-cluster.md.
 set -euo pipefail
+
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+smoke=true
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-smoke) smoke=false ;;   # skip the test pod at the end
+    -h|--help) usage; exit 0 ;;
+    *) echo "cluster-up: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
 
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -24,19 +39,6 @@ source "${E2E_DIR}/lib/pki.sh"
 source "${E2E_DIR}/lib/image.sh"
 # shellcheck source=lib/images.sh
 source "${E2E_DIR}/lib/images.sh"
-
-usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-}
-smoke=true
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --no-smoke) smoke=false ;;   # skip the test pod at the end
-    -h|--help) usage; exit 0 ;;
-    *) echo "cluster-up: unknown argument: $1" >&2; usage >&2; exit 2 ;;
-  esac
-  shift
-done
 
 need_root
 start_time=${SECONDS}

@@ -3,6 +3,8 @@
 # binaries with hack/kube-binaries.sh --full, through e2e/cluster-up.sh), brings up the local single-node cluster,
 # runs the JUnit suite (e2e/src/test/java) and tears the cluster down, whatever the outcome.
 #
+# Usage: e2e/run.sh [--help]   (settings come from the environment)
+#
 #   e2e/run.sh                              # as root, on Linux: the local cluster
 #   E2E_KUBECONFIG=~/.kube/config e2e/run.sh  # an existing cluster instead (images loaded by E2E_LOAD_IMAGES,
 #                                           #   e.g. E2E_LOAD_IMAGES='kind load image-archive')
@@ -11,6 +13,15 @@
 # Where no cluster can be had (not root, no E2E_KUBECONFIG, no Docker engine with a rancher/k3s image), the suite is
 # reported as skipped, with the reason. See e2e/README.md.
 set -euo pipefail
+
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    *) echo "e2e/run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 keep="${E2E_KEEP_CLUSTER:-false}"

@@ -5,10 +5,22 @@
 # interfaces and routes, iptables and nftables rules and chains, sysctls,
 # cgroups, files outside the run directory.
 #
+# Usage: e2e/selftest.sh [--help]
+#
 #   e2e/selftest.sh        exit 0 if every check passed; last line "N passed, N failed"
 #
-# Refuses to run while a cluster from these scripts is up (it would tear it down).
+# Needs root, as e2e/cluster-up.sh does (it installs the Debian packages the node
+# needs and builds the Kubernetes binaries when they are missing). Refuses to run
+# while a cluster from these scripts is up (it would tear it down).
 set -uo pipefail
+
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    *) echo "selftest: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
 
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -121,12 +133,12 @@ for p in /proc/[0-9]*; do
     left+=" ${p#/proc/}:${exe##*/}"
   fi
 done
-[[ -z "${left}" ]] && pass "no process of the cluster left" || fail "processes left:${left}"
+if [[ -z "${left}" ]]; then pass "no process of the cluster left"; else fail "processes left:${left}"; fi
 
 mounts="$(awk -v d="${E2E_RUN_DIR}/" 'index($2, d) == 1' /proc/self/mounts | wc -l)"
-((mounts == 0)) && pass "no mount under ${E2E_RUN_DIR} left" || fail "${mounts} mounts left under ${E2E_RUN_DIR}"
+if ((mounts == 0)); then pass "no mount under ${E2E_RUN_DIR} left"; else fail "${mounts} mounts left under ${E2E_RUN_DIR}"; fi
 
-[[ ! -e "${E2E_RUN_DIR}" ]] && pass "run directory removed" || fail "run directory still there: ${E2E_RUN_DIR}"
+if [[ ! -e "${E2E_RUN_DIR}" ]]; then pass "run directory removed"; else fail "run directory still there: ${E2E_RUN_DIR}"; fi
 
 snapshot > "${after}"
 changes="$(snapshot_diff "${before}" "${after}")"

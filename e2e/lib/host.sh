@@ -110,8 +110,9 @@ restore_host_state() {
     while read -r _ kind family table chain; do
       _preexisting "nft ${kind} ${family} ${table}${chain:+ ${chain}}" && continue
       if [[ "${kind}" == chain ]]; then
-        nft list chain "${family}" "${table}" "${chain}" 2>/dev/null | _nft_no_rules &&
+        if nft list chain "${family}" "${table}" "${chain}" 2>/dev/null | _nft_no_rules; then
           nft delete chain "${family}" "${table}" "${chain}" 2>/dev/null || true
+        fi
       elif nft list table "${family}" "${table}" 2>/dev/null | _nft_no_rules; then
         nft delete table "${family}" "${table}" 2>/dev/null && log "deleted empty nftables table ${family} ${table}"
       fi
