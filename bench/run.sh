@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks: ratios of our programs to the reference tools, run side by side on this machine.
 #
+# Usage: bench/run.sh [--quick | --full] [--no-build] [--jfr] [--only LIST] [--operator-scales LIST]
+#                     [--broker-config KEY=VALUE] [--results DIR] [--help]
+#
 #   bench/run.sh --quick            # under 5 minutes (after the first build): gRPC, pipeline, operator at N=10,100
 #   bench/run.sh --full             # longer runs, 3 gRPC repetitions, the operator at N=10,100,500
 #   bench/run.sh --quick --only grpc,pipeline
@@ -16,17 +19,17 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode=quick
 build=true
 args=()
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) mode=quick ;;
     --full) mode=full ;;
     --no-build) build=false ;;
     --jfr) args+=(--jfr) ;;
-    --only) args+=(--only "$2"); shift ;;
-    --operator-scales) args+=(--operator-scales "$2"); shift ;;
-    --broker-config) args+=(--broker-config "$2"); shift ;;
-    --results) args+=(--results "$2"); shift ;;
-    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
+    --only|--operator-scales|--broker-config|--results)
+      [[ $# -ge 2 && -n "$2" ]] || { echo "bench/run.sh: $1 needs a value (try --help)" >&2; exit 2; }
+      args+=("$1" "$2"); shift ;;
+    -h|--help) usage; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -75,7 +78,7 @@ mkdir -p "$work/jars"
 cp greeter-image/target/greeter.jar notifier-image/target/notifier.jar "$work/jars/"
 cp -r bench/target/lib "$work/lib"
 cp bench/target/bench-*.jar "$work/lib/"
-cp="$(ls "$work"/lib/*.jar | tr '\n' ':')"
+cp="$(printf '%s:' "$work"/lib/*.jar)"
 
 exec java -Xmx1g -Dlogback.configurationFile=bench-logback.xml -cp "$cp" dev.interactiondemo.bench.BenchMain --mode "$mode" --repo "$repo" --work "$work" \
   --greeter-jar "$work/jars/greeter.jar" --notifier-jar "$work/jars/notifier.jar" --ghz "$ghz" "${args[@]}"
