@@ -111,14 +111,14 @@ final class OperatorBench {
     }
 
     /**
-     * A kube-api-test directory for this run: links to the binaries the operator's tests use
-     * (~/.kubeapitest/k8s/VERSION-linux-amd64, see docs/kube-binaries.md), except that kube-apiserver is a wrapper
-     * widening the Service IP range kube-api-test sets (10.0.0.0/24: 254 Services, fewer than 500 demos have) to a
-     * /16.
+     * A kube-api-test directory for this run: links to the binaries the operator's tests use (the directory
+     * {@code hack/kube-binaries.sh --print-dir} names: ~/.kubeapitest/k8s/VERSION-OS-ARCH, see
+     * docs/kube-binaries.md), except that kube-apiserver is a wrapper widening the Service IP range kube-api-test
+     * sets (10.0.0.0/24: 254 Services, fewer than 500 demos have) to a /16.
      */
     private Path kubeApiTestDir() {
-        String platform = ctx.kubeVersion() + "-linux-amd64";
-        Path real = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s", platform);
+        Path real = kubeBinariesDir();
+        String platform = real.getFileName().toString();
         if (!Files.isExecutable(real.resolve("kube-apiserver")) || !Files.isExecutable(real.resolve("etcd"))) {
             throw new IllegalStateException("no kube-apiserver and etcd in " + real + ": run hack/kube-binaries.sh "
                     + "(see docs/kube-binaries.md), or ./mvnw -pl operator verify once");
@@ -145,6 +145,29 @@ final class OperatorBench {
             throw new UncheckedIOException(e);
         }
         return dir;
+    }
+
+    /**
+     * Where the Kubernetes binaries of {@code ctx.kubeVersion()} are, as hack/kube-binaries.sh (through
+     * hack/lib/platform.sh, which holds the layout and the platform names) says; it needs no Go for this.
+     */
+    private Path kubeBinariesDir() {
+        List<String> cmd = List.of("bash", ctx.repo().resolve("hack/kube-binaries.sh").toString(), "--print-dir",
+                "--expect-version", ctx.kubeVersion());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || out.isEmpty()) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed (exit "
+                        + (p.isAlive() ? "none" : p.exitValue()) + "): " + out);
+            }
+            return Path.of(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + String.join(" ", cmd), e);
+        }
     }
 
     /**
