@@ -66,12 +66,14 @@ app.kubernetes.io/part-of: interaction-demo
 {{/*
 The permissions the operator needs in each namespace it watches: exactly the requests it makes. RbacTest proves
 them sufficient, and each one needed, against a real API server:
-- InteractionDemos: informer (list, watch), finalizer (patch), status (patch). The owner references on the
-  dependents don't block the owner's deletion, so no update on interactiondemos/finalizers is needed, even where
-  the OwnerReferencesPermissionEnforcement admission plugin runs (e.g. OpenShift; RbacTest runs it).
+- InteractionDemos: informer (list, watch), finalizer (patch: the operator adds and removes it itself, on
+  Direct-mode demos only), status (patch). The owner references on the dependents don't block the owner's
+  deletion, so no update on interactiondemos/finalizers is needed, even where the
+  OwnerReferencesPermissionEnforcement admission plugin runs (e.g. OpenShift; RbacTest runs it).
 - Deployments, Services, KafkaTopics: informers (list, watch) and server-side apply (patch; create when the apply
   creates). None is ever deleted by the operator: owner references let Kubernetes' garbage collector do it.
-- Events: create.
+- Events: one per (demo, reason), named after them: create (the first occurrence), get and patch (a repeat: its
+  count read and bumped, with its last timestamp).
 */}}
 {{- define "ido.watchRules" -}}
 - apiGroups: [interactiondemo.dev]
@@ -91,7 +93,20 @@ them sufficient, and each one needed, against a real API server:
   verbs: [list, watch, create, patch]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create]
+  verbs: [create, get, patch]
+{{- end }}
+
+{{/* The namespaces of the demos' pods, as a NetworkPolicy's namespaceSelector: the watched ones, or all. */}}
+{{- define "ido.demoNamespaceSelector" -}}
+{{- if .Values.watchNamespaces -}}
+matchExpressions:
+  - key: kubernetes.io/metadata.name
+    operator: In
+    values:
+      {{- toYaml .Values.watchNamespaces | nindent 6 }}
+{{- else -}}
+{}
+{{- end -}}
 {{- end }}
 
 {{/* Checks of combinations the schema can't express. */}}
@@ -101,6 +116,9 @@ them sufficient, and each one needed, against a real API server:
 {{- end }}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.metrics.service.enabled) }}
 {{- fail "metrics.serviceMonitor.enabled needs metrics.service.enabled" }}
+{{- end }}
+{{- if and .Values.networkPolicy.enabled (not .Values.networkPolicy.apiServer) }}
+{{- fail "networkPolicy.enabled needs networkPolicy.apiServer, the addresses of the Kubernetes API server (kubectl get service,endpoints kubernetes -n default): without them the operator can't reach it" }}
 {{- end }}
 {{- if ne (len .Values.watchNamespaces) (len (uniq .Values.watchNamespaces)) }}
 {{- fail (printf "watchNamespaces lists a namespace twice: %s" (join ", " .Values.watchNamespaces)) }}

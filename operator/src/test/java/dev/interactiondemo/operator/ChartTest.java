@@ -1,15 +1,27 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.dependents.GreeterDeployment;
+import dev.interactiondemo.operator.dependents.HostDeployment;
+import dev.interactiondemo.operator.dependents.Labels;
+import dev.interactiondemo.operator.dependents.Names;
+import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -23,14 +35,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,13 +77,16 @@ class ChartTest {
             "/services:list", "/services:watch", "/services:create", "/services:patch",
             "kafka.strimzi.io/kafkatopics:list", "kafka.strimzi.io/kafkatopics:watch",
             "kafka.strimzi.io/kafkatopics:create", "kafka.strimzi.io/kafkatopics:patch",
-            "/events:create");
+            "/events:create", "/events:get", "/events:patch");
 
     @Test
     void lintsStrictly() {
         Helm.run("lint", "--strict", Helm.chart().toString()).orFail();
         Helm.run("lint", "--strict", Helm.chart().toString(), "--set", "watchNamespaces={a,b}",
-                "--set", "metrics.serviceMonitor.enabled=true", "--set", "leaderElection.enabled=false").orFail();
+                "--set", "metrics.serviceMonitor.enabled=true", "--set", "leaderElection.enabled=false",
+                "--set", "kafka.allowedBootstrapServers={*.kafka.svc:9092}", "--set", "networkPolicy.enabled=true",
+                "--set", "networkPolicy.apiServer[0].cidr=10.96.0.1/32", "--set", "networkPolicy.apiServer[0].port=443")
+                .orFail();
     }
 
     @Test
@@ -208,6 +231,7 @@ class ChartTest {
         assertEquals("10s", values.get("STATUS_INTERVAL"));
         assertEquals("2m", values.get("TOPIC_READY_TIMEOUT"));
         assertEquals("kafka.strimzi.io/v1", values.get("KAFKA_TOPIC_API_VERSION"));
+        assertEquals("", values.get("ALLOWED_BOOTSTRAP_SERVERS"), "any bootstrap address by default");
         assertEquals(FULLNAME, values.get("LEASE_NAME"));
         assertEquals("8080", values.get("OPERATOR_HTTP_PORT"));
         assertEquals("INFO", values.get("LOG_LEVEL"));
@@ -216,14 +240,31 @@ class ChartTest {
         Set<String> known = OperatorConfig.OPTIONS.stream().map(o -> o.env()).collect(Collectors.toSet());
         values.keySet().stream().filter(k -> !Set.of("POD_NAME", "LOG_LEVEL", "LOG_FORMAT").contains(k))
                 .forEach(k -> assertTrue(known.contains(k), k + " is not an operator setting"));
-        OperatorConfig config = OperatorConfig.from(new String[0], Map.of("WATCH_NAMESPACES", "a,b",
-                "GREETER_IMAGE", values.get("GREETER_IMAGE"), "NOTIFIER_IMAGE", values.get("NOTIFIER_IMAGE"),
-                "IMAGE_PULL_POLICY", values.get("IMAGE_PULL_POLICY"), "STATUS_INTERVAL", values.get("STATUS_INTERVAL"),
-                "TOPIC_READY_TIMEOUT", values.get("TOPIC_READY_TIMEOUT"),
-                "KAFKA_TOPIC_API_VERSION", values.get("KAFKA_TOPIC_API_VERSION"),
-                "LEADER_ELECTION", values.get("LEADER_ELECTION"), "LEASE_NAME", values.get("LEASE_NAME"),
-                "POD_NAMESPACE", Helm.RELEASE_NAMESPACE));
+        Map<String, String> operatorEnv = new HashMap<>(values);
+        operatorEnv.put("WATCH_NAMESPACES", "a,b");
+        operatorEnv.put("POD_NAMESPACE", Helm.RELEASE_NAMESPACE);
+        OperatorConfig config = OperatorConfig.from(new String[0], operatorEnv);
         assertTrue(config.leaderElection());
+        assertEquals(List.of(), config.allowedBootstrapServers().patterns());
+    }
+
+    /** kafka.allowedBootstrapServers reaches the operator as ALLOWED_BOOTSTRAP_SERVERS, and means what it says. */
+    @Test
+    void theBootstrapAllowListReachesTheOperator() {
+        List<String> patterns = List.of("*.kafka.svc:9092", "my-cluster-kafka-bootstrap.*.svc:9093", "10.0.0.5:9092");
+        Map<String, String> env = env(deployment(Helm.render("--set",
+                "kafka.allowedBootstrapServers={" + String.join(",", patterns) + "}")));
+        assertEquals(String.join(",", patterns), env.get("ALLOWED_BOOTSTRAP_SERVERS"));
+
+        OperatorConfig config = OperatorConfig.from(new String[0], Map.of("LEASE_NAME", "l",
+                "POD_NAMESPACE", Helm.RELEASE_NAMESPACE, "ALLOWED_BOOTSTRAP_SERVERS", env.get("ALLOWED_BOOTSTRAP_SERVERS")));
+        assertEquals(patterns, config.allowedBootstrapServers().patterns());
+        var policy = config.allowedBootstrapServers();
+        assertTrue(policy.refused("shared.kafka.svc:9092,10.0.0.5:9092").isEmpty());
+        assertTrue(policy.refused("my-cluster-kafka-bootstrap.team-a.svc:9093").isEmpty());
+        assertEquals("kubernetes.default.svc:443", policy.refused("shared.kafka.svc:9092,kubernetes.default.svc:443")
+                .orElseThrow());
+        assertTrue(policy.refused("shared.kafka.svc:9093").isPresent(), "the port is part of the pattern");
     }
 
     /** The operator's pod, as the Deployment would create it, is admitted in a namespace enforcing "restricted". */
@@ -299,7 +340,16 @@ class ChartTest {
             "resources.limits.memory=lots | /resources/limits/memory",
             "replicaCount=2 | replicaCount",
             "leaderElection.enable=true | enable",
-            "metrics.serviceMonitor.interval=often | /metrics/serviceMonitor/interval"})
+            "metrics.serviceMonitor.interval=often | /metrics/serviceMonitor/interval",
+            "kafka.allowedBootstrapServers={kafka.svc} | /kafka/allowedBootstrapServers/0",
+            "kafka.allowedBootstrapServers={http://kafka:9092} | /kafka/allowedBootstrapServers/0",
+            "kafka.allowedBootstrapServers={a:9092;b:9092} | /kafka/allowedBootstrapServers/0",
+            "kafka.allowedBootstraps={a:9092} | allowedBootstraps",
+            "networkPolicy.enabled=yes | /networkPolicy/enabled",
+            "networkPolicy.apiServer[0].cidr=10.96.0.1,networkPolicy.apiServer[0].port=443 | /networkPolicy/apiServer/0/cidr",
+            "networkPolicy.apiServer[0].cidr=10.96.0.1/32 | /networkPolicy/apiServer/0",
+            "networkPolicy.kafka[0].port=9092 | /networkPolicy/kafka/0",
+            "networkPolicy.dns.port=0 | /networkPolicy/dns/port"})
     void theSchemaRejectsBadValues(String set, String named) {
         Helm.Result result = Helm.template("--set", set);
         assertNotEquals(0, result.exitCode(), set + " was accepted");
@@ -311,7 +361,8 @@ class ChartTest {
     @CsvSource(delimiter = '|', value = {
             "replicas=2,leaderElection.enabled=false | replicas > 1 needs leaderElection.enabled",
             "metrics.service.enabled=false,metrics.serviceMonitor.enabled=true | metrics.serviceMonitor.enabled needs",
-            "serviceAccount.create=false | serviceAccount.name is required"})
+            "serviceAccount.create=false | serviceAccount.name is required",
+            "networkPolicy.enabled=true | networkPolicy.enabled needs networkPolicy.apiServer"})
     void inconsistentValuesAreRefused(String set, String message) {
         Helm.Result result = Helm.template("--set", set);
         assertNotEquals(0, result.exitCode(), set + " was accepted");
@@ -329,7 +380,179 @@ class ChartTest {
                 assertEquals("existing", b.getSubjects().get(0).getName()));
     }
 
+    static final String[] NETWORK_POLICY = {"--set", "networkPolicy.enabled=true",
+            "--set", "networkPolicy.apiServer[0].cidr=10.96.0.1/32", "--set", "networkPolicy.apiServer[0].port=443",
+            "--set", "networkPolicy.apiServer[1].cidr=172.18.0.2/32", "--set", "networkPolicy.apiServer[1].port=6443"};
+
+    /**
+     * networkPolicy.enabled: the operator's pod may connect to DNS, the API server, Kafka's brokers, the demos'
+     * Greeters (gRPC health check) and Hosts and Workers, and nothing else; only its HTTP port accepts connections.
+     */
+    @Test
+    void theNetworkPolicyAllowsOnlyWhatTheOperatorUses() {
+        assertTrue(Helm.render().stream().noneMatch(o -> o instanceof NetworkPolicy), "off by default");
+
+        List<HasMetadata> objects = Helm.render(NETWORK_POLICY);
+        NetworkPolicy policy = networkPolicy(objects);
+        assertEquals(FULLNAME, policy.getMetadata().getName());
+        assertEquals(Helm.RELEASE_NAMESPACE, policy.getMetadata().getNamespace());
+        var spec = policy.getSpec();
+        assertEquals(deployment(objects).getSpec().getSelector().getMatchLabels(), spec.getPodSelector().getMatchLabels());
+        assertTrue(matches(spec.getPodSelector(), deployment(objects).getSpec().getTemplate().getMetadata().getLabels()));
+        assertEquals(List.of("Ingress", "Egress"), spec.getPolicyTypes());
+
+        assertEquals(1, spec.getIngress().size());
+        assertEquals(List.of("TCP/8080"), ports(spec.getIngress().get(0).getPorts()));
+        assertTrue(spec.getIngress().get(0).getFrom().isEmpty(), "metrics from anywhere by default");
+
+        List<NetworkPolicyEgressRule> egress = spec.getEgress();
+        assertEquals(6, egress.size(), "DNS, 2 API server addresses, Kafka, Greeters, Hosts and Workers");
+        NetworkPolicyEgressRule dns = egress.get(0);
+        assertEquals(List.of("UDP/53", "TCP/53"), ports(dns.getPorts()));
+        assertTrue(dns.getTo().isEmpty(), "DNS anywhere by default");
+
+        assertEquals(List.of("10.96.0.1/32"), cidrs(egress.get(1)));
+        assertEquals(List.of("TCP/443"), ports(egress.get(1).getPorts()));
+        assertEquals(List.of("172.18.0.2/32"), cidrs(egress.get(2)));
+        assertEquals(List.of("TCP/6443"), ports(egress.get(2).getPorts()));
+
+        NetworkPolicyEgressRule kafka = egress.get(3);
+        assertEquals(List.of("TCP/9092"), ports(kafka.getPorts()));
+        assertEquals(1, kafka.getTo().size());
+        assertTrue(kafka.getTo().get(0).getNamespaceSelector().getMatchLabels().isEmpty(), "any namespace");
+        assertEquals(Map.of("strimzi.io/kind", "Kafka"), kafka.getTo().get(0).getPodSelector().getMatchLabels());
+
+        // The demos' pods, selected by the labels the operator gives them.
+        InteractionDemo demo = new InteractionDemo();
+        demo.setMetadata(new ObjectMetaBuilder().withName("hello").withNamespace("team-a").build());
+        Map<String, String> greeter = Labels.of(demo, GreeterDeployment.COMPONENT);
+        Map<String, String> host = Labels.of(demo, HostDeployment.COMPONENT);
+        Map<String, String> worker = Labels.of(demo, WorkerDeployment.COMPONENT);
+        Map<String, String> operator = deployment(objects).getSpec().getTemplate().getMetadata().getLabels();
+        NetworkPolicyEgressRule greeters = egress.get(4);
+        assertEquals(List.of("TCP/" + Names.GREETER_PORT), ports(greeters.getPorts()));
+        NetworkPolicyPeer greeterPeer = greeters.getTo().get(0);
+        assertEquals(1, greeters.getTo().size());
+        assertTrue(greeterPeer.getNamespaceSelector().getMatchLabels().isEmpty()
+                && greeterPeer.getNamespaceSelector().getMatchExpressions().isEmpty(), "every namespace");
+        assertTrue(matches(greeterPeer.getPodSelector(), greeter));
+        assertFalse(matches(greeterPeer.getPodSelector(), host));
+        assertFalse(matches(greeterPeer.getPodSelector(), worker));
+        assertFalse(matches(greeterPeer.getPodSelector(), operator));
+        NetworkPolicyEgressRule notifiers = egress.get(5);
+        assertEquals(List.of("TCP/" + Names.NOTIFIER_HTTP_PORT), ports(notifiers.getPorts()));
+        assertEquals(1, notifiers.getTo().size());
+        LabelSelector notifierPods = notifiers.getTo().get(0).getPodSelector();
+        assertTrue(matches(notifierPods, host));
+        assertTrue(matches(notifierPods, worker));
+        assertFalse(matches(notifierPods, greeter));
+        assertFalse(matches(notifierPods, operator));
+    }
+
+    @Test
+    void theNetworkPolicyFollowsTheWatchedNamespacesAndItsValues() {
+        List<HasMetadata> objects = Helm.render(concat(NETWORK_POLICY, "--set", "watchNamespaces={team-a,team-b}",
+                "--set", "networkPolicy.dns.port=5353",
+                "--set", "networkPolicy.dns.to[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=kube-system",
+                "--set", "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.name=monitoring",
+                "--set", "networkPolicy.kafka[0].to[0].ipBlock.cidr=192.0.2.0/24",
+                "--set", "networkPolicy.kafka[0].ports[0].port=9093",
+                "--set", "networkPolicy.kafka[1].to[0].podSelector.matchLabels.app=kafka",
+                "--set", "networkPolicy.kafka[1].ports[0].port=9092"));
+        var spec = networkPolicy(objects).getSpec();
+        assertEquals(Map.of("name", "monitoring"),
+                spec.getIngress().get(0).getFrom().get(0).getNamespaceSelector().getMatchLabels());
+        List<NetworkPolicyEgressRule> egress = spec.getEgress();
+        assertEquals(7, egress.size(), "DNS, 2 API server addresses, 2 Kafka rules, Greeters, Hosts and Workers");
+        assertEquals(List.of("UDP/5353", "TCP/5353"), ports(egress.get(0).getPorts()));
+        assertEquals(Map.of("kubernetes.io/metadata.name", "kube-system"),
+                egress.get(0).getTo().get(0).getNamespaceSelector().getMatchLabels());
+        assertEquals(List.of("192.0.2.0/24"), cidrs(egress.get(3)));
+        assertEquals(9093, egress.get(3).getPorts().get(0).getPort().getIntVal());
+        assertEquals(Map.of("app", "kafka"), egress.get(4).getTo().get(0).getPodSelector().getMatchLabels());
+        for (NetworkPolicyEgressRule demoPods : egress.subList(5, 7)) {
+            LabelSelector namespaces = demoPods.getTo().get(0).getNamespaceSelector();
+            assertTrue(matches(namespaces, Map.of("kubernetes.io/metadata.name", "team-a")));
+            assertTrue(matches(namespaces, Map.of("kubernetes.io/metadata.name", "team-b")));
+            assertFalse(matches(namespaces, Map.of("kubernetes.io/metadata.name", "team-c")));
+        }
+    }
+
+    /** The rendered NetworkPolicies, applied as users apply them: kubectl --dry-run=server --validate=strict. */
+    @Test
+    void theApiServerAcceptsTheNetworkPolicyStrictly() throws Exception {
+        KubeApi.namespace(Helm.RELEASE_NAMESPACE);
+        Path kubeconfig = Files.createTempFile("chart-kubeconfig", ".yaml");
+        Path manifest = Files.createTempFile("chart-networkpolicy", ".yaml");
+        try {
+            Files.writeString(kubeconfig, KubeApi.kubeconfig());
+            for (String[] values : List.of(NETWORK_POLICY, concat(NETWORK_POLICY, "--set", "watchNamespaces={team-a}",
+                    "--set", "networkPolicy.metricsFrom[0].podSelector.matchLabels.app=prometheus",
+                    "--set", "networkPolicy.dns.to[0].ipBlock.cidr=169.254.20.10/32"))) {
+                Files.writeString(manifest, Helm.template(concat(values, "--show-only",
+                        "templates/networkpolicy.yaml")).orFail().output());
+                Helm.Result applied = kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
+                        "--validate=strict", "-f", manifest.toString());
+                assertEquals(0, applied.exitCode(), applied.output());
+                assertTrue(applied.output().contains("networkpolicy.networking.k8s.io/" + FULLNAME), applied.output());
+                assertFalse(applied.output().toLowerCase().contains("warning"), applied.output());
+            }
+        } finally {
+            Files.deleteIfExists(kubeconfig);
+            Files.deleteIfExists(manifest);
+        }
+    }
+
     // --- helpers ---
+
+    private static NetworkPolicy networkPolicy(List<HasMetadata> objects) {
+        List<NetworkPolicy> policies = Helm.ofKind(objects, NetworkPolicy.class);
+        assertEquals(1, policies.size());
+        return policies.get(0);
+    }
+
+    private static List<String> ports(List<NetworkPolicyPort> ports) {
+        return ports.stream().map(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).toList();
+    }
+
+    private static List<String> cidrs(NetworkPolicyEgressRule rule) {
+        return rule.getTo().stream().map(p -> p.getIpBlock().getCidr()).toList();
+    }
+
+    /** Whether a label selector selects an object with these labels (matchLabels; matchExpressions In, NotIn). */
+    private static boolean matches(LabelSelector selector, Map<String, String> labels) {
+        boolean byLabels = selector.getMatchLabels() == null
+                || selector.getMatchLabels().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        boolean byExpressions = selector.getMatchExpressions() == null
+                || selector.getMatchExpressions().stream().allMatch(e -> switch (e.getOperator()) {
+                    case "In" -> e.getValues().contains(labels.get(e.getKey()));
+                    case "NotIn" -> !e.getValues().contains(labels.get(e.getKey()));
+                    default -> throw new AssertionError("not handled: " + e.getOperator());
+                });
+        return byLabels && byExpressions;
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(more))
+                .toArray(String[]::new);
+    }
+
+    private static Helm.Result kubectl(String... args) {
+        List<String> command = new ArrayList<>(List.of(Helm.kubeBinaries().resolve("kubectl").toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
+            return new Helm.Result(p.exitValue(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     static Set<String> permissions(List<PolicyRule> rules) {
         return rules.stream().flatMap(r -> r.getApiGroups().stream().flatMap(g -> r.getResources().stream()
@@ -404,9 +627,10 @@ class ChartTest {
         Files.writeString(kubeconfig, KubeApi.kubeconfig());
         try {
             KubeApi.namespace("chart-team");
-            Helm.run("install", "chart-test", Helm.chart().toString(), "--kubeconfig", kubeconfig.toString(),
-                    "--namespace", "chart-system", "--create-namespace", "--set", "watchNamespaces={chart-team}",
-                    "--wait=false").orFail();
+            Helm.run(concat(new String[] {"install", "chart-test", Helm.chart().toString(),
+                    "--kubeconfig", kubeconfig.toString(), "--namespace", "chart-system", "--create-namespace",
+                    "--set", "watchNamespaces={chart-team}", "--set", "kafka.allowedBootstrapServers={*.kafka.svc:9092}",
+                    "--wait=false"}, NETWORK_POLICY)).orFail();
             String name = "chart-test-interaction-demo-operator";
             Deployment d = client.apps().deployments().inNamespace("chart-system").withName(name).get();
             assertNotNull(d, "the operator's Deployment");
@@ -416,6 +640,7 @@ class ChartTest {
             assertNotNull(client.rbac().roleBindings().inNamespace("chart-team").withName(name).get());
             assertNotNull(client.rbac().roles().inNamespace("chart-system").withName(name + "-leader-election").get());
             assertNotNull(client.services().inNamespace("chart-system").withName(name + "-metrics").get());
+            assertNotNull(client.network().v1().networkPolicies().inNamespace("chart-system").withName(name).get());
             assertNotNull(client.apiextensions().v1().customResourceDefinitions()
                     .withName("interactiondemos.interactiondemo.dev").get(), "the CRD, from the chart's crds/");
 
@@ -423,6 +648,7 @@ class ChartTest {
                     "--wait").orFail();
             assertNull(client.apps().deployments().inNamespace("chart-system").withName(name).get());
             assertNull(client.rbac().roles().inNamespace("chart-team").withName(name).get());
+            assertNull(client.network().v1().networkPolicies().inNamespace("chart-system").withName(name).get());
             assertNotNull(client.apiextensions().v1().customResourceDefinitions()
                     .withName("interactiondemos.interactiondemo.dev").get(), "helm keeps CRDs (and the resources)");
         } finally {
