@@ -12,11 +12,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -24,11 +26,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +53,21 @@ import java.util.concurrent.locks.LockSupport;
  * Host, which is the lesson. {@code async} mode keeps up to {@code maxInFlight} calls outstanding. A failed call is
  * counted and retried with exponential backoff; nothing is published without a greeting; the Host keeps running
  * while the Greeter is down and resumes when it is back.
+ *
+ * <p>Nothing is lost while Kafka is away. Each notification stays in the Host's outbox, numbered, until Kafka
+ * acknowledges it, and a send that fails (Kafka away for longer than {@code delivery.timeout.ms}, or an error the
+ * producer does not retry) is sent again as the same notification: same producer id, same sequence numbers, same
+ * creation time. Kafka keeps order within a partition only inside one producer's session: after a failure, a
+ * later record still waiting in the producer could reach Kafka before the failed one is sent again, and the
+ * Worker would count the numbers in between as lost. So the failure callback closes that producer at once
+ * ({@code close(Duration.ZERO)} from its own I/O thread: every other incomplete send of it fails, none goes out any
+ * more), and the {@code host-kafka} thread creates a new producer and sends the whole outbox again, in sequence
+ * order, before any new notification. The Worker may see a notification twice, never a gap.
+ *
+ * <p>Backpressure: while the producer is being replaced, or while {@code maxPending} notifications wait for an
+ * acknowledgement, the Host makes no new Greeter call, so memory stays bounded. Before creating any producer it
+ * checks that the bootstrap address answers as Kafka ({@link KafkaGate}). On shutdown it gives Kafka at most
+ * {@link #SHUTDOWN_BUDGET} to acknowledge what is pending (a pod's grace period is 30 s) and logs what was not.
  */
 public final class NotificationHost implements NotifierRole {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationHost.class);
@@ -55,17 +75,33 @@ public final class NotificationHost implements NotifierRole {
     private static final Set<Status.Code> RETRYABLE = EnumSet.of(Status.Code.UNAVAILABLE,
             Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.UNKNOWN,
             Status.Code.INTERNAL, Status.Code.CANCELLED);
+    /** From SIGTERM to exit, at most: inside Kubernetes' default grace period of 30 s. */
+    static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(20);
+    /** The part of {@link #SHUTDOWN_BUDGET} that Greeter calls under way may take to become notifications. */
+    private static final Duration GREETER_SHUTDOWN_BUDGET = Duration.ofSeconds(10);
+    /** How often the pacer looks again while it holds back (backpressure). */
+    private static final long HOLD_BACK_NANOS = 50_000_000L;
 
     private final NotifierConfig.Host config;
     private final String topic;
+    private final String bootstrapServers;
     private final ManagedChannel channel;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, Object> producerProps;
     private final MeterRegistry registry;
     private final ScheduledExecutorService retries;
     private final Semaphore inFlight;
     private final Thread pacer;
+    private final Thread kafka;
     private volatile boolean running = true;
+    /** Set when shutdown gives up on Kafka: the host-kafka thread stops. */
+    private volatile boolean kafkaStopped;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The producer in use; {@link Link#NONE} until the first one is created. */
+    private volatile Link link = Link.NONE;
+    /** The topic's partition count as last read from the producer's metadata; 0 before. */
+    private volatile int partitionCount;
+    /** The outbox: every notification numbered and not yet acknowledged, by sequence number. Guarded by itself. */
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
 
     private final Counter sent;
     private final Counter sendFailures;
@@ -75,13 +111,25 @@ public final class NotificationHost implements NotifierRole {
     private final AtomicReference<String> kafkaProblem = new AtomicReference<>();
     private final AtomicInteger nextRecipient = new AtomicInteger();
 
-    // Numbering: guarded by "this"; sequence numbers are assigned in send order.
+    // Numbering and sending: guarded by "this"; sequence numbers are assigned, and records handed to the producer,
+    // in one order.
     private long sequence;
     private final Map<Integer, Long> partitionSequences = new HashMap<>();
+
+    /** One KafkaProducer. Once a send on it failed it is closed and replaced, never used again. */
+    private record Link(KafkaProducer<String, byte[]> producer, AtomicBoolean failed) {
+        /** Before the first producer: "failed", so that nothing is sent and the host-kafka thread creates one. */
+        static final Link NONE = new Link(null, new AtomicBoolean(true));
+    }
+
+    /** A notification handed to Kafka (or waiting to be) and not yet acknowledged. */
+    private record Pending(long sequence, int partition, long partitionSequence, ProducerRecord<String, byte[]> record) {
+    }
 
     public NotificationHost(NotifierConfig config, MeterRegistry registry) {
         this.config = config.host();
         this.topic = config.topic();
+        this.bootstrapServers = config.bootstrapServers();
         this.registry = registry;
         this.channel = Grpc.newChannelBuilder(this.config.greeterTarget(), InsecureChannelCredentials.create())
                 .defaultLoadBalancingPolicy("round_robin")
@@ -95,14 +143,15 @@ public final class NotificationHost implements NotifierRole {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.producerProps = Map.copyOf(props); // the producer itself is created by the host-kafka thread
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "host-retries"));
         this.inFlight = new Semaphore(this.config.callMode() == NotifierConfig.CallMode.SYNC ? 1
                 : this.config.maxInFlight());
         this.sent = Counter.builder("notifier.sent").description("notifications Kafka acknowledged")
                 .register(registry);
         this.sendFailures = Counter.builder("notifier.send.failures")
-                .description("notifications Kafka did not take (after the producer's own retries)").register(registry);
+                .description("sends Kafka did not take (after the producer's own retries); each is sent again")
+                .register(registry);
         this.greeterCalls = Counter.builder("notifier.greeter.calls").description("SayHello calls made, retries included")
                 .register(registry);
         this.greeterLatency = Timer.builder("notifier.greeter.latency")
@@ -111,7 +160,11 @@ public final class NotificationHost implements NotifierRole {
         registry.gauge("notifier.greeter.in.flight", inFlight,
                 s -> (this.config.callMode() == NotifierConfig.CallMode.SYNC ? 1 : this.config.maxInFlight())
                         - s.availablePermits());
+        Gauge.builder("notifier.pending", this, NotificationHost::pendingCount)
+                .description("notifications waiting for Kafka's acknowledgement").register(registry);
         this.pacer = new Thread(this::pace, "host-pacer");
+        this.kafka = new Thread(this::keepConnected, "host-kafka");
+        this.kafka.setDaemon(true);
     }
 
     /** Starts publishing. */
@@ -119,6 +172,7 @@ public final class NotificationHost implements NotifierRole {
     public NotificationHost start() {
         LOG.info("Host {} publishing to topic {} at {}/s, call mode {}, Greeter at {}", config.producerId(), topic,
                 config.rate(), config.callMode().name().toLowerCase(), config.greeterTarget());
+        kafka.start();
         pacer.start();
         return this;
     }
@@ -142,12 +196,24 @@ public final class NotificationHost implements NotifierRole {
     public Stats stats() {
         return new Stats((long) sent.count(), (long) sendFailures.count(), (long) greeterCalls.count(),
                 greeterFailures(), greeterLatency.percentile(0.5, TimeUnit.MILLISECONDS),
-                greeterLatency.percentile(0.99, TimeUnit.MILLISECONDS));
+                greeterLatency.percentile(0.99, TimeUnit.MILLISECONDS), pendingCount());
     }
 
-    /** The Host's counters; latencies in milliseconds. */
+    /**
+     * The Host's counters; latencies in milliseconds.
+     *
+     * @param sent         notifications Kafka acknowledged (each once, however often it was sent)
+     * @param sendFailures sends that failed, each followed by sending that notification again
+     * @param pending      notifications waiting for Kafka's acknowledgement now
+     */
     public record Stats(long sent, long sendFailures, long greeterCalls, long greeterFailures,
-                        double greeterLatencyP50Ms, double greeterLatencyP99Ms) {
+                        double greeterLatencyP50Ms, double greeterLatencyP99Ms, int pending) {
+    }
+
+    private int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
     }
 
     private long greeterFailures() {
@@ -158,6 +224,14 @@ public final class NotificationHost implements NotifierRole {
         long interval = (long) (1_000_000_000L / config.rate());
         long next = System.nanoTime();
         while (running) {
+            // Backpressure: no new notification while Kafka takes none (its producer is being replaced) or while
+            // maxPending of them wait for its acknowledgement.
+            while (running && (link.failed().get() || pendingCount() >= config.maxPending())) {
+                LockSupport.parkNanos(HOLD_BACK_NANOS);
+            }
+            if (!running) {
+                break;
+            }
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
@@ -260,12 +334,12 @@ public final class NotificationHost implements NotifierRole {
             LOG.info("Greeter answering");
         }
         Backoff backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
-        while (true) {
+        while (!kafkaStopped) {
             try {
                 publish(recipient, reply.getMessage(), latencyNanos);
                 return;
             } catch (RuntimeException e) {
-                // Topic metadata unavailable or the producer's buffer stayed full: Kafka is down or the topic is missing.
+                // The topic's partitions are not known yet: Kafka is away or the topic is missing.
                 sendFailures.increment();
                 noteKafkaProblem("kafka: " + e.getMessage());
                 if (!running) {
@@ -276,68 +350,221 @@ public final class NotificationHost implements NotifierRole {
         }
     }
 
-    private synchronized void publish(String recipient, String text, long latencyNanos) {
-        int partitions = producer.partitionsFor(topic).size();
-        int partition = Partitions.forKey(recipient, partitions);
-        long seq = ++sequence;
-        long partitionSeq = partitionSequences.merge(partition, 1L, Long::sum);
-        Notification n = Notification.newBuilder()
-                .setId(UUID.randomUUID().toString())
-                .setProducerId(config.producerId())
-                .setSequence(seq)
-                .setRecipient(recipient)
-                .setText(text)
-                .setCreatedAt(ProtoTime.timestamp(Instant.now()))
-                .setGreeterLatency(ProtoTime.duration(latencyNanos))
-                .setPartition(partition)
-                .setPartitionSequence(partitionSeq)
-                .build();
+    /** Numbers a notification, puts it in the outbox and, unless the producer is being replaced, sends it. */
+    private void publish(String recipient, String text, long latencyNanos) {
+        int partitions = partitions();
+        synchronized (this) {
+            int partition = Partitions.forKey(recipient, partitions);
+            long seq = ++sequence;
+            long partitionSeq = partitionSequences.merge(partition, 1L, Long::sum);
+            Notification n = Notification.newBuilder()
+                    .setId(UUID.randomUUID().toString())
+                    .setProducerId(config.producerId())
+                    .setSequence(seq)
+                    .setRecipient(recipient)
+                    .setText(text)
+                    .setCreatedAt(ProtoTime.timestamp(Instant.now()))
+                    .setGreeterLatency(ProtoTime.duration(latencyNanos))
+                    .setPartition(partition)
+                    .setPartitionSequence(partitionSeq)
+                    .build();
+            Pending p = new Pending(seq, partition, partitionSeq,
+                    new ProducerRecord<>(topic, partition, recipient, n.toByteArray()));
+            synchronized (pending) {
+                pending.put(seq, p);
+            }
+            Link l = link;
+            if (!l.failed().get()) {
+                send(l, p);
+            } // else the host-kafka thread sends it, after those before it
+        }
+    }
+
+    /** The topic's partition count from the producer's metadata; while it is being replaced, the last one known. */
+    private int partitions() {
+        Link l = link;
+        if (l.failed().get()) {
+            if (partitionCount > 0) {
+                return partitionCount;
+            }
+            throw new IllegalStateException("no producer connected to Kafka yet");
+        }
+        partitionCount = l.producer().partitionsFor(topic).size();
+        return partitionCount;
+    }
+
+    /** Hands a pending notification to a producer; its acknowledgement takes it out of the outbox. */
+    private void send(Link l, Pending p) {
         try {
-            producer.send(new ProducerRecord<>(topic, partition, recipient, n.toByteArray()), (metadata, error) -> {
+            l.producer().send(p.record(), (metadata, error) -> {
                 if (error == null) {
-                    sent.increment();
-                    if (kafkaProblem.getAndSet(null) != null) {
-                        LOG.info("Kafka accepting notifications again");
-                    }
+                    acknowledged(p);
                 } else {
-                    sendFailures.increment();
-                    noteKafkaProblem("kafka: " + error.getMessage());
+                    sendFailed(l, error);
                 }
             });
         } catch (RuntimeException e) {
-            // Not handed to the producer: take the numbers back so the Worker sees no gap.
-            sequence--;
-            partitionSequences.merge(partition, -1L, Long::sum);
-            throw e;
+            sendFailed(l, e);
         }
+    }
+
+    private void acknowledged(Pending p) {
+        synchronized (pending) {
+            if (pending.remove(p.sequence()) == null) {
+                return; // acknowledged before: this was a second send of it
+            }
+            if (pending.isEmpty()) {
+                pending.notifyAll(); // close() may wait for this
+            }
+        }
+        sent.increment();
+        if (kafkaProblem.getAndSet(null) != null) {
+            LOG.info("Kafka accepting notifications again");
+        }
+    }
+
+    /**
+     * A send failed: the first failure on a producer closes it at once, from its callback, so that nothing sent
+     * after this notification can reach Kafka before it; the host-kafka thread then replaces the producer.
+     */
+    private void sendFailed(Link l, Exception error) {
+        sendFailures.increment();
+        noteKafkaProblem("kafka: " + error.getMessage());
+        if (l.failed().compareAndSet(false, true)) {
+            l.producer().close(Duration.ZERO);
+            LockSupport.unpark(kafka);
+        }
+    }
+
+    /**
+     * The host-kafka thread: creates a producer once the bootstrap address answers as Kafka, and a new one whenever
+     * a send failed, each time sending the outbox again first. Ends when shutdown gives up on Kafka.
+     */
+    private void keepConnected() {
+        Backoff backoff = new Backoff(KafkaGate.FIRST_RECHECK, KafkaGate.LAST_RECHECK);
+        while (!kafkaStopped) {
+            if (!link.failed().get()) {
+                LockSupport.parkNanos(this, 1_000_000_000L); // sendFailed() unparks
+                continue;
+            }
+            if (!KafkaGate.awaitKafka(bootstrapServers, this::noteKafkaProblem, () -> !kafkaStopped)) {
+                return;
+            }
+            if (reconnect()) {
+                backoff.reset();
+            } else {
+                KafkaGate.pause(backoff.next(), () -> !kafkaStopped);
+            }
+        }
+    }
+
+    /** A new producer, then every pending notification in sequence order; false when that failed at once. */
+    private synchronized boolean reconnect() {
+        if (kafkaStopped) {
+            return false;
+        }
+        Link fresh;
+        try {
+            fresh = new Link(new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()),
+                    new AtomicBoolean());
+        } catch (KafkaException e) {
+            noteKafkaProblem("kafka: " + e.getMessage());
+            return false;
+        }
+        List<Pending> outbox;
+        synchronized (pending) {
+            outbox = List.copyOf(pending.values());
+        }
+        if (!outbox.isEmpty()) {
+            LOG.info("Sending {} notifications again that Kafka did not acknowledge, in order", outbox.size());
+        }
+        link = fresh;
+        for (Pending p : outbox) {
+            if (fresh.failed().get()) {
+                break;
+            }
+            send(fresh, p);
+        }
+        return !fresh.failed().get();
     }
 
     private void noteKafkaProblem(String problem) {
         if (!problem.equals(kafkaProblem.getAndSet(problem))) {
-            LOG.warn("Publishing failed: {}", problem);
+            LOG.warn("Not publishing: {}", problem);
         }
     }
 
-    /** Stops calling, lets outstanding calls finish (up to 10 s), flushes the producer and closes. */
+    /**
+     * Stops calling the Greeter, lets calls under way become notifications (up to 10 s), waits for Kafka to
+     * acknowledge what is pending (up to {@link #SHUTDOWN_BUDGET} in all), closes, and logs what Kafka did not
+     * acknowledge.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
         }
+        long deadline = System.nanoTime() + SHUTDOWN_BUDGET.toNanos();
+        long greeterDeadline = System.nanoTime() + GREETER_SHUTDOWN_BUDGET.toNanos();
         running = false;
         LockSupport.unpark(pacer);
         try {
-            pacer.join(15_000);
+            pacer.join(millisUntil(greeterDeadline));
             int permits = config.callMode() == NotifierConfig.CallMode.SYNC ? 1 : config.maxInFlight();
-            inFlight.tryAcquire(permits, 10, TimeUnit.SECONDS);
+            inFlight.tryAcquire(permits, millisUntil(greeterDeadline), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         retries.shutdownNow();
-        producer.flush();
-        producer.close(Duration.ofSeconds(10));
-        channel.shutdownNow();
-        LOG.info("Host {} stopped: {}", config.producerId(), stats());
+        channel.shutdownNow(); // cancels calls still under way
+        try {
+            synchronized (pending) {
+                while (!pending.isEmpty() && deadline - System.nanoTime() > 0) {
+                    pending.wait(millisUntil(deadline)); // the host-kafka thread keeps sending again meanwhile
+                }
+            }
+            kafkaStopped = true;
+            kafka.interrupt(); // out of a wait for Kafka's metadata, if it is in one
+            kafka.join(2_000);
+        } catch (InterruptedException e) {
+            kafkaStopped = true;
+            Thread.currentThread().interrupt();
+        }
+        List<Pending> undelivered;
+        synchronized (this) {
+            synchronized (pending) {
+                undelivered = List.copyOf(pending.values());
+            }
+            if (link.producer() != null) {
+                link.producer().close(undelivered.isEmpty() ? Duration.ofMillis(millisUntil(deadline))
+                        : Duration.ZERO);
+            }
+        }
+        if (undelivered.isEmpty()) {
+            LOG.info("Host {} stopped: {}", config.producerId(), stats());
+        } else {
+            LOG.warn("Host {} stopped: {}; Kafka did not acknowledge {} notifications, which may be lost: {}",
+                    config.producerId(), stats(), undelivered.size(), describe(undelivered));
+        }
+    }
+
+    /** E.g. {@code partition 0: 12 (#40-#51), partition 2: 3 (#17-#19)}. */
+    private static String describe(List<Pending> notifications) {
+        Map<Integer, List<Pending>> byPartition = new TreeMap<>();
+        for (Pending p : notifications) {
+            byPartition.computeIfAbsent(p.partition(), k -> new ArrayList<>()).add(p);
+        }
+        StringBuilder text = new StringBuilder();
+        byPartition.forEach((partition, list) -> text.append(text.isEmpty() ? "" : ", ").append("partition ")
+                .append(partition).append(": ").append(list.size()).append(" (#")
+                .append(list.get(0).partitionSequence()).append("-#")
+                .append(list.get(list.size() - 1).partitionSequence()).append(')'));
+        return text.toString();
+    }
+
+    /** Milliseconds from now to a {@link System#nanoTime()} deadline; at least 1 (0 would mean "forever" to join). */
+    private static long millisUntil(long deadlineNanos) {
+        return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
     private static void sleep(Duration d) {

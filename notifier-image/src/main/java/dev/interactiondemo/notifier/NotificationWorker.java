@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * The notification Worker (consumer). It pulls notifications in a consumer group, processes each (with an optional
  * artificial delay), and commits offsets only after processing: at-least-once delivery. Every delivery goes through
  * the {@link DeliveryAudit}, which counts duplicates and losses.
+ *
+ * <p>Commits: after each poll, asynchronously ({@code commitAsync}: the loop does not wait for Kafka, and a commit
+ * that fails is covered by the next one); synchronously when partitions are revoked, so that their next owner starts
+ * right after what was processed here, and on shutdown. A Worker killed between two commits leaves its last
+ * notifications to be delivered again: duplicates, never a loss. Its consumer is created only once the bootstrap
+ * address answers as Kafka ({@link KafkaGate}).
  */
 public final class NotificationWorker implements NotifierRole {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationWorker.class);
@@ -39,14 +45,20 @@ public final class NotificationWorker implements NotifierRole {
 
     private final NotifierConfig.Worker config;
     private final String topic;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> consumerProps;
+    private final String bootstrapServers;
+    /** Created by the poll thread once the bootstrap address answers as Kafka; null before. */
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private final DeliveryAudit audit;
     private final Thread loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean started;
     private final AtomicReference<String> problem = new AtomicReference<>("not connected to Kafka yet");
+    /** Per partition owned, the offset after the last record processed. Poll thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    /** Whether {@link #processed} moved since the last commit. Poll thread only. */
+    private boolean uncommitted;
 
     private final Counter consumed;
     private final Counter duplicates;
@@ -70,7 +82,8 @@ public final class NotificationWorker implements NotifierRole {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords(this.config.processingDelay()));
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumerProps = Map.copyOf(props); // the consumer itself is created by the poll thread
+        this.bootstrapServers = config.bootstrapServers();
         this.consumed = Counter.builder("notifier.consumed").description("notifications processed, duplicates included")
                 .register(registry);
         this.duplicates = Counter.builder("notifier.duplicates")
@@ -101,22 +114,39 @@ public final class NotificationWorker implements NotifierRole {
         started = true;
         LOG.info("Worker consuming topic {} in group {}, processing delay {} ms", topic, config.groupId(),
                 config.processingDelay().toMillis());
-        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                commitProcessed();
-                audit.forget(partitions.stream().map(TopicPartition::partition).toList());
-                LOG.info("Partitions revoked: {}", partitions);
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                LOG.info("Partitions assigned: {}", partitions);
-            }
-        });
         loop.start();
         return this;
     }
+
+    /** Commits on revoke, so that the partitions' next owner starts right after what was processed here. */
+    private final ConsumerRebalanceListener rebalanceListener = new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitSync();
+            giveUp(partitions);
+            LOG.info("Partitions revoked: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // No longer a member (e.g. after a session timeout): a commit would be refused. The next owner starts
+            // at the last commit and delivers what came after it again.
+            giveUp(partitions);
+            LOG.warn("Partitions lost: {}", partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            LOG.info("Partitions assigned: {}", partitions);
+        }
+
+        private void giveUp(Collection<TopicPartition> partitions) {
+            processed.keySet().removeAll(partitions);
+            synchronized (audit) {
+                audit.forget(partitions.stream().map(TopicPartition::partition).toList());
+            }
+        }
+    };
 
     /** Empty when connected to Kafka and the topic exists; else why not. */
     @Override
@@ -140,6 +170,14 @@ public final class NotificationWorker implements NotifierRole {
     private void run() {
         long nextCheck = 0;
         try {
+            if (!KafkaGate.awaitKafka(bootstrapServers, this::notReady, () -> running)) {
+                return;
+            }
+            consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+            if (!running) {
+                return; // close() came while the consumer was being created: it saw none to wake up
+            }
+            consumer.subscribe(List.of(topic), rebalanceListener);
             while (running) {
                 if (System.nanoTime() >= nextCheck) {
                     checkConnectivity();
@@ -151,7 +189,7 @@ public final class NotificationWorker implements NotifierRole {
                     }
                     process(record);
                 }
-                commitProcessed();
+                commitAsync();
             }
         } catch (WakeupException e) {
             // close() asked us to stop
@@ -160,9 +198,13 @@ public final class NotificationWorker implements NotifierRole {
             problem.set("poll loop failed: " + e);
         } finally {
             try {
-                commitProcessed();
+                if (consumer != null) {
+                    commitSync();
+                }
             } finally {
-                consumer.close(Duration.ofSeconds(10)); // leaves the group at once: no wait for a session timeout
+                if (consumer != null) {
+                    consumer.close(Duration.ofSeconds(10)); // leaves the group at once: no wait for a session timeout
+                }
                 stopped.countDown();
             }
         }
@@ -172,18 +214,22 @@ public final class NotificationWorker implements NotifierRole {
     private void checkConnectivity() {
         try {
             boolean exists = consumer.listTopics(Duration.ofSeconds(3)).containsKey(topic);
-            String now = exists ? null : "kafka: topic " + topic + " does not exist";
-            String before = problem.getAndSet(now);
-            if (now != null && !now.equals(before)) {
-                LOG.warn("Not ready: {}", now);
+            if (exists) {
+                problem.set(null);
+            } else {
+                notReady("kafka: topic " + topic + " does not exist");
             }
         } catch (WakeupException e) {
             throw e;
         } catch (RuntimeException e) {
-            String now = "kafka unreachable: " + e.getMessage();
-            if (!now.equals(problem.getAndSet(now))) {
-                LOG.warn("Not ready: {}", now);
-            }
+            notReady("kafka unreachable: " + e.getMessage());
+        }
+    }
+
+    /** Sets the reason {@code /readyz} gives, and logs it when it changed. */
+    private void notReady(String reason) {
+        if (!reason.equals(problem.getAndSet(reason))) {
+            LOG.warn("Not ready: {}", reason);
         }
     }
 
@@ -220,38 +266,56 @@ public final class NotificationWorker implements NotifierRole {
                     }
                 }
             }
+            LOG.debug("Processed {} #{} from partition {} at offset {}", n.getProducerId(), n.getPartitionSequence(),
+                    record.partition(), record.offset());
             long nanos = java.time.Duration.between(ProtoTime.instant(n.getCreatedAt()), Instant.now()).toNanos();
             endToEnd.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
         processed.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        uncommitted = true;
     }
 
-    private void commitProcessed() {
+    /** After a poll: commits what was processed without waiting; a failed commit is covered by the next one. */
+    private void commitAsync() {
+        if (!uncommitted) {
+            return;
+        }
+        consumer.commitAsync(Map.copyOf(processed), (offsets, error) -> {
+            if (error != null) {
+                LOG.warn("Commit failed; the next one covers it: {}", error.toString());
+            }
+        });
+        uncommitted = false;
+    }
+
+    /** On revoke and on shutdown: commits what was processed and waits for Kafka's answer. */
+    private void commitSync() {
         if (processed.isEmpty()) {
             return;
         }
         try {
             consumer.commitSync(processed);
-            processed.clear();
         } catch (WakeupException e) {
             consumer.commitSync(processed); // the wakeup came from close(); commit what was done, then stop
-            processed.clear();
             throw e;
         } catch (RuntimeException e) {
-            LOG.warn("Commit failed; those notifications will be delivered again: {}", e.toString());
-            processed.clear();
+            LOG.warn("Commit failed; notifications processed since the last commit will be delivered again: {}",
+                    e.toString());
         }
+        uncommitted = false;
     }
 
-    /** Stops polling, commits what was processed and leaves the group. */
+    /** Stops polling (or waiting for Kafka), commits what was processed and leaves the group. */
     @Override
     public void close() {
         running = false;
         if (!started) {
-            consumer.close(Duration.ofSeconds(10));
             return;
         }
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup(); // else the poll thread sees running = false before it polls
+        }
         try {
             if (!stopped.await(30, TimeUnit.SECONDS)) {
                 LOG.warn("Worker did not stop within 30 s");

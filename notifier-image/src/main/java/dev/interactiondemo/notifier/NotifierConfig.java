@@ -22,7 +22,7 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
     /** The Host's settings. */
     public record Host(String greeterTarget, double rate, CallMode callMode, int maxInFlight,
                        Duration greeterDeadline, List<String> recipients, Duration retryBackoff,
-                       Duration retryBackoffMax, String producerId) {
+                       Duration retryBackoffMax, String producerId, int maxPending) {
     }
 
     /** The Worker's settings. */
@@ -58,6 +58,9 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
             "host: longest delay between retries (1ms-5m)");
     static final Option PRODUCER_ID = Option.of("NOTIFIER_PRODUCER_ID", "producer-id", null,
             "host: this producer's id in notifications [default: <hostname>-<random>]");
+    static final Option MAX_PENDING = Option.of("NOTIFIER_MAX_PENDING", "max-pending", "10000",
+            "host: most notifications waiting for Kafka's acknowledgement; at this many the Host makes no new call"
+                    + " (1-1000000)");
     static final Option GROUP_ID = Option.of("NOTIFIER_GROUP_ID", "group-id", "notification-workers",
             "worker: Kafka consumer group");
     static final Option PROCESSING_DELAY = Option.of("NOTIFIER_PROCESSING_DELAY", "processing-delay", "0ms",
@@ -65,7 +68,7 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
 
     public static final List<Option> OPTIONS = List.of(ROLE, BOOTSTRAP, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
             CALL_MODE, MAX_IN_FLIGHT, GREETER_DEADLINE, RECIPIENTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, PRODUCER_ID,
-            GROUP_ID, PROCESSING_DELAY);
+            MAX_PENDING, GROUP_ID, PROCESSING_DELAY);
 
     public static NotifierConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -117,7 +120,8 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
                     s.integer(MAX_IN_FLIGHT, 1, 1024),
                     s.duration(GREETER_DEADLINE, Duration.ofMillis(10), Duration.ofSeconds(60)),
                     recipients, backoff, backoffMax,
-                    s.raw(PRODUCER_ID).orElseGet(NotifierConfig::defaultProducerId));
+                    s.raw(PRODUCER_ID).orElseGet(NotifierConfig::defaultProducerId),
+                    s.integer(MAX_PENDING, 1, 1_000_000));
         } else {
             worker = new Worker(s.required(GROUP_ID),
                     s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(60)));

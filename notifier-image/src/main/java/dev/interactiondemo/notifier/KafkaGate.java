@@ -1,0 +1,56 @@
+package dev.interactiondemo.notifier;
+
+import dev.interactiondemo.common.KafkaAddressCheck;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Holds the Host and the Worker back from creating a Kafka client until the bootstrap address answers as Kafka.
+ * kafka-clients sizes its first read from whatever answers, without a bound: an HTTP server's reply reads as a
+ * 1.2 GB response and the JVM runs out of heap. {@link KafkaAddressCheck} asks with a bounded read instead. While
+ * the address is not Kafka, or cannot be reached, the reason goes to the role (which shows it on {@code /readyz} and
+ * logs it once per change) and the address is checked again with backoff, from 1 s up to 10 s.
+ */
+final class KafkaGate {
+    /** How long one check may take, per address. */
+    static final Duration CHECK_DEADLINE = Duration.ofSeconds(5);
+    static final Duration FIRST_RECHECK = Duration.ofSeconds(1);
+    static final Duration LAST_RECHECK = Duration.ofSeconds(10);
+
+    private KafkaGate() {
+    }
+
+    /**
+     * Returns true once {@code bootstrapServers} answers as Kafka; false if {@code running} turned false (or the
+     * thread was interrupted) first.
+     *
+     * @param notReady gets {@code "kafka: <what answered>"} after each failed check
+     */
+    static boolean awaitKafka(String bootstrapServers, Consumer<String> notReady, BooleanSupplier running) {
+        Backoff backoff = new Backoff(FIRST_RECHECK, LAST_RECHECK);
+        while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            KafkaAddressCheck.Result result = KafkaAddressCheck.checkAll(bootstrapServers, CHECK_DEADLINE);
+            if (result.isKafka()) {
+                return true;
+            }
+            notReady.accept("kafka: " + result.message());
+            pause(backoff.next(), running);
+        }
+        return false;
+    }
+
+    /** Waits for {@code d}, or less if {@code running} turns false or the thread is interrupted. */
+    static void pause(Duration d, BooleanSupplier running) {
+        long until = System.nanoTime() + d.toNanos();
+        while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(left, 100_000_000L));
+        }
+    }
+}
