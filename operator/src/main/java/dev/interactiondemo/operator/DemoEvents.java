@@ -2,29 +2,46 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Kubernetes Events for the transitions a user wants to hear about: a condition's status changed. */
+/**
+ * Kubernetes Events for the transitions a user wants to hear about: a condition's status changed.
+ * <p>
+ * Events aggregate, as the best operators emit them (the Flink operator names its events by content): one Event
+ * object per demo and reason, named from both; a repeat bumps its {@code count} and {@code lastTimestamp} and takes
+ * the new message, so a demo that flaps for hours leaves a handful of objects, and {@code kubectl describe} shows
+ * "x12 over 5m".
+ */
 final class DemoEvents {
     private static final Logger LOG = LoggerFactory.getLogger(DemoEvents.class);
+    static final String COMPONENT = "interaction-demo-operator";
+    private static final int HTTP_CONFLICT = 409;
+    private static final int HTTP_NOT_FOUND = 404;
 
-    private DemoEvents() {
+    private final Clock clock;
+
+    DemoEvents(Clock clock) {
+        this.clock = clock;
     }
 
     /** One Event per condition whose status differs from before (or is new and not True). */
-    static void recordTransitions(KubernetesClient client, InteractionDemo demo, List<Condition> before,
-                                  List<Condition> after) {
+    void recordTransitions(KubernetesClient client, InteractionDemo demo, List<Condition> before, List<Condition> after) {
         Map<String, Condition> old = before == null ? Map.of()
                 : before.stream().collect(Collectors.toMap(Condition::getType, Function.identity(), (a, b) -> a));
         for (Condition c : after) {
@@ -37,26 +54,62 @@ final class DemoEvents {
         }
     }
 
-    static void record(KubernetesClient client, InteractionDemo demo, String type, String reason, String message) {
-        String now = Instant.now().toString();
+    /** Records an Event, or bumps the count of the demo's Event with this reason. Never throws. */
+    void record(KubernetesClient client, InteractionDemo demo, String type, String reason, String message) {
+        String namespace = demo.getMetadata().getNamespace();
+        String name = name(demo, reason);
+        String now = clock.instant().toString();
+        String text = message.length() > 1000 ? message.substring(0, 1000) : message;
+        var events = client.v1().events().inNamespace(namespace);
         try {
-            client.v1().events().inNamespace(demo.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(demo.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
-                    .withNamespace(demo.getMetadata().getNamespace())
-                    .endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder()
-                            .withApiVersion(demo.getApiVersion()).withKind(demo.getKind())
-                            .withName(demo.getMetadata().getName()).withNamespace(demo.getMetadata().getNamespace())
-                            .withUid(demo.getMetadata().getUid()).build())
-                    .withType(type).withReason(reason)
-                    .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource("interaction-demo-operator", null)
-                    .withReportingComponent("interaction-demo-operator")
-                    .build()).create();
+            try {
+                events.resource(new EventBuilder()
+                        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                        .withInvolvedObject(new ObjectReferenceBuilder()
+                                .withApiVersion(demo.getApiVersion()).withKind(demo.getKind())
+                                .withName(demo.getMetadata().getName()).withNamespace(namespace)
+                                .withUid(demo.getMetadata().getUid()).build())
+                        .withType(type).withReason(reason).withMessage(text)
+                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                        .withNewSource(COMPONENT, null)
+                        .withReportingComponent(COMPONENT)
+                        .build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HTTP_CONFLICT) {
+                    throw e;
+                }
+                // The same reason again: one more occurrence of the existing Event.
+                events.withName(name).edit(existing -> bump(existing, type, text, now));
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HTTP_NOT_FOUND) {
+                LOG.debug("Event {} expired while being updated; the next occurrence creates it again", name);
+                return;
+            }
+            LOG.warn("Could not record event {} for {}/{}: {}", reason, namespace, demo.getMetadata().getName(),
+                    e.toString());
         } catch (RuntimeException e) {
-            LOG.warn("Could not record event {} for {}: {}", reason, demo.getMetadata().getName(), e.toString());
+            LOG.warn("Could not record event {} for {}/{}: {}", reason, namespace, demo.getMetadata().getName(),
+                    e.toString());
+        }
+    }
+
+    private static Event bump(Event existing, String type, String message, String now) {
+        return new EventBuilder(existing)
+                .withType(type).withMessage(message)
+                .withCount(existing.getCount() == null ? 2 : existing.getCount() + 1)
+                .withLastTimestamp(now)
+                .build();
+    }
+
+    /** {@code <demo>.<hash of the demo's uid and the reason>}: the same for every repeat, distinct per reason. */
+    static String name(InteractionDemo demo, String reason) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((demo.getMetadata().getUid() + "/" + reason)
+                    .getBytes(StandardCharsets.UTF_8));
+            return demo.getMetadata().getName() + "." + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 }

@@ -8,12 +8,22 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /**
  * The Host is created only once the topic is ready (as the last status reported it), so it never publishes into a
- * topic that does not exist. Once created it stays: a passing Kafka problem does not delete it.
+ * topic that does not exist. Once created it stays: a passing Kafka problem does not delete it; an address the
+ * operator no longer allows does ({@link BootstrapAllowed}).
  */
 final class HostCanStart implements Condition<Deployment, InteractionDemo> {
+    private final BootstrapAllowed allowed;
+
+    HostCanStart(BootstrapAllowed allowed) {
+        this.allowed = allowed;
+    }
+
     @Override
     public boolean isMet(DependentResource<Deployment, InteractionDemo> host, InteractionDemo demo,
                          Context<InteractionDemo> context) {
+        if (!allowed.isMet(host, demo, context)) {
+            return false;
+        }
         if (host.getSecondaryResource(demo, context).isPresent()) {
             return true;
         }

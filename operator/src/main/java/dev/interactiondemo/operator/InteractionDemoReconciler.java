@@ -3,6 +3,7 @@ package dev.interactiondemo.operator;
 import dev.interactiondemo.operator.api.InteractionDemo;
 import dev.interactiondemo.operator.api.InteractionDemoStatus;
 import dev.interactiondemo.operator.api.TopicManagement;
+import dev.interactiondemo.operator.api.TopicStatus;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
@@ -14,6 +15,8 @@ import dev.interactiondemo.operator.kafka.DirectTopics;
 import dev.interactiondemo.operator.kafka.KafkaAdmins;
 import dev.interactiondemo.operator.kafka.StrimziTopics;
 import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.operator.kafka.TopicWaits;
+import dev.interactiondemo.operator.status.DependentFailure;
 import dev.interactiondemo.operator.status.Observation;
 import dev.interactiondemo.operator.status.StatusCalculator;
 import dev.interactiondemo.probes.GreeterProbe;
@@ -21,14 +24,16 @@ import dev.interactiondemo.probes.KafkaReading;
 import dev.interactiondemo.probes.MessageCounter;
 import dev.interactiondemo.probes.ProbeException;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -41,28 +46,44 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reconciles an InteractionDemo: the Greeter Deployment and Service, the topic (a Strimzi KafkaTopic, or through
  * Kafka's Admin API), the Host Deployment (once the topic is ready) and the Worker Deployment; then observes them
  * (Deployment availability, the Greeter's gRPC health, message counts from Kafka) and writes the status, again every
  * status interval. Nothing here throws for a broken Kafka or Greeter: the status says what is wrong.
+ * <p>
+ * The reconciler sees every event, deletions included ({@code triggerReconcilerOnAllEvents}), and keeps its own
+ * finalizer only where it has something to clean up: the topic of a Direct-mode demo. Every other demo goes by
+ * garbage collection alone, so deleting its namespace never waits for the operator.
  */
-@ControllerConfiguration(name = "interactiondemo")
-public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, Cleaner<InteractionDemo> {
+@ControllerConfiguration(name = "interactiondemo", triggerReconcilerOnAllEvents = true)
+public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
+    /** The finalizer of Direct-mode demos (the name java-operator-sdk gave it on every demo before). */
+    public static final String FINALIZER = "interactiondemos.interactiondemo.dev/finalizer";
     private static final Logger LOG = LoggerFactory.getLogger(InteractionDemoReconciler.class);
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
-    private static final Duration TOPIC_DELETION_GIVE_UP = Duration.ofMinutes(5);
+    /** How long after the deletion request a topic that cannot be deleted is given up on. */
+    static final Duration TOPIC_DELETION_GIVE_UP = Duration.ofMinutes(2);
+    private static final Duration TOPIC_DELETION_RETRY = Duration.ofSeconds(10);
+    private static final int HTTP_CONFLICT = 409;
 
     private final OperatorConfig config;
     private final KafkaAdmins kafka;
     private final GreeterChannels greeters;
     private final Clock clock;
+    private final DemoEvents events;
+    private final TopicWaits topicWaits = new TopicWaits();
+    /** Ids of the topics created for demos (by uid), in case the status that records one could not be written. */
+    private final Map<String, String> createdTopics = new ConcurrentHashMap<>();
 
     private final GreeterDeployment greeterDeployment;
     private final GreeterService greeterService;
@@ -82,12 +103,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
         this.kafka = kafka;
         this.greeters = greeters;
         this.clock = clock;
+        this.events = new DemoEvents(clock);
         this.greeterDeployment = new GreeterDeployment(config);
         this.greeterService = new GreeterService();
         this.kafkaTopic = new StrimziKafkaTopic(config);
         this.hostDeployment = new HostDeployment(config);
         this.workerDeployment = new WorkerDeployment(config);
         this.strimziServed = strimziServed;
+        BootstrapAllowed allowed = new BootstrapAllowed(config.allowedBootstrapServers());
         var workflow = new WorkflowBuilder<InteractionDemo>()
                 .addDependentResource(greeterDeployment)
                 .addDependentResource(greeterService);
@@ -95,8 +118,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
             workflow.addDependentResourceAndConfigure(kafkaTopic).withActivationCondition(new StrimziTopicActivation(config));
         }
         this.workflow = workflow
-                .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart())
-                .addDependentResource(workerDeployment)
+                .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed))
+                .addDependentResourceAndConfigure(workerDeployment).withReconcilePrecondition(allowed)
                 .withThrowExceptionFurther(false)
                 .build();
     }
@@ -108,107 +131,264 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
 
     @Override
     public UpdateControl<InteractionDemo> reconcile(InteractionDemo demo, Context<InteractionDemo> context) {
+        if (context.isPrimaryResourceDeleted()) {
+            forget(demo);
+            return UpdateControl.noUpdate();
+        }
+        if (demo.isMarkedForDeletion()) {
+            return cleanup(demo, context);
+        }
         DemoSettings settings = DemoSettings.of(demo, config);
-        var result = workflow.reconcile(demo, context);
-        Map<String, String> errors = new LinkedHashMap<>();
+        InteractionDemo current = keepFinalizerOnlyIfNeeded(demo, settings, context);
+        var result = workflow.reconcile(current, context);
+        Map<String, DependentFailure> errors = new LinkedHashMap<>();
         result.getErroredDependents().forEach((dependent, e) -> {
-            LOG.warn("{} of {}/{} failed: {}", component(dependent), demo.getMetadata().getNamespace(),
-                    demo.getMetadata().getName(), e.toString());
-            errors.put(component(dependent), rootMessage(e));
+            DependentFailure failure = failure(dependent, e, current, context);
+            LOG.warn("{} of {}: {}", component(dependent), Names.key(current), failure.message());
+            errors.put(component(dependent), failure);
         });
 
-        TopicObservation topic = observeTopic(demo, settings, context);
-        Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(demo, context);
+        Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
+        TopicObservation topic = refused.isPresent()
+                ? TopicObservation.notReady("BootstrapNotAllowed", "bootstrap address " + refused.get()
+                + " is not allowed by this operator (allowed: " + config.allowedBootstrapServers() + "); "
+                + "ask the cluster's administrators which Kafka to use")
+                : observeTopic(current, settings, context);
+        Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
         GreeterProbe.Health health = greeter.isPresent()
-                ? GreeterProbe.check(greeters.channel(demo), Duration.ofSeconds(2)) : null;
+                ? GreeterProbe.check(greeters.channel(current), Duration.ofSeconds(2)) : null;
         KafkaReading reading = null;
         String kafkaProblem = null;
-        try {
-            reading = new MessageCounter(kafka.forBootstrap(settings.bootstrapServers()), Duration.ofSeconds(5), clock)
-                    .read(settings.topic(), settings.groupId());
-        } catch (ProbeException e) {
-            kafkaProblem = e.getMessage();
+        if (!topic.ready()) {
+            // Counts are read only from a topic that is the demo's own and ready: never another tenant's.
+            kafkaProblem = "the topic is not ready (" + topic.reason() + ")";
+        } else {
+            try {
+                reading = new MessageCounter(kafka.forBootstrap(Names.key(current), settings.bootstrapServers()),
+                        Duration.ofSeconds(5), clock).read(settings.topic(), settings.groupId());
+            } catch (ProbeException e) {
+                kafkaProblem = e.getMessage();
+            }
         }
-        Optional<Deployment> host = hostDeployment.getSecondaryResource(demo, context);
-        InteractionDemoStatus next = StatusCalculator.compute(new Observation(demo, settings, greeter, host,
-                workerDeployment.getSecondaryResource(demo, context), topic, health, reading, kafkaProblem, errors,
+        Optional<Deployment> host = hostDeployment.getSecondaryResource(current, context);
+        InteractionDemoStatus next = StatusCalculator.compute(new Observation(current, settings, greeter, host,
+                workerDeployment.getSecondaryResource(current, context), topic, health, reading, kafkaProblem, errors,
                 clock.instant()));
 
-        Duration again = host.isEmpty() && settings.producerReplicas() > 0 ? WAITING_RECHECK : config.statusInterval();
-        InteractionDemoStatus previous = demo.getStatus();
+        boolean hostWaits = host.isEmpty() && settings.producerReplicas() > 0 && refused.isEmpty();
+        Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();
+        InteractionDemoStatus previous = current.getStatus();
         if (!StatusCalculator.changed(previous, next)) {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
-        DemoEvents.recordTransitions(context.getClient(), demo, previous == null ? null : previous.getConditions(),
+        writeStatus(current, next, context);
+        // Only now that the status says so: the Events tell of transitions a reader can see in the status.
+        events.recordTransitions(context.getClient(), current, previous == null ? null : previous.getConditions(),
                 next.getConditions());
-        demo.setStatus(next);
-        return UpdateControl.patchStatus(demo).rescheduleAfter(again);
+        return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
+    }
+
+    /** Patches the status (server-side apply, as the operator's field manager) and caches the result. */
+    private static void writeStatus(InteractionDemo demo, InteractionDemoStatus status, Context<InteractionDemo> context) {
+        InteractionDemo patch = new InteractionDemo();
+        patch.setMetadata(new ObjectMetaBuilder().withName(demo.getMetadata().getName())
+                .withNamespace(demo.getMetadata().getNamespace()).build());
+        patch.setStatus(status);
+        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(demo, patch, context);
+        demo.setStatus(status);
+    }
+
+    /**
+     * Direct-mode demos carry the finalizer (their topic is deleted with them); others do not, and lose the one
+     * earlier versions of the operator put on every demo.
+     */
+    private InteractionDemo keepFinalizerOnlyIfNeeded(InteractionDemo demo, DemoSettings settings,
+                                                      Context<InteractionDemo> context) {
+        boolean needed = settings.management() == TopicManagement.Direct;
+        if (needed && !demo.hasFinalizer(FINALIZER)) {
+            return PrimaryUpdateAndCacheUtils.addFinalizer(context, FINALIZER);
+        }
+        if (!needed && demo.hasFinalizer(FINALIZER)) {
+            return PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
+        }
+        return demo;
     }
 
     private TopicObservation observeTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
         try {
-            return observeTopicOrThrow(demo, s, context);
+            return switch (s.management()) {
+                case Direct -> {
+                    String owned = ownedTopicId(demo);
+                    TopicObservation o = DirectTopics.ensure(kafka.forBootstrap(Names.key(demo), s.bootstrapServers()),
+                            s.topic(), s.partitions(), s.topicReplicas(), s.topicConfig(), owned);
+                    if (o.topicId() != null && !o.topicId().equals(owned)) {
+                        createdTopics.put(demo.getMetadata().getUid(), o.topicId());
+                        LOG.info("{} topic {} (id {}) for {}", DirectTopics.CREATED_BEFORE_IDS.equals(owned)
+                                ? "Recorded the id of" : "Created", s.topic(), o.topicId(), Names.key(demo));
+                    }
+                    yield o;
+                }
+                case External -> DirectTopics.check(kafka.forBootstrap(Names.key(demo), s.bootstrapServers()),
+                        s.topic());
+                case Strimzi -> observeKafkaTopic(demo, s, context);
+            };
         } catch (ProbeException e) {
-            return TopicObservation.notReady("KafkaUnreachable", e.getMessage());
+            return TopicObservation.notReady(e.kind() == ProbeException.Kind.NOT_KAFKA ? "NotKafka" : "KafkaUnreachable",
+                    e.getMessage());
         }
     }
 
-    private TopicObservation observeTopicOrThrow(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
-        return switch (s.management()) {
-            case Direct -> DirectTopics.ensure(kafka.forBootstrap(s.bootstrapServers()), s.topic(), s.partitions(),
-                    s.topicReplicas(), s.topicConfig());
-            case External -> DirectTopics.check(kafka.forBootstrap(s.bootstrapServers()), s.topic());
-            case Strimzi -> strimziServed
-                    ? StrimziTopics.observe(kafkaTopic.getSecondaryResource(demo, context).map(StrimziKafkaTopic::typed),
-                    s.clusterName(), config.topicReadyTimeout(), clock.instant())
-                    : TopicObservation.notReady("StrimziNotInstalled", "this cluster did not serve "
+    private TopicObservation observeKafkaTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
+        if (!strimziServed) {
+            return TopicObservation.notReady("StrimziNotInstalled", "this cluster did not serve "
                     + config.kafkaTopicApiVersion() + " KafkaTopic when the operator started: install Strimzi (or "
                     + "set the operator's KAFKA_TOPIC_API_VERSION to the version it serves) and restart the "
                     + "operator, or use topic.management Direct");
-        };
+        }
+        var topic = kafkaTopic.getSecondaryResource(demo, context).map(StrimziKafkaTopic::typed);
+        Instant now = clock.instant();
+        Instant since = topic.map(t -> topicWaits.since(Names.key(demo), t, now)).orElse(now);
+        return StrimziTopics.observe(topic, s.clusterName(), config.topicReadyTimeout(), since, now);
+    }
+
+    /**
+     * The id of the topic this demo created: from its status, else from memory. A demo that a version of the
+     * operator before topic ids were kept saw Ready in Direct mode owns its topic, whatever its id.
+     */
+    private String ownedTopicId(InteractionDemo demo) {
+        TopicStatus t = demo.getStatus() == null ? null : demo.getStatus().getTopic();
+        if (t != null && t.getTopicId() != null) {
+            return t.getTopicId();
+        }
+        String created = createdTopics.get(demo.getMetadata().getUid());
+        if (created != null) {
+            return created;
+        }
+        boolean createdBeforeIds = t != null && Boolean.TRUE.equals(t.getReady()) && "Direct".equals(t.getManagement())
+                && Names.topic(demo).equals(t.getName());
+        return createdBeforeIds ? DirectTopics.CREATED_BEFORE_IDS : null;
     }
 
     /** A failure the reconcile did not expect ends in the Ready condition, never in a crash loop. */
     @Override
     public ErrorStatusUpdateControl<InteractionDemo> updateErrorStatus(InteractionDemo demo,
                                                                        Context<InteractionDemo> context, Exception e) {
+        if (demo.isMarkedForDeletion() || context.isPrimaryResourceDeleted()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
         InteractionDemoStatus status = demo.getStatus() == null ? new InteractionDemoStatus() : demo.getStatus();
         status.setObservedGeneration(demo.getMetadata().getGeneration());
-        var conditions = new java.util.ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+        var conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
         conditions.removeIf(c -> "Ready".equals(c.getType()));
         conditions.add(0, new ConditionBuilder().withType("Ready").withStatus("False").withReason("ReconcileFailed")
-                .withMessage(rootMessage(e)).withLastTransitionTime(clock.instant().truncatedTo(
-                        java.time.temporal.ChronoUnit.SECONDS).toString())
+                .withMessage(rootMessage(e)).withLastTransitionTime(clock.instant().truncatedTo(ChronoUnit.SECONDS)
+                        .toString())
                 .withObservedGeneration(demo.getMetadata().getGeneration()).build());
         status.setConditions(conditions);
         demo.setStatus(status);
-        DemoEvents.record(context.getClient(), demo, "Warning", "ReconcileFailed", rootMessage(e));
+        events.record(context.getClient(), demo, "Warning", "ReconcileFailed", rootMessage(e));
         return ErrorStatusUpdateControl.patchStatus(demo);
     }
 
-    /** Deletes the topic of a Direct-mode demo; KafkaTopics and Deployments go by garbage collection. */
-    @Override
-    public DeleteControl cleanup(InteractionDemo demo, Context<InteractionDemo> context) {
+    /**
+     * A demo being deleted: a Direct-mode demo's topic goes first, if it is the one the demo created; Deployments,
+     * the Service and a KafkaTopic go by garbage collection. A Kafka that cannot be reached is retried until
+     * {@link #TOPIC_DELETION_GIVE_UP} after the deletion request, then given up on with a Warning Event: the demo
+     * is never stuck.
+     */
+    private UpdateControl<InteractionDemo> cleanup(InteractionDemo demo, Context<InteractionDemo> context) {
+        if (!demo.hasFinalizer(FINALIZER)) {
+            return UpdateControl.noUpdate();
+        }
         DemoSettings s = DemoSettings.of(demo, config);
-        greeters.forget(demo);
-        if (s.management() != TopicManagement.Direct) {
-            return DeleteControl.defaultDelete();
+        if (s.management() == TopicManagement.Direct && !deleteTopic(demo, s, context)) {
+            return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(TOPIC_DELETION_RETRY);
+        }
+        PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
+        return UpdateControl.noUpdate();
+    }
+
+    /** @return whether the demo may go: its topic is deleted, was never its own, or is given up on */
+    private boolean deleteTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
+        String owned = ownedTopicId(demo);
+        if (config.allowedBootstrapServers().refused(s.bootstrapServers()).isPresent() || owned == null) {
+            LOG.info("{} created no topic: nothing to delete in Kafka", Names.key(demo));
+            return true;
         }
         try {
-            DirectTopics.delete(kafka.forBootstrap(s.bootstrapServers()), s.topic());
-            LOG.info("Deleted topic {} of {}/{}", s.topic(), demo.getMetadata().getNamespace(), demo.getMetadata().getName());
-            return DeleteControl.defaultDelete();
+            var admin = kafka.forBootstrap(Names.key(demo), s.bootstrapServers());
+            switch (DirectTopics.delete(admin, s.topic(), owned)) {
+                case DELETED -> LOG.info("Deleted topic {} (id {}) of {}", s.topic(), owned, Names.key(demo));
+                case ALREADY_GONE -> LOG.info("Topic {} of {} was already gone", s.topic(), Names.key(demo));
+                case NOT_OWNED -> events.record(context.getClient(), demo, "Normal", "TopicKept", "topic "
+                        + s.topic() + " is not the one this InteractionDemo created (id " + owned + "): left as is");
+            }
+            return true;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             String deleting = demo.getMetadata().getDeletionTimestamp();
-            boolean givingUp = deleting != null
-                    && Instant.parse(deleting).plus(TOPIC_DELETION_GIVE_UP).isBefore(clock.instant());
-            DemoEvents.record(context.getClient(), demo, "Warning", "TopicNotDeleted", "cannot delete topic "
-                    + s.topic() + ": " + rootMessage(e) + (givingUp ? "; giving up, delete it by hand" : "; retrying"));
-            return givingUp ? DeleteControl.defaultDelete() : DeleteControl.noFinalizerRemoval().rescheduleAfter(10_000);
+            boolean givingUp = deleting == null
+                    || !Instant.parse(deleting).plus(TOPIC_DELETION_GIVE_UP).isAfter(clock.instant());
+            events.record(context.getClient(), demo, "Warning", "TopicNotDeleted", "cannot delete topic "
+                    + s.topic() + ": " + rootMessage(e) + (givingUp ? "; giving up: delete it by hand if it is still "
+                    + "there" : "; retrying every " + TOPIC_DELETION_RETRY.toSeconds() + " s until "
+                    + TOPIC_DELETION_GIVE_UP.toMinutes() + " min after the deletion request"));
+            return givingUp;
         }
+    }
+
+    /** The demo is gone: what the operator kept in memory for it goes too. */
+    private void forget(InteractionDemo demo) {
+        greeters.forget(demo);
+        kafka.release(Names.key(demo));
+        topicWaits.forget(Names.key(demo));
+        if (demo.getMetadata().getUid() != null) {
+            createdTopics.remove(demo.getMetadata().getUid());
+        }
+    }
+
+    /** Why a dependent failed; an object of its name that the demo does not own is {@code NameTaken}. */
+    private DependentFailure failure(DependentResource<?, ?> dependent, Exception e, InteractionDemo demo,
+                                     Context<InteractionDemo> context) {
+        KubernetesClientException k = kubernetesCause(e);
+        if (k != null && k.getCode() == HTTP_CONFLICT) {
+            Optional<String> taken = takenBy(dependent, demo, context);
+            if (taken.isPresent()) {
+                return new DependentFailure(DependentFailure.NAME_TAKEN, taken.get());
+            }
+        }
+        return new DependentFailure(null, rootMessage(e));
+    }
+
+    /** The object that holds the dependent's name without being owned by {@code demo}, in words, if there is one. */
+    private Optional<String> takenBy(DependentResource<?, ?> dependent, InteractionDemo demo,
+                                     Context<InteractionDemo> context) {
+        String namespace = demo.getMetadata().getNamespace();
+        var client = context.getClient();
+        String kind;
+        HasMetadata existing;
+        if (dependent == greeterService) {
+            kind = "Service";
+            existing = client.services().inNamespace(namespace).withName(Names.greeter(demo)).get();
+        } else if (dependent == kafkaTopic) {
+            kind = "KafkaTopic";
+            existing = client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaTopic")
+                    .inNamespace(namespace).withName(Names.kafkaTopicResource(demo)).get();
+        } else {
+            kind = "Deployment";
+            String name = dependent == greeterDeployment ? Names.greeter(demo)
+                    : dependent == hostDeployment ? Names.host(demo) : Names.worker(demo);
+            existing = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        }
+        if (existing == null || existing.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> demo.getMetadata().getUid().equals(o.getUid()))) {
+            return Optional.empty();
+        }
+        return Optional.of(kind + " " + existing.getMetadata().getName() + " already exists and does not belong to "
+                + "this InteractionDemo: the operator leaves it untouched. Delete or rename that " + kind
+                + ", or give the InteractionDemo another name");
     }
 
     private String component(DependentResource<?, ?> dependent) {
@@ -219,6 +399,15 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo>, C
             return "topic";
         }
         return dependent == hostDeployment ? "host" : "worker";
+    }
+
+    private static KubernetesClientException kubernetesCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof KubernetesClientException k) {
+                return k;
+            }
+        }
+        return null;
     }
 
     private static String rootMessage(Throwable e) {

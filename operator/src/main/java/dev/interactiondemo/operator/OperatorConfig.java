@@ -20,11 +20,13 @@ import java.util.stream.Collectors;
  * @param statusInterval    how often the status is refreshed (Kafka counts, gRPC health)
  * @param kafkaTopicApiVersion the Strimzi KafkaTopic apiVersion: kafka.strimzi.io/v1 or kafka.strimzi.io/v1beta2
  * @param topicReadyTimeout how long a KafkaTopic may stay not Ready before the status explains the likely cause
+ * @param allowedBootstrapServers patterns a demo's bootstrap addresses must match ({@code *}: any characters); empty:
+ *                          any address
  */
 public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, String notifierImage,
                              String imagePullPolicy, Duration statusInterval, String kafkaTopicApiVersion,
                              Duration topicReadyTimeout, boolean leaderElection, String leaseName,
-                             String leaseNamespace, int httpPort) {
+                             String leaseNamespace, int httpPort, BootstrapPolicy allowedBootstrapServers) {
 
     static final String VERSION = versionOfThisBuild();
 
@@ -51,9 +53,12 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
             "namespace of the leader-election Lease (the operator's own namespace)");
     static final Option HTTP_PORT = Option.of("OPERATOR_HTTP_PORT", "http-port", "8080",
             "HTTP port of /healthz, /readyz (started, event sources healthy) and /metrics");
+    static final Option ALLOWED_BOOTSTRAP_SERVERS = Option.of("ALLOWED_BOOTSTRAP_SERVERS",
+            "allowed-bootstrap-servers", "", "comma-separated host:port patterns ('*': any characters) that every "
+                    + "bootstrap address of a demo must match; empty: any address");
     public static final List<Option> OPTIONS = List.of(WATCH_NAMESPACES, GREETER_IMAGE, NOTIFIER_IMAGE,
             IMAGE_PULL_POLICY, STATUS_INTERVAL, KAFKA_TOPIC_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
-            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT);
+            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS);
 
     public static OperatorConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -84,9 +89,18 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
                 apiVersion,
                 s.duration(TOPIC_READY_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
                 leaderElection, s.required(LEASE_NAME), leaseNamespace,
-                s.integer(HTTP_PORT, 0, 65535));
+                s.integer(HTTP_PORT, 0, 65535), bootstrapPolicy(s));
         s.validate();
         return c;
+    }
+
+    private static BootstrapPolicy bootstrapPolicy(Settings s) {
+        try {
+            return BootstrapPolicy.parse(s.string(ALLOWED_BOOTSTRAP_SERVERS));
+        } catch (IllegalArgumentException e) {
+            s.problem(ALLOWED_BOOTSTRAP_SERVERS.label() + ": " + e.getMessage());
+            return BootstrapPolicy.ANY;
+        }
     }
 
     private static String versionOfThisBuild() {

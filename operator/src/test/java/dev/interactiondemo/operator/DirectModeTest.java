@@ -108,13 +108,13 @@ class DirectModeTest {
                 service.getSpec().getSelector());
         assertOwnedAndLabelled(service, demo, "greeter");
 
-        Await.until("the topic created through the Admin API", () -> topics().contains("hello-notifications"));
+        Await.until("the topic created through the Admin API", () -> topics().contains("direct.hello-notifications"));
         Deployment host = Await.until("host Deployment, once the topic is ready", () -> deployment("hello-host"),
                 Duration.ofSeconds(60));
         Map<String, String> hostEnv = env(host);
         assertEquals("host", hostEnv.get("NOTIFIER_ROLE"));
         assertEquals(LocalKafkaBroker.shared().bootstrapServers(), hostEnv.get("KAFKA_BOOTSTRAP_SERVERS"));
-        assertEquals("hello-notifications", hostEnv.get("NOTIFIER_TOPIC"));
+        assertEquals("direct.hello-notifications", hostEnv.get("NOTIFIER_TOPIC"));
         assertEquals("dns:///hello-greeter:50051", hostEnv.get("GREETER_TARGET"));
         assertEquals("7.0", hostEnv.get("NOTIFIER_RATE"));
         assertEquals("async", hostEnv.get("NOTIFIER_CALL_MODE"));
@@ -125,7 +125,7 @@ class DirectModeTest {
         assertOwnedAndLabelled(host, demo, "host");
 
         Deployment worker = Await.until("worker Deployment", () -> deployment("hello-worker"), Duration.ofSeconds(30));
-        assertEquals("hello-workers", env(worker).get("NOTIFIER_GROUP_ID"));
+        assertEquals("direct.hello-workers", env(worker).get("NOTIFIER_GROUP_ID"));
         assertEquals("worker", env(worker).get("NOTIFIER_ROLE"));
         assertRestricted(worker);
         assertOwnedAndLabelled(worker, demo, "worker");
@@ -148,7 +148,7 @@ class DirectModeTest {
 
         // Deleting the resource deletes its topic.
         client.resources(InteractionDemo.class).inNamespace(NS).withName("hello").delete();
-        Await.until("the topic deleted", () -> !topics().contains("hello-notifications"));
+        Await.until("the topic deleted", () -> !topics().contains("direct.hello-notifications"));
         Await.until("the resource gone (finalizer removed)", () -> client.resources(InteractionDemo.class)
                 .inNamespace(NS).withName("hello").get() == null);
     }

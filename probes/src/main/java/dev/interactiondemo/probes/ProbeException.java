@@ -2,7 +2,13 @@ package dev.interactiondemo.probes;
 
 /** A probe could not observe what it looks at; the message says why in words a user can act on. */
 public final class ProbeException extends RuntimeException {
-    public enum Kind { UNREACHABLE, TOPIC_MISSING }
+    public enum Kind {
+        /** Nothing answered: no such host, refused, or no answer in time. */
+        UNREACHABLE,
+        /** Something answered that is not Kafka (HTTP, TLS, another protocol). */
+        NOT_KAFKA,
+        TOPIC_MISSING
+    }
 
     private final Kind kind;
 

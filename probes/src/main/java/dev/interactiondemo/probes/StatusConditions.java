@@ -23,8 +23,15 @@ public final class StatusConditions {
     }
 
     /**
+     * Reasons a part can have that say more than which part is missing: {@code Ready} takes them as its own reason,
+     * so that {@code kubectl get}'s reader sees at once what to fix.
+     */
+    public static final List<String> DECISIVE_REASONS = List.of("NameTaken", "BootstrapNotAllowed");
+
+    /**
      * All six conditions, {@code Ready} first. {@code Ready} is True when the Greeter, the topic, the Host and the
-     * Worker are all available; {@code MessagesFlowing} is the lesson and does not gate it.
+     * Worker are all available; {@code MessagesFlowing} is the lesson and does not gate it. Its reason names the
+     * first part that is not available, unless a part has one of the {@link #DECISIVE_REASONS}.
      */
     public static List<Condition> compute(PartState greeter, PartState topic, PartState producer, PartState consumer,
                                           Condition messagesFlowing) {
@@ -47,6 +54,11 @@ public final class StatusConditions {
             }
         }
         conditions.add(messagesFlowing);
+        String decisive = parts.values().stream().filter(p -> !p.available())
+                .map(PartState::reason).filter(DECISIVE_REASONS::contains).findFirst().orElse(null);
+        if (decisive != null) {
+            firstReason = decisive;
+        }
         Condition ready = problems.isEmpty()
                 ? Condition.of(READY, true, "AllPartsAvailable", "Greeter, topic, Host and Worker are available")
                 : Condition.of(READY, false, firstReason, String.join("; ", problems));

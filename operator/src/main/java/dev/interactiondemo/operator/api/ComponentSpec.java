@@ -2,12 +2,14 @@ package dev.interactiondemo.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** What every part's Deployment lets a user override: the image and the resources. */
 public abstract class ComponentSpec {
 
     @Pattern("^[^\\s]+$")
+    @Size(max = 512)
     @JsonPropertyDescription("Container image; default: the operator's configured image for this part.")
     private String image;
 

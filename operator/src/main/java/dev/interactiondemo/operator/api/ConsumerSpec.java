@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The notification Worker Deployment (the consumer). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,11 +19,12 @@ public class ConsumerSpec extends ComponentSpec {
     private Integer replicas;
 
     @Pattern("^[a-zA-Z0-9._-]{1,249}$")
-    @JsonPropertyDescription("Kafka consumer group. Default: <metadata.name>-workers.")
+    @JsonPropertyDescription("Kafka consumer group. Default: <namespace>.<metadata.name>-workers.")
     private String groupId;
 
     @Default("0ms")
     @Pattern(Patterns.DURATION)
+    @ValidationRule(value = Patterns.AT_MOST_60S, message = Patterns.AT_MOST_60S_MESSAGE)
     @JsonPropertyDescription("Time each Worker spends on each notification, e.g. 250ms; above 1/messagesPerSecond the lag grows.")
     private String processingDelay;
 

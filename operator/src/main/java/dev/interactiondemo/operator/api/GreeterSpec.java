@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The Greeter Deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,6 +20,7 @@ public class GreeterSpec extends ComponentSpec {
 
     @Default("0ms")
     @Pattern(Patterns.DURATION)
+    @ValidationRule(value = Patterns.AT_MOST_60S, message = Patterns.AT_MOST_60S_MESSAGE)
     @JsonPropertyDescription("Latency each reply gets on purpose, e.g. 50ms: slows the Host in sync mode much more than in async mode.")
     private String responseDelay;
 

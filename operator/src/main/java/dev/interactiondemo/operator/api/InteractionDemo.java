@@ -2,6 +2,7 @@ package dev.interactiondemo.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -33,6 +34,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.messages.lag")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
         jsonPath = ".metadata.creationTimestamp")
+@ValidationRule(value = "self.metadata.name.size() <= 55 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message = "metadata.name: at most 55 characters, lower-case letters, digits and '-', starting with a letter: "
+                + "it names the demo's Services (<name>-greeter, at most 63 characters)")
 public class InteractionDemo extends CustomResource<InteractionDemoSpec, InteractionDemoStatus> implements Namespaced {
     public static final String GROUP = "interactiondemo.dev";
     public static final String VERSION = "v1alpha1";

@@ -3,6 +3,7 @@ package dev.interactiondemo.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** Where Kafka is. */
@@ -22,6 +23,7 @@ public class KafkaSpec {
     private String clusterName;
 
     @Pattern("^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$")
+    @Size(max = 1024)
     @JsonPropertyDescription("Kafka bootstrap servers, host:port[,host:port], for a Kafka without Strimzi or to override "
             + "the address derived from clusterName.")
     private String bootstrapServers;

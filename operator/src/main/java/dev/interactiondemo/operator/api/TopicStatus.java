@@ -19,6 +19,18 @@ public class TopicStatus {
     @JsonPropertyDescription("Partitions, as Kafka reports them.")
     private Integer partitions;
 
+    @JsonPropertyDescription("Direct mode: the id of the topic the operator created for this demo. Only a topic with "
+            + "this id is ever altered or deleted.")
+    private String topicId;
+
+    public String getTopicId() {
+        return topicId;
+    }
+
+    public void setTopicId(String topicId) {
+        this.topicId = topicId;
+    }
+
     public String getName() {
         return name;
     }

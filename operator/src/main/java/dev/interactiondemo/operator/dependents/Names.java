@@ -30,15 +30,45 @@ public final class Names {
         return d.getMetadata().getName() + "-notifications";
     }
 
-    /** The Kafka topic's name. */
+    /**
+     * The Kafka topic's name: {@code topic.name}, else the name this demo already uses (recorded in its status), else
+     * {@code <namespace>.<name>-notifications}. Kafka's names are shared by every namespace on a cluster: the
+     * namespace keeps same-named demos of different namespaces apart (neither part can hold a '.', so no two demos
+     * get the same default). Demos created before the namespace was part of the default keep their topic through
+     * the status.
+     */
     public static String topic(InteractionDemo d) {
         TopicSpec t = d.getSpec().getKafka().getTopic();
-        return t != null && t.getName() != null ? t.getName() : d.getMetadata().getName() + "-notifications";
+        if (t != null && t.getName() != null) {
+            return t.getName();
+        }
+        var status = d.getStatus();
+        if (status != null && status.getTopic() != null && status.getTopic().getName() != null) {
+            return status.getTopic().getName();
+        }
+        return namespaced(d, "-notifications");
     }
 
+    /** The consumer group: {@code consumer.groupId}, else the recorded one, else {@code <namespace>.<name>-workers}. */
     public static String groupId(InteractionDemo d) {
         ConsumerSpec c = d.getSpec().getConsumer();
-        return c != null && c.getGroupId() != null ? c.getGroupId() : d.getMetadata().getName() + "-workers";
+        if (c != null && c.getGroupId() != null) {
+            return c.getGroupId();
+        }
+        var status = d.getStatus();
+        if (status != null && status.getConsumer() != null && status.getConsumer().getGroupId() != null) {
+            return status.getConsumer().getGroupId();
+        }
+        return namespaced(d, "-workers");
+    }
+
+    /** What identifies a demo in the operator's memory: namespace/name. */
+    public static String key(InteractionDemo d) {
+        return d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
+    }
+
+    private static String namespaced(InteractionDemo d, String suffix) {
+        return d.getMetadata().getNamespace() + "." + d.getMetadata().getName() + suffix;
     }
 
     /** Where the Greeter answers, inside the cluster. */

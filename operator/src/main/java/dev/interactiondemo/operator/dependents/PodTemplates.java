@@ -13,7 +13,10 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What every pod of a demo has: the restricted Pod Security Standard (non-root, read-only root filesystem, no
@@ -65,14 +68,31 @@ final class PodTemplates {
                 .build();
     }
 
-    /** The user's resources, else the defaults: a small JVM. */
+    /**
+     * The defaults (a small JVM) with the user's requests and limits laid over them, per resource: a user who sets
+     * only {@code requests.cpu} keeps the default memory request and both limits. A request above the default limit
+     * (with no limit of the user's) raises the limit to it, so the result is always valid.
+     */
     static ResourceRequirements resources(ResourceRequirements requested) {
+        Map<String, Quantity> requests = new LinkedHashMap<>(Map.of("cpu", new Quantity("50m"),
+                "memory", new Quantity("192Mi")));
+        Map<String, Quantity> limits = new LinkedHashMap<>(Map.of("cpu", new Quantity("1"),
+                "memory", new Quantity("384Mi")));
         if (requested != null) {
-            return requested;
+            if (requested.getRequests() != null) {
+                requests.putAll(requested.getRequests());
+            }
+            Map<String, Quantity> own = requested.getLimits() == null ? Map.of() : requested.getLimits();
+            limits.putAll(own);
+            requests.forEach((name, request) -> {
+                Quantity limit = limits.get(name);
+                if (!own.containsKey(name) && limit != null
+                        && request.getNumericalAmount().compareTo(limit.getNumericalAmount()) > 0) {
+                    limits.put(name, request);
+                }
+            });
         }
-        return new ResourceRequirementsBuilder()
-                .addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("192Mi"))
-                .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("384Mi"))
+        return new ResourceRequirementsBuilder().withRequests(new TreeMap<>(requests)).withLimits(new TreeMap<>(limits))
                 .build();
     }
 

@@ -5,14 +5,19 @@ package dev.interactiondemo.operator.kafka;
  *
  * @param reason     CamelCase reason for the TopicReady condition
  * @param partitions as Kafka or Strimzi reports them; null when unknown
+ * @param topicId    Direct mode: the id of the topic the operator created for the demo; null otherwise
  */
-public record TopicObservation(boolean ready, String reason, String message, Integer partitions) {
+public record TopicObservation(boolean ready, String reason, String message, Integer partitions, String topicId) {
 
     public static TopicObservation ready(String reason, String message, Integer partitions) {
-        return new TopicObservation(true, reason, message, partitions);
+        return new TopicObservation(true, reason, message, partitions, null);
     }
 
     public static TopicObservation notReady(String reason, String message) {
-        return new TopicObservation(false, reason, message, null);
+        return new TopicObservation(false, reason, message, null, null);
+    }
+
+    public TopicObservation withTopicId(String id) {
+        return new TopicObservation(ready, reason, message, partitions, id);
     }
 }

@@ -22,5 +22,5 @@ import java.util.Optional;
 public record Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                           Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
                           GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
-                          Map<String, String> dependentErrors, Instant now) {
+                          Map<String, DependentFailure> dependentErrors, Instant now) {
 }

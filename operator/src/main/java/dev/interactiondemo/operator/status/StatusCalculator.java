@@ -36,8 +36,9 @@ public final class StatusCalculator {
         var s = o.settings();
 
         PartState greeter = greeterState(o);
-        PartState topic = o.dependentErrors().containsKey("topic")
-                ? PartState.unavailable("KafkaTopicFailed", o.dependentErrors().get("topic"))
+        DependentFailure topicError = o.dependentErrors().get("topic");
+        PartState topic = topicError != null
+                ? PartState.unavailable(reason(topicError, "KafkaTopicFailed"), topicError.message())
                 : new PartState(o.topic().ready(), o.topic().reason(), o.topic().message());
         PartState producer = workloadState(o.host(), s.producerReplicas(), "Host", o.dependentErrors().get("host"),
                 o.topic().ready() ? null : "waiting for the topic to be ready");
@@ -72,6 +73,9 @@ public final class StatusCalculator {
         t.setReady(o.topic().ready());
         t.setManagement(s.management().name());
         t.setPartitions(o.topic().partitions());
+        // The id of the topic this demo created: kept while Kafka cannot be read, so ownership is never forgotten.
+        t.setTopicId(o.topic().topicId() != null ? o.topic().topicId()
+                : previous == null || previous.getTopic() == null ? null : previous.getTopic().getTopicId());
         status.setTopic(t);
 
         WorkloadStatus p = new WorkloadStatus();
@@ -117,9 +121,9 @@ public final class StatusCalculator {
     }
 
     private static PartState greeterState(Observation o) {
-        String error = o.dependentErrors().get("greeter");
+        DependentFailure error = o.dependentErrors().get("greeter");
         if (error != null) {
-            return PartState.unavailable("DeploymentFailed", error);
+            return PartState.unavailable(reason(error, "DeploymentFailed"), error.message());
         }
         if (o.settings().greeterReplicas() == 0) {
             return PartState.unavailable("ScaledToZero", "greeter.replicas is 0: the Host cannot get greetings");
@@ -137,10 +141,14 @@ public final class StatusCalculator {
         return PartState.available("Serving", deployment.message() + "; gRPC health check: SERVING");
     }
 
-    private static PartState workloadState(Optional<Deployment> deployment, int desired, String part, String error,
-                                           String waitingFor) {
+    private static String reason(DependentFailure failure, String otherwise) {
+        return failure.reason() != null ? failure.reason() : otherwise;
+    }
+
+    private static PartState workloadState(Optional<Deployment> deployment, int desired, String part,
+                                           DependentFailure error, String waitingFor) {
         if (error != null) {
-            return PartState.unavailable("DeploymentFailed", error);
+            return PartState.unavailable(reason(error, "DeploymentFailed"), error.message());
         }
         if (deployment.isEmpty()) {
             return PartState.unavailable("NotCreated", part + " Deployment not created yet"

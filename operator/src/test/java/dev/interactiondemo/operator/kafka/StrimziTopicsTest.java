@@ -21,7 +21,7 @@ class StrimziTopicsTest {
     }
 
     private static TopicObservation observe(KafkaTopic t, Instant now) {
-        return StrimziTopics.observe(Optional.of(t), "my-cluster", Duration.ofMinutes(2), now);
+        return StrimziTopics.observe(Optional.of(t), "my-cluster", Duration.ofMinutes(2), CREATED, now);
     }
 
     @Test
@@ -53,6 +53,53 @@ class StrimziTopicsTest {
 
     @Test
     void notCreatedYet() {
-        assertEquals("Creating", StrimziTopics.observe(Optional.empty(), "c", Duration.ofMinutes(2), CREATED).reason());
+        assertEquals("Creating", StrimziTopics.observe(Optional.empty(), "c", Duration.ofMinutes(2), CREATED, CREATED)
+                .reason());
+    }
+
+    @Test
+    void aReadyStatusOfAnOlderGenerationIsNoStatus() {
+        KafkaTopic stale = topic().editMetadata().withGeneration(2L).endMetadata().editSpec().withPartitions(6)
+                .endSpec().withNewStatus().withObservedGeneration(1L).addNewCondition().withType("Ready")
+                .withStatus("True").endCondition().endStatus().build();
+        Instant changed = CREATED.plusSeconds(600);
+        TopicObservation waiting = StrimziTopics.observe(Optional.of(stale), "my-cluster", Duration.ofMinutes(2),
+                changed, changed.plusSeconds(30));
+        assertFalse(waiting.ready(), "Ready of generation 1 says nothing of generation 2's 6 partitions");
+        assertEquals("WaitingForTopicOperator", waiting.reason());
+        assertTrue(waiting.message().contains("generation 1") && waiting.message().contains("generation 2"),
+                waiting.message());
+        TopicObservation late = StrimziTopics.observe(Optional.of(stale), "my-cluster", Duration.ofMinutes(2),
+                changed, changed.plusSeconds(180));
+        assertEquals("TopicOperatorNotResponding", late.reason(), "a stale status ages like a missing one");
+        assertEquals(null, late.partitions());
+
+        KafkaTopic current = topic().editMetadata().withGeneration(2L).endMetadata().withNewStatus()
+                .withObservedGeneration(2L).addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .endStatus().build();
+        assertTrue(observe(current, CREATED).ready());
+    }
+
+    @Test
+    void aConflictReportedByStrimziMakesTheTopicNotReady() {
+        TopicObservation o = observe(topic().editMetadata().withGeneration(1L).endMetadata().withNewStatus()
+                .withObservedGeneration(1L).addNewCondition().withType("Ready").withStatus("False")
+                .withReason("ResourceConflict").withMessage("Managed by Ref{namespace='ns', name='other'}")
+                .endCondition().endStatus().build(), CREATED);
+        assertFalse(o.ready());
+        assertTrue(o.message().contains("ResourceConflict: Managed by"), o.message());
+    }
+
+    @Test
+    void waitsOfLaterGenerationsStartWhenFirstSeen() {
+        TopicWaits waits = new TopicWaits();
+        KafkaTopic first = topic().editMetadata().withGeneration(1L).endMetadata().build();
+        assertEquals(CREATED, waits.since("ns/d", first, CREATED.plusSeconds(900)));
+        KafkaTopic second = topic().editMetadata().withGeneration(2L).endMetadata().build();
+        Instant seen = CREATED.plusSeconds(1000);
+        assertEquals(seen, waits.since("ns/d", second, seen));
+        assertEquals(seen, waits.since("ns/d", second, seen.plusSeconds(50)), "the same generation keeps its start");
+        waits.forget("ns/d");
+        assertEquals(seen.plusSeconds(60), waits.since("ns/d", second, seen.plusSeconds(60)));
     }
 }

@@ -70,7 +70,7 @@ class StatusCalculatorTest {
         assertEquals(5.0, s.getMessages().getProducedPerSecond());
         assertEquals(5.0, s.getMessages().getConsumedPerSecond());
         assertEquals("hello-greeter.demo.svc:50051", s.getGreeter().getEndpoint());
-        assertEquals("hello-workers", s.getConsumer().getGroupId());
+        assertEquals("demo.hello-workers", s.getConsumer().getGroupId());
         assertEquals(T0.toString(), condition(s, "Ready").getLastTransitionTime(), "unchanged: time kept");
     }
 

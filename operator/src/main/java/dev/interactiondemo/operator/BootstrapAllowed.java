@@ -1,0 +1,26 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.operator.dependents.Names;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/**
+ * The Host and the Worker connect to the demo's bootstrap address themselves: they run only when the operator's
+ * {@link BootstrapPolicy} allows it (a Deployment of a demo whose address stopped being allowed is removed).
+ */
+final class BootstrapAllowed implements Condition<Deployment, InteractionDemo> {
+    private final BootstrapPolicy policy;
+
+    BootstrapAllowed(BootstrapPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public boolean isMet(DependentResource<Deployment, InteractionDemo> dependent, InteractionDemo demo,
+                         Context<InteractionDemo> context) {
+        return policy.refused(Names.bootstrapServers(demo)).isEmpty();
+    }
+}
