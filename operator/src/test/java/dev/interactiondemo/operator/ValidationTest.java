@@ -127,4 +127,58 @@ class ValidationTest {
         assertEquals(422, e.getCode());
         assertTrue(e.getMessage().contains("the topic name cannot change"), e.getMessage());
     }
+
+    @Test
+    void delaysAreAtMostWhatTheWorkloadsAccept() {
+        String m = rejection("slow-greeter", "kafka: {clusterName: c}\ngreeter: {responseDelay: 2m}");
+        assertTrue(m.contains("spec.greeter.responseDelay") && m.contains("at most 60s"), m);
+        m = rejection("slow-worker", "kafka: {clusterName: c}\nconsumer: {processingDelay: 61000ms}");
+        assertTrue(m.contains("spec.consumer.processingDelay") && m.contains("at most 60s"), m);
+        client.resources(InteractionDemo.class).inNamespace(ns)
+                .resource(demo("sixty", "kafka: {clusterName: c}\nconsumer: {processingDelay: 60s}")).create();
+    }
+
+    @Test
+    void theNameFitsTheServicesItBecomes() {
+        String m = rejection("a".repeat(56), "kafka: {clusterName: c}");
+        assertTrue(m.contains("at most 55 characters"), m);
+        m = rejection("has.dots", "kafka: {clusterName: c}");
+        assertTrue(m.contains("at most 55 characters, lower-case letters, digits and '-'"), m);
+        client.resources(InteractionDemo.class).inNamespace(ns).resource(demo("a".repeat(55),
+                "kafka: {clusterName: c}")).create();
+    }
+
+    @Test
+    void topicConfigTakesKafkasTopicLevelConfigsOnly() {
+        String m = rejection("bad-key", "kafka: {clusterName: c, topic: {config: {log.dirs: /etc}}}");
+        assertTrue(m.contains("spec.kafka.topic.config") && m.contains("only Kafka's topic-level configs"), m);
+        m = rejection("bad-number", "kafka: {clusterName: c, topic: {config: {retention.ms: forever}}}");
+        assertTrue(m.contains("spec.kafka.topic.config") && m.contains("these are whole numbers"), m);
+        m = rejection("bad-policy", "kafka: {clusterName: c, topic: {config: {cleanup.policy: shred}}}");
+        assertTrue(m.contains("cleanup.policy is delete, compact"), m);
+        m = rejection("long-value", "kafka: {clusterName: c, topic: {config: {retention.ms: '" + "1".repeat(65) + "'}}}");
+        assertTrue(m.contains("spec.kafka.topic.config") && m.contains("may not be more than 64"), m);
+        client.resources(InteractionDemo.class).inNamespace(ns).resource(demo("good-config",
+                "kafka: {clusterName: c, topic: {config: {retention.ms: '3600000', cleanup.policy: 'compact,delete',"
+                        + " min.cleanable.dirty.ratio: '0.5'}}}")).create();
+    }
+
+    @Test
+    void partitionsCanGrowButNeverShrink() {
+        client.resources(InteractionDemo.class).inNamespace(ns)
+                .resource(demo("shrink", "kafka: {clusterName: c, topic: {partitions: 4}}")).create();
+        client.resources(InteractionDemo.class).inNamespace(ns).withName("shrink").edit(d -> {
+            d.getSpec().getKafka().getTopic().setPartitions(6);
+            return d;
+        });
+        KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client
+                .resources(InteractionDemo.class).inNamespace(ns).withName("shrink")
+                .edit(d -> {
+                    d.getSpec().getKafka().getTopic().setPartitions(2);
+                    return d;
+                }));
+        assertEquals(422, e.getCode());
+        assertTrue(e.getMessage().contains("spec.kafka.topic.partitions") && e.getMessage().contains("cannot shrink"),
+                e.getMessage());
+    }
 }
