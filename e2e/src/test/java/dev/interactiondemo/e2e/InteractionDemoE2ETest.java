@@ -354,4 +354,105 @@ class InteractionDemoE2ETest {
         }
         fail("dependents of " + DEMO + " still present after 3 minutes");
     }
+
+    /**
+     * The setting the operator is made for: one operator for every namespace, one shared Kafka, tenants who make
+     * mistakes. Two tenants run a demo of the same name; a third points demos at addresses that are not Kafka (the
+     * API server's TLS port, the operator's own metrics port). The operator never restarts, the good tenants' counts
+     * keep rising, each counts only its own messages, and deleting one tenant's namespace leaves the other intact.
+     */
+    @Test
+    @Order(8)
+    void aSharedClusterKeepsTenantsApartAndSurvivesHostileAddresses() {
+        List<String> tenants = List.of("e2e-tenant-a", "e2e-tenant-b", "e2e-tenant-c");
+        Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
+                "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
+                "--reuse-values", "--set", "watchNamespaces=null", "--wait", "--timeout", "5m");
+        kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
+        for (String ns : tenants) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build())
+                    .serverSideApply();
+        }
+        String kafka = "kafka." + NS + ".svc:9092";
+        String metricsService = client.services().inNamespace(SYSTEM).list().getItems().stream()
+                .map(s -> s.getMetadata().getName()).filter(n -> n.endsWith("-metrics")).findFirst().orElseThrow();
+        int metricsPort = client.services().inNamespace(SYSTEM).withName(metricsService).get().getSpec().getPorts()
+                .get(0).getPort();
+        tenant(tenants.get(0), "shared", kafka);
+        tenant(tenants.get(1), "shared", kafka);
+        tenant(tenants.get(2), "apiserver", "kubernetes.default.svc:443");
+        tenant(tenants.get(2), "metrics", metricsService + "." + SYSTEM + ".svc:" + metricsPort);
+
+        for (String hostile : List.of("apiserver", "metrics")) {
+            InteractionDemo d = awaitDemo(tenants.get(2), hostile, x -> condition(x, "TopicReady")
+                    .map(c -> "NotKafka".equals(c.getReason())).orElse(false), Duration.ofMinutes(2));
+            LOG.info("{}: {}", hostile, condition(d, "TopicReady").orElseThrow().getMessage());
+        }
+        InteractionDemo a = awaitDemo(tenants.get(0), "shared", x -> is(x, "MessagesFlowing", "True"), Duration.ofMinutes(4));
+        InteractionDemo b = awaitDemo(tenants.get(1), "shared", x -> is(x, "MessagesFlowing", "True"), Duration.ofMinutes(4));
+        assertEquals("e2e-tenant-a.shared-notifications", a.getStatus().getTopic().getName());
+        assertEquals("e2e-tenant-b.shared-notifications", b.getStatus().getTopic().getName());
+        long producedA = a.getStatus().getMessages().getProduced();
+        long producedB = b.getStatus().getMessages().getProduced();
+        awaitDemo(tenants.get(0), "shared", x -> x.getStatus().getMessages().getProduced() > producedA + 20,
+                Duration.ofMinutes(2));
+        awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > producedB + 20,
+                Duration.ofMinutes(2));
+        assertEquals(0, operatorRestarts(), "the operator never restarted");
+
+        // Deleting a tenant's namespace takes its demo and topic, and nothing of the other tenant's.
+        client.namespaces().withName(tenants.get(0)).delete();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (client.namespaces().withName(tenants.get(0)).get() != null) {
+            if (System.nanoTime() > deadline) {
+                fail("namespace " + tenants.get(0) + " still there after 3 minutes");
+            }
+            sleep(Duration.ofSeconds(2));
+        }
+        long afterDeletion = awaitDemo(tenants.get(1), "shared", x -> true, Duration.ofSeconds(10)).getStatus()
+                .getMessages().getProduced();
+        awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > afterDeletion + 20
+                && is(x, "TopicReady", "True"), Duration.ofMinutes(2));
+        assertEquals(0, operatorRestarts(), "the operator never restarted");
+        for (String ns : tenants.subList(1, 3)) {
+            client.namespaces().withName(ns).delete();
+        }
+    }
+
+    private void tenant(String namespace, String name, String bootstrap) {
+        client.resources(InteractionDemo.class).inNamespace(namespace).resource(Serialization.unmarshal("""
+                apiVersion: interactiondemo.dev/v1alpha1
+                kind: InteractionDemo
+                metadata:
+                  name: %s
+                spec:
+                  kafka:
+                    bootstrapServers: %s
+                    topic: {management: Direct, partitions: 2}
+                  producer: {messagesPerSecond: 10}
+                """.formatted(name, bootstrap), InteractionDemo.class)).serverSideApply();
+    }
+
+    private static InteractionDemo awaitDemo(String namespace, String name, Predicate<InteractionDemo> p,
+                                             Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InteractionDemo last = null;
+        while (System.nanoTime() < deadline) {
+            last = client.resources(InteractionDemo.class).inNamespace(namespace).withName(name).get();
+            if (last != null && last.getStatus() != null && p.test(last)) {
+                return last;
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+        fail("timed out after " + timeout.toSeconds() + " s waiting for " + namespace + "/" + name + "; last status: "
+                + (last == null ? "none" : Serialization.asYaml(last.getStatus())));
+        return null;
+    }
+
+    private static int operatorRestarts() {
+        return client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator")
+                .list().getItems().stream().flatMap(p -> p.getStatus().getContainerStatuses().stream())
+                .mapToInt(c -> c.getRestartCount()).sum();
+    }
 }

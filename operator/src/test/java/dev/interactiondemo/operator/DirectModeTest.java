@@ -155,7 +155,11 @@ class DirectModeTest {
 
     /** A JSON merge patch, as {@code kubectl patch --type merge} sends: no resourceVersion, no conflict. */
     static void patch(String name, String json) {
-        client.resources(InteractionDemo.class).inNamespace(NS).withName(name)
+        patch(client, NS, name, json);
+    }
+
+    static void patch(KubernetesClient client, String namespace, String name, String json) {
+        client.resources(InteractionDemo.class).inNamespace(namespace).withName(name)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), json);
     }
 

@@ -75,7 +75,7 @@ class LiveStatusTest {
 
     private static NotifierConfig notifier(String role) {
         return NotifierConfig.from(new String[] {role, "--bootstrap-servers=" + LocalKafkaBroker.shared().bootstrapServers(),
-                "--topic=live-notifications", "--group-id=live-workers", "--greeter-target=localhost:" + greeter.port(),
+                "--topic=" + NS + ".live-notifications", "--group-id=" + NS + ".live-workers", "--greeter-target=localhost:" + greeter.port(),
                 "--rate=50", "--http-port=0"}, Map.of());
     }
 

@@ -320,7 +320,7 @@ class RbacTest {
             if (topic().get() != null) {
                 topic().editStatus(t -> {
                     t.getAdditionalProperties().put("status", Map.of("topicName", strimzi + "-notifications",
-                            "conditions", List.of(Map.of("type", "Ready", "status", "True",
+                            "observedGeneration", t.getMetadata().getGeneration(), "conditions", List.of(Map.of("type", "Ready", "status", "True",
                                     "lastTransitionTime", "2026-01-01T00:00:00Z"))));
                     return t;
                 });

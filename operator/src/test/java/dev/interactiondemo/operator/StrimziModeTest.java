@@ -95,9 +95,10 @@ class StrimziModeTest {
         assertNull(client.apps().deployments().inNamespace(NS).withName("orders-host").get(),
                 "the Host waits for the topic");
 
-        // The Topic Operator reports the topic Ready.
+        // The Topic Operator reports the topic Ready, for the generation it acted on.
         kafkaTopic("orders-notifications").editStatus(t -> {
-            t.getAdditionalProperties().put("status", Map.of("topicName", "orders.v1", "conditions", List.of(Map.of(
+            t.getAdditionalProperties().put("status", Map.of("topicName", "orders.v1", "observedGeneration",
+                    t.getMetadata().getGeneration(), "conditions", List.of(Map.of(
                     "type", "Ready", "status", "True", "lastTransitionTime", "2026-01-01T00:00:00Z"))));
             return t;
         });
@@ -117,9 +118,29 @@ class StrimziModeTest {
                 .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("KAFKA_BOOTSTRAP_SERVERS"))
                 .findFirst().orElseThrow().getValue());
 
+        // More partitions: the KafkaTopic's spec changes, and its Ready status (of the older generation) no longer
+        // says anything about it. With no Topic Operator acting on it, the status ages as a missing one would.
+        DirectModeTest.patch(client, NS, "orders", "{\"spec\":{\"kafka\":{\"topic\":{\"partitions\":6}}}}");
+        Await.until("the KafkaTopic at generation 2", () -> Optional.ofNullable(kafkaTopic("orders-notifications")
+                .get()).filter(t -> t.getMetadata().getGeneration() == 2L), Duration.ofSeconds(30));
+        Await.until("TopicReady False while generation 2 is not acted on", () -> topicCondition("orders", "status")
+                .filter("False"::equals), Duration.ofSeconds(30));
+        Await.until("a stale status ages into TopicOperatorNotResponding", () -> topicCondition("orders", "reason")
+                .filter("TopicOperatorNotResponding"::equals), Duration.ofSeconds(30));
+        assertTrue(topicCondition("orders", "message").orElseThrow().contains("its status is about generation 1"),
+                topicCondition("orders", "message").orElseThrow());
+        kafkaTopic("orders-notifications").editStatus(t -> {
+            t.getAdditionalProperties().put("status", Map.of("topicName", "orders.v1", "observedGeneration", 2,
+                    "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+            return t;
+        });
+        Await.until("TopicReady True again once generation 2 is acted on", () -> topicCondition("orders", "status")
+                .filter("True"::equals), Duration.ofSeconds(30));
+
         // Strimzi says why a topic is not ready: the condition passes it on.
         kafkaTopic("orders-notifications").editStatus(t -> {
-            t.getAdditionalProperties().put("status", Map.of("conditions", List.of(Map.of("type", "Ready",
+            t.getAdditionalProperties().put("status", Map.of("observedGeneration", t.getMetadata().getGeneration(),
+                    "conditions", List.of(Map.of("type", "Ready",
                     "status", "False", "reason", "KafkaError", "message", "Replication factor: 1 larger than "
                             + "available brokers: 0"))));
             return t;
