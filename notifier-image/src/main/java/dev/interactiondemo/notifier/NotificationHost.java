@@ -79,6 +79,8 @@ public final class NotificationHost implements NotifierRole {
     static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(20);
     /** The part of {@link #SHUTDOWN_BUDGET} that Greeter calls under way may take to become notifications. */
     private static final Duration GREETER_SHUTDOWN_BUDGET = Duration.ofSeconds(10);
+    /** How often the host-kafka thread reads the topic's partition count again: a topic can grow. */
+    private static final Duration PARTITIONS_READ_EVERY = Duration.ofSeconds(60);
     /** How often the pacer looks again while it holds back (backpressure). */
     private static final long HOLD_BACK_NANOS = 50_000_000L;
 
@@ -98,7 +100,7 @@ public final class NotificationHost implements NotifierRole {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The producer in use; {@link Link#NONE} until the first one is created. */
     private volatile Link link = Link.NONE;
-    /** The topic's partition count as last read from the producer's metadata; 0 before. */
+    /** The topic's partition count as the host-kafka thread last read it; 0 before the first producer. */
     private volatile int partitionCount;
     /** The outbox: every notification numbered and not yet acknowledged, by sequence number. Guarded by itself. */
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
@@ -333,28 +335,18 @@ public final class NotificationHost implements NotifierRole {
         if (greeterProblem.getAndSet(null) != null) {
             LOG.info("Greeter answering");
         }
-        Backoff backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
-        while (!kafkaStopped) {
-            try {
-                publish(recipient, reply.getMessage(), latencyNanos);
-                return;
-            } catch (RuntimeException e) {
-                // The topic's partitions are not known yet: Kafka is away or the topic is missing.
-                sendFailures.increment();
-                noteKafkaProblem("kafka: " + e.getMessage());
-                if (!running) {
-                    return;
-                }
-                sleep(backoff.next());
-            }
+        if (!kafkaStopped) {
+            publish(recipient, reply.getMessage(), latencyNanos);
         }
     }
 
-    /** Numbers a notification, puts it in the outbox and, unless the producer is being replaced, sends it. */
+    /**
+     * Numbers a notification, puts it in the outbox and, unless the producer is being replaced, sends it. Never
+     * blocks on Kafka: the partition count is the one the host-kafka thread read last.
+     */
     private void publish(String recipient, String text, long latencyNanos) {
-        int partitions = partitions();
         synchronized (this) {
-            int partition = Partitions.forKey(recipient, partitions);
+            int partition = Partitions.forKey(recipient, partitionCount);
             long seq = ++sequence;
             long partitionSeq = partitionSequences.merge(partition, 1L, Long::sum);
             Notification n = Notification.newBuilder()
@@ -378,19 +370,6 @@ public final class NotificationHost implements NotifierRole {
                 send(l, p);
             } // else the host-kafka thread sends it, after those before it
         }
-    }
-
-    /** The topic's partition count from the producer's metadata; while it is being replaced, the last one known. */
-    private int partitions() {
-        Link l = link;
-        if (l.failed().get()) {
-            if (partitionCount > 0) {
-                return partitionCount;
-            }
-            throw new IllegalStateException("no producer connected to Kafka yet");
-        }
-        partitionCount = l.producer().partitionsFor(topic).size();
-        return partitionCount;
     }
 
     /** Hands a pending notification to a producer; its acknowledgement takes it out of the outbox. */
@@ -442,8 +421,18 @@ public final class NotificationHost implements NotifierRole {
      */
     private void keepConnected() {
         Backoff backoff = new Backoff(KafkaGate.FIRST_RECHECK, KafkaGate.LAST_RECHECK);
+        long readPartitionsAt = 0;
         while (!kafkaStopped) {
-            if (!link.failed().get()) {
+            Link l = link;
+            if (!l.failed().get()) {
+                if (System.nanoTime() - readPartitionsAt >= 0) { // the topic may have grown
+                    try {
+                        partitionCount = l.producer().partitionsFor(topic).size();
+                    } catch (RuntimeException e) {
+                        // Kafka is away: the sends will say so; the count stays
+                    }
+                    readPartitionsAt = System.nanoTime() + PARTITIONS_READ_EVERY.toNanos();
+                }
                 LockSupport.parkNanos(this, 1_000_000_000L); // sendFailed() unparks
                 continue;
             }
@@ -452,38 +441,52 @@ public final class NotificationHost implements NotifierRole {
             }
             if (reconnect()) {
                 backoff.reset();
+                readPartitionsAt = System.nanoTime() + PARTITIONS_READ_EVERY.toNanos();
             } else {
                 KafkaGate.pause(backoff.next(), () -> !kafkaStopped);
             }
         }
     }
 
-    /** A new producer, then every pending notification in sequence order; false when that failed at once. */
-    private synchronized boolean reconnect() {
-        if (kafkaStopped) {
-            return false;
-        }
-        Link fresh;
+    /**
+     * A new producer, the topic's partition count from it, then every pending notification in sequence order;
+     * false when that failed at once.
+     */
+    private boolean reconnect() {
+        KafkaProducer<String, byte[]> producer;
         try {
-            fresh = new Link(new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()),
-                    new AtomicBoolean());
+            producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
             noteKafkaProblem("kafka: " + e.getMessage());
             return false;
         }
-        List<Pending> outbox;
-        synchronized (pending) {
-            outbox = List.copyOf(pending.values());
+        try {
+            partitionCount = producer.partitionsFor(topic).size(); // waits up to max.block.ms for the topic
+        } catch (RuntimeException e) {
+            noteKafkaProblem("kafka: " + e.getMessage());
+            producer.close(Duration.ZERO);
+            return false;
         }
-        if (!outbox.isEmpty()) {
-            LOG.info("Sending {} notifications again that Kafka did not acknowledge, in order", outbox.size());
-        }
-        link = fresh;
-        for (Pending p : outbox) {
-            if (fresh.failed().get()) {
-                break;
+        Link fresh = new Link(producer, new AtomicBoolean());
+        synchronized (this) {
+            if (kafkaStopped) {
+                producer.close(Duration.ZERO);
+                return false;
             }
-            send(fresh, p);
+            List<Pending> outbox;
+            synchronized (pending) {
+                outbox = List.copyOf(pending.values());
+            }
+            if (!outbox.isEmpty()) {
+                LOG.info("Sending {} notifications again that Kafka did not acknowledge, in order", outbox.size());
+            }
+            link = fresh;
+            for (Pending p : outbox) {
+                if (fresh.failed().get()) {
+                    break;
+                }
+                send(fresh, p);
+            }
         }
         return !fresh.failed().get();
     }

@@ -33,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.interactiondemo.notifier.PipelineTest.await;
+import static dev.interactiondemo.notifier.PipelineTest.endOffsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,7 +132,8 @@ class NotifierMainTest {
                         Duration.ofSeconds(60));
                 host.close();
                 long sent = host.stats().sent();
-                await("the second Worker caught up", () -> committed(admin, group) == sent, Duration.ofSeconds(120));
+                await("the second Worker caught up", () -> committed(admin, group) == endOffsets(admin, topic, 3),
+                        Duration.ofSeconds(120));
                 NotificationWorker.Stats stats = second.stats();
                 synchronized (audit) {
                     System.out.printf("killed Worker: %d processed, %d committed; next Worker: %d consumed; "
@@ -258,7 +260,8 @@ class NotifierMainTest {
         }
     }
 
-    private static NotifierConfig config(String role, List<String> common, String... flags) {
+    /** A role's configuration from flags: those common to the roles, then its own. */
+    static NotifierConfig config(String role, List<String> common, String... flags) {
         List<String> args = new ArrayList<>(List.of(role));
         args.addAll(common);
         args.addAll(List.of(flags));

@@ -201,8 +201,13 @@ class PipelineTest {
     }
 
     private long endOffsets() {
+        return endOffsets(admin, topic, 3);
+    }
+
+    /** The sum of the topic's end offsets: how many records Kafka holds. */
+    static long endOffsets(Admin admin, String topic, int partitions) {
         try {
-            Map<TopicPartition, OffsetSpec> request = IntStream.range(0, 3).boxed()
+            Map<TopicPartition, OffsetSpec> request = IntStream.range(0, partitions).boxed()
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
             return admin.listOffsets(request).all().get().values().stream()
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
