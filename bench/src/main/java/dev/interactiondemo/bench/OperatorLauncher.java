@@ -6,12 +6,13 @@ import dev.interactiondemo.common.Settings;
 import dev.interactiondemo.operator.GreeterChannels;
 import dev.interactiondemo.operator.OperatorConfig;
 import dev.interactiondemo.operator.OperatorMain;
-import dev.interactiondemo.operator.kafka.KafkaAdmins;
+import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +42,7 @@ public final class OperatorLauncher {
                 }));
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         KubernetesClient client = new KubernetesClientBuilder().build();
-        KafkaAdmins kafka = new KafkaAdmins();
+        Observers kafka = Observers.every(config.statusInterval(), Clock.systemUTC());
         Operator operator = OperatorMain.start(client, config, kafka, greeters, registry);
         HttpEndpoints http = HttpEndpoints.start(config.httpPort(), "OPERATOR_HTTP_PORT", registry,
                 () -> OperatorMain.notReadyReason(operator));

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.dependents.Names;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;

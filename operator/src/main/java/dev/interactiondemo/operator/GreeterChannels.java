@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.dependents.Names;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

@@ -1,18 +1,23 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.api.InteractionDemoStatus;
-import dev.interactiondemo.operator.api.TopicManagement;
-import dev.interactiondemo.operator.api.TopicStatus;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.Names;
+import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.TopicStatus;
+import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
 import dev.interactiondemo.operator.dependents.HostDeployment;
-import dev.interactiondemo.operator.dependents.Names;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import dev.interactiondemo.operator.kafka.DirectTopics;
-import dev.interactiondemo.operator.kafka.KafkaAdmins;
+import dev.interactiondemo.operator.observe.GreeterHealth;
+import dev.interactiondemo.operator.observe.KafkaObservation;
+import dev.interactiondemo.operator.observe.KafkaObservers;
+import dev.interactiondemo.operator.observe.KafkaTarget;
+import dev.interactiondemo.operator.observe.Observers;
 import dev.interactiondemo.operator.kafka.StrimziTopics;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 import dev.interactiondemo.operator.kafka.TopicWaits;
@@ -20,9 +25,6 @@ import dev.interactiondemo.operator.status.DependentFailure;
 import dev.interactiondemo.operator.status.Observation;
 import dev.interactiondemo.operator.status.StatusCalculator;
 import dev.interactiondemo.probes.GreeterProbe;
-import dev.interactiondemo.probes.KafkaReading;
-import dev.interactiondemo.probes.MessageCounter;
-import dev.interactiondemo.probes.ProbeException;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -39,7 +41,9 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +81,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private static final int HTTP_CONFLICT = 409;
 
     private final OperatorConfig config;
-    private final KafkaAdmins kafka;
+    private final KafkaObservers kafka;
+    private final GreeterHealth greeterHealth;
     private final GreeterChannels greeters;
+    private final DemoMetrics metrics;
     private final Clock clock;
     private final DemoEvents events;
     private final TopicWaits topicWaits = new TopicWaits();
@@ -97,11 +103,13 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
      * @param strimziServed whether the cluster serves KafkaTopics in the configured apiVersion (checked at start-up:
      *                      a Strimzi installed later needs an operator restart)
      */
-    public InteractionDemoReconciler(OperatorConfig config, KafkaAdmins kafka, GreeterChannels greeters, Clock clock,
-                                     boolean strimziServed) {
+    public InteractionDemoReconciler(OperatorConfig config, Observers observers, GreeterChannels greeters,
+                                     DemoMetrics metrics, Clock clock, boolean strimziServed) {
         this.config = config;
-        this.kafka = kafka;
+        this.kafka = observers.kafka();
+        this.greeterHealth = observers.greeters();
         this.greeters = greeters;
+        this.metrics = metrics;
         this.clock = clock;
         this.events = new DemoEvents(clock);
         this.greeterDeployment = new GreeterDeployment(config);
@@ -126,7 +134,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
 
     @Override
     public List<EventSource<?, InteractionDemo>> prepareEventSources(EventSourceContext<InteractionDemo> context) {
-        return EventSourceUtils.eventSourcesFromWorkflow(context, workflow);
+        // The observers' findings reach the reconciler as events: a reconcile never waits for Kafka or a Greeter.
+        SimpleInboundEventSource<InteractionDemo> observations = new SimpleInboundEventSource<>("observations");
+        kafka.onChange(observations::propagateEvent);
+        greeterHealth.onChange(observations::propagateEvent);
+        List<EventSource<?, InteractionDemo>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(
+                context, workflow));
+        sources.add(observations);
+        return sources;
     }
 
     @Override
@@ -148,28 +163,40 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             errors.put(component(dependent), failure);
         });
 
+        ResourceID id = ResourceID.fromResource(current);
         Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
-        TopicObservation topic = refused.isPresent()
-                ? TopicObservation.notReady("BootstrapNotAllowed", "bootstrap address " + refused.get()
-                + " is not allowed by this operator (allowed: " + config.allowedBootstrapServers() + "); "
-                + "ask the cluster's administrators which Kafka to use")
-                : observeTopic(current, settings, context);
+        TopicObservation topic;
+        KafkaReading reading = null;
+        String kafkaProblem;
+        if (refused.isPresent()) {
+            kafka.forget(id);
+            topic = TopicObservation.notReady("BootstrapNotAllowed", "bootstrap address " + refused.get()
+                    + " is not allowed by this operator (allowed: " + config.allowedBootstrapServers() + "); "
+                    + "ask the cluster's administrators which Kafka to use");
+            kafkaProblem = "the bootstrap address is not allowed";
+        } else {
+            // The last observation of the demo's Kafka cluster; its observer reads it again every status interval.
+            TopicObservation strimzi = settings.management() == TopicManagement.Strimzi
+                    ? observeKafkaTopic(current, settings, context) : null;
+            Optional<KafkaObservation> observed = kafka.observe(id, settings.bootstrapServers(), new KafkaTarget(
+                    settings.topic(), settings.groupId(), settings.management(), settings.partitions(),
+                    settings.topicReplicas(), settings.topicConfig(), ownedTopicId(current),
+                    strimzi != null && strimzi.ready()));
+            topic = strimzi != null ? strimzi : observed.map(KafkaObservation::topic).orElseGet(() ->
+                    TopicObservation.notReady("Observing", "the first look at Kafka at " + settings.bootstrapServers()
+                            + " is under way"));
+            if (topic.topicId() != null && !topic.topicId().equals(ownedTopicId(current))) {
+                createdTopics.put(current.getMetadata().getUid(), topic.topicId());
+                LOG.info("Topic {} of {} has id {}", settings.topic(), Names.key(current), topic.topicId());
+            }
+            // Counts are read only from a topic that is the demo's own and ready: never another tenant's.
+            reading = topic.ready() ? observed.map(KafkaObservation::reading).orElse(null) : null;
+            kafkaProblem = !topic.ready() ? "the topic is not ready (" + topic.reason() + ")"
+                    : observed.map(KafkaObservation::problem).orElse(observed.isEmpty() ? "no reading yet" : null);
+        }
         Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
         GreeterProbe.Health health = greeter.isPresent()
-                ? GreeterProbe.check(greeters.channel(current), Duration.ofSeconds(2)) : null;
-        KafkaReading reading = null;
-        String kafkaProblem = null;
-        if (!topic.ready()) {
-            // Counts are read only from a topic that is the demo's own and ready: never another tenant's.
-            kafkaProblem = "the topic is not ready (" + topic.reason() + ")";
-        } else {
-            try {
-                reading = new MessageCounter(kafka.forBootstrap(Names.key(current), settings.bootstrapServers()),
-                        Duration.ofSeconds(5), clock).read(settings.topic(), settings.groupId());
-            } catch (ProbeException e) {
-                kafkaProblem = e.getMessage();
-            }
-        }
+                ? greeterHealth.latest(id, greeters.channel(current)).orElse(null) : null;
         Optional<Deployment> host = hostDeployment.getSecondaryResource(current, context);
         InteractionDemoStatus next = StatusCalculator.compute(new Observation(current, settings, greeter, host,
                 workerDeployment.getSecondaryResource(current, context), topic, health, reading, kafkaProblem, errors,
@@ -178,6 +205,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         boolean hostWaits = host.isEmpty() && settings.producerReplicas() > 0 && refused.isEmpty();
         Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();
         InteractionDemoStatus previous = current.getStatus();
+        metrics.record(current, next);
         if (!StatusCalculator.changed(previous, next)) {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
@@ -212,30 +240,6 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
         }
         return demo;
-    }
-
-    private TopicObservation observeTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
-        try {
-            return switch (s.management()) {
-                case Direct -> {
-                    String owned = ownedTopicId(demo);
-                    TopicObservation o = DirectTopics.ensure(kafka.forBootstrap(Names.key(demo), s.bootstrapServers()),
-                            s.topic(), s.partitions(), s.topicReplicas(), s.topicConfig(), owned);
-                    if (o.topicId() != null && !o.topicId().equals(owned)) {
-                        createdTopics.put(demo.getMetadata().getUid(), o.topicId());
-                        LOG.info("{} topic {} (id {}) for {}", DirectTopics.CREATED_BEFORE_IDS.equals(owned)
-                                ? "Recorded the id of" : "Created", s.topic(), o.topicId(), Names.key(demo));
-                    }
-                    yield o;
-                }
-                case External -> DirectTopics.check(kafka.forBootstrap(Names.key(demo), s.bootstrapServers()),
-                        s.topic());
-                case Strimzi -> observeKafkaTopic(demo, s, context);
-            };
-        } catch (ProbeException e) {
-            return TopicObservation.notReady(e.kind() == ProbeException.Kind.NOT_KAFKA ? "NotKafka" : "KafkaUnreachable",
-                    e.getMessage());
-        }
     }
 
     private TopicObservation observeKafkaTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
@@ -316,7 +320,11 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return true;
         }
         try {
-            var admin = kafka.forBootstrap(Names.key(demo), s.bootstrapServers());
+            ResourceID id = ResourceID.fromResource(demo);
+            kafka.observe(id, s.bootstrapServers(), new KafkaTarget(s.topic(), s.groupId(), s.management(),
+                    s.partitions(), s.topicReplicas(), s.topicConfig(), owned, false));
+            var admin = kafka.admin(id).orElseThrow(() -> new IllegalStateException(kafka.problem(id)
+                    .orElse("cannot reach Kafka at " + s.bootstrapServers())));
             switch (DirectTopics.delete(admin, s.topic(), owned)) {
                 case DELETED -> LOG.info("Deleted topic {} (id {}) of {}", s.topic(), owned, Names.key(demo));
                 case ALREADY_GONE -> LOG.info("Topic {} of {} was already gone", s.topic(), Names.key(demo));
@@ -341,8 +349,11 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
 
     /** The demo is gone: what the operator kept in memory for it goes too. */
     private void forget(InteractionDemo demo) {
+        ResourceID id = ResourceID.fromResource(demo);
         greeters.forget(demo);
-        kafka.release(Names.key(demo));
+        kafka.forget(id);
+        greeterHealth.forget(id);
+        metrics.forget(demo);
         topicWaits.forget(Names.key(demo));
         if (demo.getMetadata().getUid() != null) {
             createdTopics.remove(demo.getMetadata().getUid());

@@ -5,7 +5,7 @@ import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.PortInUseException;
 import dev.interactiondemo.common.Settings;
-import dev.interactiondemo.operator.kafka.KafkaAdmins;
+import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -47,7 +47,7 @@ public final class OperatorMain {
         Logger log = LoggerFactory.getLogger(OperatorMain.class);
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         KubernetesClient client = new KubernetesClientBuilder().build();
-        KafkaAdmins kafka = new KafkaAdmins();
+        Observers kafka = Observers.every(config.statusInterval(), Clock.systemUTC());
         GreeterChannels greeters = new GreeterChannels();
         AtomicBoolean stopping = new AtomicBoolean();
         Operator operator = start(client, config, kafka, greeters, registry, stopping);
@@ -77,7 +77,7 @@ public final class OperatorMain {
     }
 
     /** Registers the reconciler and starts the operator, for callers that never use leader election. */
-    public static Operator start(KubernetesClient client, OperatorConfig config, KafkaAdmins kafka,
+    public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
         return start(client, config, kafka, greeters, registry, new AtomicBoolean());
     }
@@ -87,13 +87,15 @@ public final class OperatorMain {
      *
      * @param stopping true once the caller is stopping the operator: losing the lease then is no reason to exit
      */
-    public static Operator start(KubernetesClient client, OperatorConfig config, KafkaAdmins kafka,
+    public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry, AtomicBoolean stopping) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false) // the client belongs to the caller
                     .withStopOnInformerErrorDuringStartup(false)
-                    .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+                    // Per-resource timers would outlive their demos and grow /metrics without bound: DemoMetrics
+                    // keeps the per-demo figures a dashboard wants, and removes them with the demo.
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(leaderElection(config, stopping));
             }
@@ -102,7 +104,8 @@ public final class OperatorMain {
         LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}", config.kafkaTopicApiVersion(),
                 strimzi ? "served: topic management Strimzi available" : "not served: topic management Strimzi "
                         + "unavailable until Strimzi is installed and the operator restarted");
-        operator.register(new InteractionDemoReconciler(config, kafka, greeters, Clock.systemUTC(), strimzi), c -> {
+        operator.register(new InteractionDemoReconciler(config, kafka, greeters, new DemoMetrics(registry),
+                Clock.systemUTC(), strimzi), c -> {
             if (config.watchNamespaces().isEmpty()) {
                 c.watchingAllNamespaces();
             } else {

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.api.TopicManagement;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

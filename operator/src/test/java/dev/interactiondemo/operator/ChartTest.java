@@ -1,10 +1,10 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.HostDeployment;
 import dev.interactiondemo.operator.dependents.Labels;
-import dev.interactiondemo.operator.dependents.Names;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -113,10 +113,10 @@ class ChartTest {
                     Path.of(System.getProperty("generated.crds"), CrdIsCommittedTest.FILE))));
         }
         Path committed = Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE);
-        assertTrue(Files.exists(inChart), inChart + " is missing: run ./mvnw -pl operator test -Dcrd.update=true");
+        assertTrue(Files.exists(inChart), inChart + " is missing: run ./mvnw -pl api,operator test -Dcrd.update=true");
         assertEquals(Files.readString(committed), Files.readString(inChart), "helm/interaction-demo-operator/crds/"
                 + CrdIsCommittedTest.FILE + " differs from crds/" + CrdIsCommittedTest.FILE
-                + ": run ./mvnw -pl operator test -Dcrd.update=true and commit both");
+                + ": run ./mvnw -pl api,operator test -Dcrd.update=true and commit both");
         try (var files = Files.list(inChart.getParent())) {
             assertEquals(List.of(CrdIsCommittedTest.FILE), files.map(f -> f.getFileName().toString()).toList());
         }

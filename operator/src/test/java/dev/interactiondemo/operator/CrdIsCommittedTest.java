@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemo;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -32,9 +32,9 @@ class CrdIsCommittedTest {
         if (Boolean.getBoolean("crd.update")) {
             Files.writeString(committed, expected);
         }
-        assertTrue(Files.exists(committed), committed + " is missing: run ./mvnw -pl operator test -Dcrd.update=true");
+        assertTrue(Files.exists(committed), committed + " is missing: run ./mvnw -pl api,operator test -Dcrd.update=true");
         assertEquals(expected, Files.readString(committed), "crds/" + FILE + " differs from the CRD generated from the "
-                + "model: run ./mvnw -pl operator test -Dcrd.update=true and commit crds/");
+                + "model: run ./mvnw -pl api,operator test -Dcrd.update=true and commit crds/");
     }
 
     @Test
@@ -53,8 +53,8 @@ class CrdIsCommittedTest {
         CustomResourceDefinition crd = Serialization.unmarshal(generatedYaml, CustomResourceDefinition.class);
         crd.getSpec().getVersions().forEach(v -> v.getAdditionalPrinterColumns()
                 .sort(Comparator.comparingInt(c -> order.indexOf(c.getName()))));
-        return "# Generated from dev.interactiondemo.operator.api by fabric8's crd-generator (operator module);\n"
-                + "# do not edit: change the model and run ./mvnw -pl operator test -Dcrd.update=true\n"
+        return "# Generated from dev.interactiondemo.api by fabric8's crd-generator (api module);\n"
+                + "# do not edit: change the model and run ./mvnw -pl api,operator test -Dcrd.update=true\n"
                 + Serialization.asYaml(crd);
     }
 }

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
-import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
-import dev.interactiondemo.operator.api.InteractionDemo;
 import dev.interactiondemo.probes.GreeterProbe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemoStatus;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;
@@ -7,8 +9,6 @@ import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.api.InteractionDemoStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

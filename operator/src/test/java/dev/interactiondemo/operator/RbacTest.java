@@ -1,7 +1,8 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
-import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

@@ -1,12 +1,13 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.common.Metrics;
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.kafka.KafkaAdmins;
+import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,12 +17,13 @@ import java.util.function.Function;
 final class RunningOperator implements AutoCloseable {
     final Operator operator;
     final PrometheusMeterRegistry registry = Metrics.newRegistry();
-    private final KafkaAdmins kafka = new KafkaAdmins();
+    final Observers kafka;
     private final GreeterChannels greeters;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     private RunningOperator(KubernetesClient client, OperatorConfig config, Function<InteractionDemo, String> greeterEndpoint) {
         this.greeters = new GreeterChannels(greeterEndpoint);
+        this.kafka = Observers.every(config.statusInterval(), Clock.systemUTC());
         this.operator = OperatorMain.start(client, config, kafka, greeters, registry, stopping);
     }
 

@@ -1,8 +1,8 @@
 package dev.interactiondemo.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
-import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;

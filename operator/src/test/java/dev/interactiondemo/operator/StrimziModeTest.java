@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;

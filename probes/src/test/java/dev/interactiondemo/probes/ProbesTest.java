@@ -1,5 +1,6 @@
 package dev.interactiondemo.probes;
 
+import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;

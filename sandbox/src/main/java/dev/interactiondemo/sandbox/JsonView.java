@@ -1,14 +1,13 @@
 package dev.interactiondemo.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.interactiondemo.api.InteractionDemoStatus;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 
-/** One JSON object per line; the last line is the final status. */
+/** One JSON object per line, the InteractionDemo status as the operator writes it; the last line is the final status. */
 final class JsonView implements StatusView {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
     private final PrintStream out;
 
     JsonView(PrintStream out) {
@@ -16,17 +15,13 @@ final class JsonView implements StatusView {
     }
 
     @Override
-    public void show(SandboxStatus status) {
-        try {
-            out.println(JSON.writeValueAsString(status));
-            out.flush();
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+    public void show(InteractionDemoStatus status) {
+        out.println(JSON.asJson(status));
+        out.flush();
     }
 
     @Override
-    public void last(SandboxStatus status) {
+    public void last(InteractionDemoStatus status) {
         show(status);
     }
 }

@@ -1,5 +1,16 @@
 package dev.interactiondemo.sandbox;
 
+import dev.interactiondemo.api.ConsumerStatus;
+import dev.interactiondemo.api.DeliveryStatus;
+import dev.interactiondemo.api.GreeterStatus;
+import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.MessagesStatus;
+import dev.interactiondemo.api.TopicStatus;
+import dev.interactiondemo.api.WorkloadStatus;
+import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.api.status.MessageStats;
+import dev.interactiondemo.api.status.PartState;
+import dev.interactiondemo.api.status.StatusConditions;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;
@@ -8,14 +19,10 @@ import dev.interactiondemo.notifier.DeliveryAudit;
 import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
-import dev.interactiondemo.probes.Condition;
 import dev.interactiondemo.probes.GreeterProbe;
-import dev.interactiondemo.probes.KafkaReading;
 import dev.interactiondemo.probes.MessageCounter;
-import dev.interactiondemo.probes.MessageStats;
-import dev.interactiondemo.probes.PartState;
 import dev.interactiondemo.probes.ProbeException;
-import dev.interactiondemo.probes.StatusConditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -61,6 +68,7 @@ public final class Sandbox {
     private KafkaReading firstReading;
     private KafkaReading lastReading;
     private List<Condition> lastConditions;
+    private NotificationHost.Stats lastHostStats;
 
     public Sandbox(SandboxOptions options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -198,32 +206,34 @@ public final class Sandbox {
     private int finish() {
         host.close();
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        SandboxStatus status = observe(false);
-        while (status.messages() != null && status.messages().lag() > 0 && System.nanoTime() < deadline) {
+        InteractionDemoStatus status = observe(false);
+        while (status.getMessages() != null && status.getMessages().getLag() > 0 && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(250));
             status = observe(false);
         }
         status = observe(true);
         view.last(status);
-        SandboxStatus.Messages m = status.messages();
+        MessagesStatus m = status.getMessages();
+        DeliveryStatus delivery = status.getDelivery();
         if (m == null) {
             err.println("sandbox: FAILED: could not read message counts from Kafka");
             return 1;
         }
-        if (m.consumed() == 0) {
-            err.println("sandbox: FAILED: no message went end to end (produced " + m.produced() + ")");
+        if (m.getConsumed() == 0) {
+            err.println("sandbox: FAILED: no message went end to end (produced " + m.getProduced() + ")");
             return 1;
         }
-        if (m.lost() > 0) {
-            err.println("sandbox: FAILED: " + m.lost() + " messages were lost");
+        if (delivery.getLost() > 0) {
+            err.println("sandbox: FAILED: " + delivery.getLost() + " messages were lost");
             return 1;
         }
-        if (m.lag() > 0) {
-            err.println("sandbox: FAILED: " + m.lag() + " messages still waiting after " + DRAIN_TIMEOUT.toSeconds() + " s");
+        if (m.getLag() > 0) {
+            err.println("sandbox: FAILED: " + m.getLag() + " messages still waiting after " + DRAIN_TIMEOUT.toSeconds()
+                    + " s");
             return 1;
         }
-        err.printf("sandbox: OK: %d produced, %d consumed, 0 lost, %d duplicates%n", m.produced(), m.consumed(),
-                m.duplicates());
+        err.printf("sandbox: OK: %d produced, %d consumed, 0 lost, %d duplicates%n", m.getProduced(), m.getConsumed(),
+                delivery.getDuplicates());
         return 0;
     }
 
@@ -231,7 +241,7 @@ public final class Sandbox {
      * One observation of everything, turned into the status the operator would write. Rates come from the previous
      * reading, or for the {@code summary} at the end, from the first reading of the run.
      */
-    SandboxStatus observe(boolean summary) {
+    InteractionDemoStatus observe(boolean summary) {
         GreeterProbe.Health health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
         PartState greeterState = health.isServing()
                 ? PartState.available("Serving", "gRPC health check: SERVING")
@@ -269,21 +279,61 @@ public final class Sandbox {
                 Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS));
         lastConditions = conditions;
 
+        InteractionDemoStatus status = new InteractionDemoStatus();
+        status.setConditions(conditions);
         NotificationHost.Stats h = host.stats();
+        GreeterStatus g = new GreeterStatus();
+        g.setReplicas(1);
+        g.setReadyReplicas(health.isServing() ? 1 : 0);
+        g.setServing(health.serving());
+        g.setEndpoint("localhost:" + greeterPort);
+        g.setCalls(h.greeterCalls());
+        g.setFailures(h.greeterFailures());
+        long calls = h.greeterCalls() - (lastHostStats == null ? 0 : lastHostStats.greeterCalls());
+        long failures = h.greeterFailures() - (lastHostStats == null ? 0 : lastHostStats.greeterFailures());
+        g.setErrorRate(calls == 0 ? 0.0 : Math.round((double) failures / calls * 1000) / 1000.0);
+        g.setHostBlocked(calls > 0 && failures == calls);
+        g.setCallLatencyP50Ms(round(h.greeterLatencyP50Ms()));
+        g.setCallLatencyP99Ms(round(h.greeterLatencyP99Ms()));
+        lastHostStats = h;
+        status.setGreeter(g);
+
+        TopicStatus t = new TopicStatus();
+        t.setName(TOPIC);
+        t.setReady(topicState.available());
+        t.setManagement("Direct");
+        t.setPartitions(options.partitions());
+        status.setTopic(t);
+
+        WorkloadStatus p = new WorkloadStatus();
+        p.setReplicas(1);
+        p.setReadyReplicas(hostProblem.isEmpty() ? 1 : 0);
+        status.setProducer(p);
+        ConsumerStatus c = new ConsumerStatus();
+        c.setReplicas(w == null ? 0 : 1);
+        c.setReadyReplicas(w != null && workerProblem.isEmpty() ? 1 : 0);
+        c.setGroupId(GROUP);
+        status.setConsumer(c);
+
+        if (stats != null) {
+            MessagesStatus m = new MessagesStatus();
+            m.setProduced(stats.produced());
+            m.setConsumed(stats.consumed());
+            m.setLag(stats.lag());
+            m.setProducedPerSecond(stats.producedPerSecond());
+            m.setConsumedPerSecond(stats.consumedPerSecond());
+            m.setLastUpdated(stats.lastUpdated().toString());
+            status.setMessages(m);
+        }
         NotificationWorker.Stats ws = w == null ? null : w.stats();
-        SandboxStatus.Messages messages = stats == null ? null : new SandboxStatus.Messages(stats.produced(),
-                stats.consumed(), stats.lag(), stats.producedPerSecond(), stats.consumedPerSecond(), audit.lost(),
-                audit.duplicates(), ws == null ? 0 : round(ws.endToEndP50Ms()), ws == null ? 0 : round(ws.endToEndP99Ms()),
-                stats.lastUpdated().toString());
-        return new SandboxStatus(
-                conditions.stream().map(c -> new SandboxStatus.ConditionView(c.type(), c.status(), c.reason(),
-                        c.message(), String.valueOf(c.lastTransitionTime()))).toList(),
-                new SandboxStatus.Greeter(health.serving(), "localhost:" + greeterPort),
-                new SandboxStatus.Topic(TOPIC, topicState.available(), options.partitions()),
-                new SandboxStatus.Producer(options.callMode(), options.rate(), h.sent(), h.sendFailures(),
-                        h.greeterCalls(), h.greeterFailures(), hostProblem.orElse(null)),
-                new SandboxStatus.Consumer(GROUP, w != null, workerProblem.orElse(null)),
-                messages);
+        DeliveryStatus d = new DeliveryStatus();
+        d.setDelivered(audit.delivered());
+        d.setDuplicates(audit.duplicates());
+        d.setLost(audit.lost());
+        d.setEndToEndLatencyP50Ms(ws == null ? 0.0 : round(ws.endToEndP50Ms()));
+        d.setEndToEndLatencyP99Ms(ws == null ? 0.0 : round(ws.endToEndP99Ms()));
+        status.setDelivery(d);
+        return status;
     }
 
     private void stopAll() {

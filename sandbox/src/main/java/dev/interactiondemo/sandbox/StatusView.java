@@ -1,8 +1,10 @@
 package dev.interactiondemo.sandbox;
 
+import dev.interactiondemo.api.InteractionDemoStatus;
+
 /** How the sandbox shows its status: every interval, and once more at the end. */
 interface StatusView {
-    void show(SandboxStatus status);
+    void show(InteractionDemoStatus status);
 
-    void last(SandboxStatus status);
+    void last(InteractionDemoStatus status);
 }

@@ -1,5 +1,7 @@
 package dev.interactiondemo.sandbox;
 
+import dev.interactiondemo.api.InteractionDemoStatus;
+
 import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -15,34 +17,38 @@ final class TableView implements StatusView {
     }
 
     @Override
-    public void show(SandboxStatus s) {
+    public void show(InteractionDemoStatus s) {
         if (rows++ % 20 == 0) {
             out.printf(FORMAT, "TIME", "GREETER", "WORKER", "PRODUCED", "CONSUMED", "LAG", "PROD/S", "CONS/S",
                     "E2E p50", "E2E p99", "DUP", "LOST");
         }
-        var m = s.messages();
-        out.printf(FORMAT, LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), s.greeter().serving(),
-                s.consumer().running() ? (s.consumer().notReadyReason() == null ? "running" : "waiting") : "stopped",
-                m == null ? "?" : m.produced(), m == null ? "?" : m.consumed(), m == null ? "?" : m.lag(),
-                m == null ? "?" : m.producedPerSecond(), m == null ? "?" : m.consumedPerSecond(),
-                m == null ? "?" : m.endToEndLatencyP50Ms() + "ms", m == null ? "?" : m.endToEndLatencyP99Ms() + "ms",
-                m == null ? "?" : m.duplicates(), m == null ? "?" : m.lost());
+        var m = s.getMessages();
+        var d = s.getDelivery();
+        var consumer = s.getConsumer();
+        String worker = consumer.getReplicas() == 0 ? "stopped"
+                : consumer.getReadyReplicas() > 0 ? "running" : "waiting";
+        out.printf(FORMAT, LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), s.getGreeter().getServing(),
+                worker, m == null ? "?" : m.getProduced(), m == null ? "?" : m.getConsumed(),
+                m == null ? "?" : m.getLag(), m == null ? "?" : m.getProducedPerSecond(),
+                m == null ? "?" : m.getConsumedPerSecond(), d.getEndToEndLatencyP50Ms() + "ms",
+                d.getEndToEndLatencyP99Ms() + "ms", d.getDuplicates(), d.getLost());
         out.flush();
     }
 
     @Override
-    public void last(SandboxStatus s) {
+    public void last(InteractionDemoStatus s) {
         out.println();
-        var m = s.messages();
+        var m = s.getMessages();
+        var d = s.getDelivery();
         if (m != null) {
             out.printf("Whole run: %d produced, %d consumed, %d waiting; %s/s produced, %s/s consumed on average;"
-                            + " end-to-end p50 %sms, p99 %sms; %d duplicates, %d lost%n", m.produced(), m.consumed(),
-                    m.lag(), m.producedPerSecond(), m.consumedPerSecond(), m.endToEndLatencyP50Ms(),
-                    m.endToEndLatencyP99Ms(), m.duplicates(), m.lost());
+                            + " end-to-end p50 %sms, p99 %sms; %d duplicates, %d lost%n", m.getProduced(),
+                    m.getConsumed(), m.getLag(), m.getProducedPerSecond(), m.getConsumedPerSecond(),
+                    d.getEndToEndLatencyP50Ms(), d.getEndToEndLatencyP99Ms(), d.getDuplicates(), d.getLost());
         }
         out.println("Final status (as the operator would write it on an InteractionDemo):");
-        for (var c : s.conditions()) {
-            out.printf("  %-18s %-7s %-18s %s%n", c.type(), c.status(), c.reason(), c.message());
+        for (var c : s.getConditions()) {
+            out.printf("  %-18s %-7s %-18s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
         }
         out.flush();
     }

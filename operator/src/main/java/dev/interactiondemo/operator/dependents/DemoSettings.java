@@ -1,13 +1,14 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.api.CallMode;
+import dev.interactiondemo.api.ConsumerSpec;
+import dev.interactiondemo.api.GreeterSpec;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
+import dev.interactiondemo.api.ProducerSpec;
+import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.TopicSpec;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.api.CallMode;
-import dev.interactiondemo.operator.api.ConsumerSpec;
-import dev.interactiondemo.operator.api.GreeterSpec;
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.api.ProducerSpec;
-import dev.interactiondemo.operator.api.TopicManagement;
-import dev.interactiondemo.operator.api.TopicSpec;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 import java.util.Map;

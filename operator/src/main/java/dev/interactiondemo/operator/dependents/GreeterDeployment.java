@@ -1,7 +1,8 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 

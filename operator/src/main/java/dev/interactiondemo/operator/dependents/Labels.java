@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator.dependents;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemo;
 
 import java.util.Map;
 

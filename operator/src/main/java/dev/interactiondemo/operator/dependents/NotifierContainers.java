@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,14 +1,15 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.api.InteractionDemo;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.Updater;
-import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;

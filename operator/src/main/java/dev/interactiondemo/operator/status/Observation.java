@@ -1,10 +1,10 @@
 package dev.interactiondemo.operator.status;
 
-import dev.interactiondemo.operator.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 import dev.interactiondemo.probes.GreeterProbe;
-import dev.interactiondemo.probes.KafkaReading;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.time.Instant;

@@ -1,20 +1,21 @@
 package dev.interactiondemo.operator.status;
 
-import dev.interactiondemo.operator.api.ConsumerStatus;
-import dev.interactiondemo.operator.api.GreeterStatus;
-import dev.interactiondemo.operator.api.InteractionDemo;
-import dev.interactiondemo.operator.api.InteractionDemoStatus;
-import dev.interactiondemo.operator.api.MessagesStatus;
-import dev.interactiondemo.operator.api.TopicStatus;
-import dev.interactiondemo.operator.api.WorkloadStatus;
-import dev.interactiondemo.operator.dependents.Names;
-import dev.interactiondemo.probes.Condition;
-import dev.interactiondemo.probes.KafkaReading;
-import dev.interactiondemo.probes.MessageStats;
-import dev.interactiondemo.probes.PartState;
-import dev.interactiondemo.probes.StatusConditions;
+import dev.interactiondemo.api.ConsumerStatus;
+import dev.interactiondemo.api.GreeterStatus;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.MessagesStatus;
+import dev.interactiondemo.api.Names;
+import dev.interactiondemo.api.TopicStatus;
+import dev.interactiondemo.api.WorkloadStatus;
+import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.api.status.MessageStats;
+import dev.interactiondemo.api.status.PartState;
+import dev.interactiondemo.api.status.StatusConditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * previous status (on the demo) only supplies transition times and the previous reading for rates.
  */
 public final class StatusCalculator {
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
     private StatusCalculator() {
     }
 
@@ -49,17 +51,15 @@ public final class StatusCalculator {
         MessageStats stats = o.reading() == null ? null : MessageStats.of(previousReading, o.reading());
         Condition flowing = StatusConditions.messagesFlowing(stats, previousReading != null, o.kafkaProblem());
 
-        List<Condition> conditions = StatusConditions.withTransitionTimes(previousConditions(previous),
+        List<Condition> conditions = StatusConditions.withTransitionTimes(
+                previous == null ? null : previous.getConditions(),
                 StatusConditions.compute(greeter, topic, producer, consumer, flowing),
                 o.now().truncatedTo(ChronoUnit.SECONDS));
 
         InteractionDemoStatus status = new InteractionDemoStatus();
         status.setObservedGeneration(demo.getMetadata().getGeneration());
-        status.setConditions(conditions.stream().map(c -> new ConditionBuilder()
-                .withType(c.type()).withStatus(c.status()).withReason(c.reason()).withMessage(c.message())
-                .withLastTransitionTime(c.lastTransitionTime().toString())
-                .withObservedGeneration(demo.getMetadata().getGeneration())
-                .build()).toList());
+        status.setConditions(conditions.stream().map(c -> new ConditionBuilder(c)
+                .withObservedGeneration(demo.getMetadata().getGeneration()).build()).toList());
 
         GreeterStatus g = new GreeterStatus();
         g.setReplicas(s.greeterReplicas());
@@ -115,9 +115,12 @@ public final class StatusCalculator {
         return !Objects.equals(withoutReadingTime(previous), withoutReadingTime(next));
     }
 
-    private static String withoutReadingTime(InteractionDemoStatus s) {
-        var json = io.fabric8.kubernetes.client.utils.Serialization.asJson(s);
-        return json.replaceAll("\"lastUpdated\":\"[^\"]*\"", "");
+    private static InteractionDemoStatus withoutReadingTime(InteractionDemoStatus s) {
+        InteractionDemoStatus copy = JSON.clone(s);
+        if (copy.getMessages() != null) {
+            copy.getMessages().setLastUpdated(null);
+        }
+        return copy;
     }
 
     private static PartState greeterState(Observation o) {
@@ -180,14 +183,5 @@ public final class StatusCalculator {
         }
         MessagesStatus m = previous.getMessages();
         return new KafkaReading(Instant.parse(m.getLastUpdated()), m.getProduced(), m.getConsumed(), m.getLag());
-    }
-
-    private static List<Condition> previousConditions(InteractionDemoStatus previous) {
-        if (previous == null || previous.getConditions() == null) {
-            return List.of();
-        }
-        return previous.getConditions().stream().map(c -> new Condition(c.getType(), c.getStatus(), c.getReason(),
-                c.getMessage(), c.getLastTransitionTime() == null ? null : Instant.parse(c.getLastTransitionTime())))
-                .toList();
     }
 }

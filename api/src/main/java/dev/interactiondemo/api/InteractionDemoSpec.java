@@ -1,0 +1,55 @@
+package dev.interactiondemo.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+/** What to deploy. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InteractionDemoSpec {
+
+    @Required
+    @JsonPropertyDescription("The Kafka cluster the notifications go through, and the topic they use.")
+    private KafkaSpec kafka;
+
+    @JsonPropertyDescription("The Greeter: the gRPC service the Host calls synchronously.")
+    private GreeterSpec greeter;
+
+    @JsonPropertyDescription("The notification Host: calls the Greeter and publishes each greeting to Kafka.")
+    private ProducerSpec producer;
+
+    @JsonPropertyDescription("The notification Worker: pulls the notifications from Kafka in a consumer group.")
+    private ConsumerSpec consumer;
+
+    public KafkaSpec getKafka() {
+        return kafka;
+    }
+
+    public void setKafka(KafkaSpec kafka) {
+        this.kafka = kafka;
+    }
+
+    public GreeterSpec getGreeter() {
+        return greeter;
+    }
+
+    public void setGreeter(GreeterSpec greeter) {
+        this.greeter = greeter;
+    }
+
+    public ProducerSpec getProducer() {
+        return producer;
+    }
+
+    public void setProducer(ProducerSpec producer) {
+        this.producer = producer;
+    }
+
+    public ConsumerSpec getConsumer() {
+        return consumer;
+    }
+
+    public void setConsumer(ConsumerSpec consumer) {
+        this.consumer = consumer;
+    }
+}

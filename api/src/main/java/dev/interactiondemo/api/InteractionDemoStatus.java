@@ -1,0 +1,119 @@
+package dev.interactiondemo.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InteractionDemoStatus {
+
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Ready, GreeterAvailable, TopicReady, ProducerAvailable, ConsumerAvailable and MessagesFlowing.")
+    private List<Condition> conditions;
+
+    @JsonPropertyDescription("The Greeter: replicas and its gRPC health.")
+    private GreeterStatus greeter;
+
+    @JsonPropertyDescription("The notifications topic.")
+    private TopicStatus topic;
+
+    @JsonPropertyDescription("The Host Deployment.")
+    private WorkloadStatus producer;
+
+    @JsonPropertyDescription("The Worker Deployment and its consumer group.")
+    private ConsumerStatus consumer;
+
+    @JsonPropertyDescription("Message counts read from Kafka: produced (end offsets), consumed (the group's committed offsets), lag, rates.")
+    private MessagesStatus messages;
+
+    @JsonPropertyDescription("The Workers' delivery audit: delivered, duplicates, lost, end-to-end latency.")
+    private DeliveryStatus delivery;
+
+    public DeliveryStatus getDelivery() {
+        return delivery;
+    }
+
+    public void setDelivery(DeliveryStatus delivery) {
+        this.delivery = delivery;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public GreeterStatus getGreeter() {
+        return greeter;
+    }
+
+    public void setGreeter(GreeterStatus greeter) {
+        this.greeter = greeter;
+    }
+
+    public TopicStatus getTopic() {
+        return topic;
+    }
+
+    public void setTopic(TopicStatus topic) {
+        this.topic = topic;
+    }
+
+    public WorkloadStatus getProducer() {
+        return producer;
+    }
+
+    public void setProducer(WorkloadStatus producer) {
+        this.producer = producer;
+    }
+
+    public ConsumerStatus getConsumer() {
+        return consumer;
+    }
+
+    public void setConsumer(ConsumerStatus consumer) {
+        this.consumer = consumer;
+    }
+
+    public MessagesStatus getMessages() {
+        return messages;
+    }
+
+    public void setMessages(MessagesStatus messages) {
+        this.messages = messages;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (o == null || getClass() != o.getClass()) {
+            return false;
+        }
+        InteractionDemoStatus that = (InteractionDemoStatus) o;
+        return Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(conditions, that.conditions) && Objects.equals(greeter, that.greeter) && Objects.equals(topic, that.topic) && Objects.equals(producer, that.producer) && Objects.equals(consumer, that.consumer) && Objects.equals(messages, that.messages)
+                && Objects.equals(delivery, that.delivery);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(observedGeneration, conditions, greeter, topic, producer, consumer, messages, delivery);
+    }
+}

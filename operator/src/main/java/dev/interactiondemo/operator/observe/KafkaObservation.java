@@ -1,0 +1,29 @@
+package dev.interactiondemo.operator.observe;
+
+import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.operator.kafka.TopicObservation;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One demo's latest observation from its Kafka cluster.
+ *
+ * @param topic   the topic as found (Direct, External); null in Strimzi mode, where the KafkaTopic's status tells
+ * @param reading the counts, or null when they could not be read
+ * @param problem why the counts could not be read, or null
+ * @param at      when the observer made this observation
+ */
+public record KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, Instant at) {
+
+    /** Whether {@code other} tells the reconciler something this one did not (the reading time alone does not). */
+    boolean differsFrom(KafkaObservation other) {
+        if (other == null) {
+            return true;
+        }
+        boolean sameCounts = reading == null ? other.reading == null : other.reading != null
+                && reading.produced() == other.reading.produced() && reading.consumed() == other.reading.consumed()
+                && reading.lag() == other.reading.lag();
+        return !sameCounts || !Objects.equals(topic, other.topic) || !Objects.equals(problem, other.problem);
+    }
+}

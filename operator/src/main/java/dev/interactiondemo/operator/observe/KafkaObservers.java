@@ -1,0 +1,98 @@
+package dev.interactiondemo.operator.observe;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The operator's Kafka observers: one per Kafka cluster (bootstrap address) that at least one demo uses, made with
+ * its first demo and closed, with its Admin client and thread, when its last demo goes or moves to another address.
+ */
+public final class KafkaObservers implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaObservers.class);
+
+    private final Duration interval;
+    private final Clock clock;
+    private volatile Consumer<ResourceID> onChange = id -> { };
+    private final Map<String, KafkaObserver> observers = new HashMap<>();
+    /** Which address each demo is observed at. */
+    private final Map<ResourceID, String> addresses = new HashMap<>();
+
+    public KafkaObservers(Duration interval, Clock clock) {
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    /** Where a changed observation is reported: the reconciler's event source. */
+    public void onChange(Consumer<ResourceID> listener) {
+        this.onChange = listener;
+    }
+
+    /** Observes {@code demo} at {@code bootstrap} from now on, and returns its latest observation, if any yet. */
+    public synchronized Optional<KafkaObservation> observe(ResourceID demo, String bootstrap, KafkaTarget target) {
+        String before = addresses.put(demo, bootstrap);
+        if (before != null && !before.equals(bootstrap)) {
+            leave(demo, before);
+        }
+        KafkaObserver observer = observers.computeIfAbsent(bootstrap, b -> {
+            LOG.info("Observing Kafka at {}", b);
+            return new KafkaObserver(b, interval, clock, id -> onChange.accept(id));
+        });
+        observer.register(demo, target);
+        return observer.latest(demo);
+    }
+
+    /** The demo is gone: it is no longer observed, and its cluster's observer closes if it was the last. */
+    public synchronized void forget(ResourceID demo) {
+        String address = addresses.remove(demo);
+        if (address != null) {
+            leave(demo, address);
+        }
+    }
+
+    /** The Admin client of a cluster a demo is observed at (for deleting its topic), or empty if none can be made. */
+    public Optional<Admin> admin(ResourceID demo) {
+        KafkaObserver observer;
+        synchronized (this) {
+            String address = addresses.get(demo);
+            observer = address == null ? null : observers.get(address);
+        }
+        return observer == null ? Optional.empty() : Optional.ofNullable(observer.admin());
+    }
+
+    /** Why the cluster of a demo cannot be used, as its last round found; empty when it worked. */
+    public synchronized Optional<String> problem(ResourceID demo) {
+        String address = addresses.get(demo);
+        KafkaObserver observer = address == null ? null : observers.get(address);
+        return observer == null ? Optional.empty() : Optional.ofNullable(observer.problem());
+    }
+
+    /** How many clusters are observed (each with one thread and at most one Admin client). */
+    public synchronized int clusters() {
+        return observers.size();
+    }
+
+    private void leave(ResourceID demo, String address) {
+        KafkaObserver observer = observers.get(address);
+        if (observer != null && observer.unregister(demo)) {
+            observers.remove(address);
+            observer.close();
+            LOG.info("No demo uses Kafka at {} any more: its observer is closed", address);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        observers.values().forEach(KafkaObserver::close);
+        observers.clear();
+        addresses.clear();
+    }
+}
