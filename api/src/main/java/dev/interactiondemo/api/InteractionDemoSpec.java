@@ -21,6 +21,18 @@ public class InteractionDemoSpec {
     @JsonPropertyDescription("The notification Worker: pulls the notifications from Kafka in a consumer group.")
     private ConsumerSpec consumer;
 
+    @JsonPropertyDescription("Failures to switch on for a lesson (Greeter errors or unavailable, a Worker failing before "
+            + "its commit, the Host cut off from Kafka); status.faults lists those in force.")
+    private FaultsSpec faults;
+
+    public FaultsSpec getFaults() {
+        return faults;
+    }
+
+    public void setFaults(FaultsSpec faults) {
+        this.faults = faults;
+    }
+
     public KafkaSpec getKafka() {
         return kafka;
     }

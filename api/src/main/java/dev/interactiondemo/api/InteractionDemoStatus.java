@@ -32,8 +32,19 @@ public class InteractionDemoStatus {
     @JsonPropertyDescription("Message counts read from Kafka: produced (end offsets), consumed (the group's committed offsets), lag, rates.")
     private MessagesStatus messages;
 
+    @JsonPropertyDescription("The faults switched on in the spec, e.g. greeter.errorRate=0.3.")
+    private List<String> faults;
+
     @JsonPropertyDescription("The Workers' delivery audit: delivered, duplicates, lost, end-to-end latency.")
     private DeliveryStatus delivery;
+
+    public List<String> getFaults() {
+        return faults;
+    }
+
+    public void setFaults(List<String> faults) {
+        this.faults = faults;
+    }
 
     public DeliveryStatus getDelivery() {
         return delivery;
@@ -109,11 +120,11 @@ public class InteractionDemoStatus {
         }
         InteractionDemoStatus that = (InteractionDemoStatus) o;
         return Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(conditions, that.conditions) && Objects.equals(greeter, that.greeter) && Objects.equals(topic, that.topic) && Objects.equals(producer, that.producer) && Objects.equals(consumer, that.consumer) && Objects.equals(messages, that.messages)
-                && Objects.equals(delivery, that.delivery);
+                && Objects.equals(delivery, that.delivery) && Objects.equals(faults, that.faults);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, greeter, topic, producer, consumer, messages, delivery);
+        return Objects.hash(observedGeneration, conditions, greeter, topic, producer, consumer, messages, delivery, faults);
     }
 }
