@@ -1,6 +1,7 @@
 package dev.interactiondemo.greeter;
 
 import dev.interactiondemo.common.ConfigException;
+import dev.interactiondemo.common.testing.OtlpReceiver;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloRequest;
 import io.grpc.Grpc;

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.PortInUseException;
 import dev.interactiondemo.common.Tracing;
+import dev.interactiondemo.common.testing.OtlpReceiver;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloReply;
 import dev.interactiondemo.greet.HelloRequest;

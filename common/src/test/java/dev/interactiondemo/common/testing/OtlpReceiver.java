@@ -1,4 +1,4 @@
-package dev.interactiondemo.greeter;
+package dev.interactiondemo.common.testing;
 
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
@@ -26,25 +26,28 @@ import java.util.zip.GZIPInputStream;
  * A real OTLP/HTTP trace receiver, as a collector's port 4318 is: {@code POST /v1/traces} with an
  * {@code ExportTraceServiceRequest} in protobuf, decoded with OTLP's own classes, answered with an
  * {@code ExportTraceServiceResponse}.
+ *
+ * <p>Shared by the programs' tests through common's test jar ({@code <type>test-jar</type>}, test scope); a module
+ * using it also declares {@code io.opentelemetry.proto:opentelemetry-proto} in test scope (see common's POM).
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
     /** One span as received, with its service's name. */
-    record Received(String serviceName, Span span) {
-        String traceId() {
+    public record Received(String serviceName, Span span) {
+        public String traceId() {
             return hex(span.getTraceId());
         }
 
-        String spanId() {
+        public String spanId() {
             return hex(span.getSpanId());
         }
 
-        String parentSpanId() {
+        public String parentSpanId() {
             return hex(span.getParentSpanId());
         }
 
         /** An attribute as a string (ints in decimal), if present. */
-        Optional<String> attribute(String key) {
+        public Optional<String> attribute(String key) {
             return OtlpReceiver.attribute(span.getAttributesList(), key);
         }
     }
@@ -58,11 +61,11 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** On a free loopback port. */
-    static OtlpReceiver start() throws IOException {
+    public static OtlpReceiver start() throws IOException {
         return start(0);
     }
 
-    static OtlpReceiver start(int port) throws IOException {
+    public static OtlpReceiver start(int port) throws IOException {
         OtlpReceiver r = new OtlpReceiver(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0));
         r.server.createContext("/", r::handle);
         r.server.start();
@@ -70,21 +73,21 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** For {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<Received> spans() {
+    public List<Received> spans() {
         return List.copyOf(spans);
     }
 
     /** Requests that were not a well-formed OTLP/HTTP protobuf export (none expected). */
-    List<String> problems() {
+    public List<String> problems() {
         return List.copyOf(problems);
     }
 
     /** Waits up to {@code millis} for {@code count} spans; returns what has arrived. */
-    List<Received> await(int count, long millis) throws InterruptedException {
+    public List<Received> await(int count, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (spans.size() < count && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
