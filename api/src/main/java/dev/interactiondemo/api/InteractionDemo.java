@@ -32,6 +32,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.messages.consumed")
 @AdditionalPrinterColumn(name = "Lag", type = AdditionalPrinterColumn.Type.INTEGER,
         jsonPath = ".status.messages.lag")
+@AdditionalPrinterColumn(name = "Lost", type = AdditionalPrinterColumn.Type.INTEGER,
+        jsonPath = ".status.delivery.lost")
+@AdditionalPrinterColumn(name = "Faults", type = AdditionalPrinterColumn.Type.STRING,
+        jsonPath = ".status.conditions[?(@.type==\"FaultsActive\")].status")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
         jsonPath = ".metadata.creationTimestamp")
 @ValidationRule(value = "self.metadata.name.size() <= 55 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",

@@ -10,6 +10,7 @@ import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
 import dev.interactiondemo.operator.dependents.HostDeployment;
+import dev.interactiondemo.operator.dependents.HostKafkaCut;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import dev.interactiondemo.operator.kafka.DirectTopics;
@@ -96,6 +97,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final StrimziKafkaTopic kafkaTopic;
     private final HostDeployment hostDeployment;
     private final WorkerDeployment workerDeployment;
+    private final HostKafkaCut hostKafkaCut;
     private final boolean strimziServed;
     private final Workflow<InteractionDemo> workflow;
 
@@ -117,6 +119,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         this.kafkaTopic = new StrimziKafkaTopic(config);
         this.hostDeployment = new HostDeployment(config);
         this.workerDeployment = new WorkerDeployment(config);
+        this.hostKafkaCut = new HostKafkaCut();
         this.strimziServed = strimziServed;
         BootstrapAllowed allowed = new BootstrapAllowed(config.allowedBootstrapServers());
         var workflow = new WorkflowBuilder<InteractionDemo>()
@@ -128,6 +131,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         this.workflow = workflow
                 .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed))
                 .addDependentResourceAndConfigure(workerDeployment).withReconcilePrecondition(allowed)
+                .addDependentResourceAndConfigure(hostKafkaCut).withReconcilePrecondition(new CutProducerOn())
                 .withThrowExceptionFurther(false)
                 .build();
     }
@@ -159,6 +163,9 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         Map<String, DependentFailure> errors = new LinkedHashMap<>();
         result.getErroredDependents().forEach((dependent, e) -> {
             DependentFailure failure = failure(dependent, e, current, context);
+            if (failure == null) {
+                return;
+            }
             LOG.warn("{} of {}: {}", component(dependent), Names.key(current), failure.message());
             errors.put(component(dependent), failure);
         });
@@ -360,46 +367,72 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
     }
 
-    /** Why a dependent failed; an object of its name that the demo does not own is {@code NameTaken}. */
+    /**
+     * Why a dependent failed: an object of its name that the demo does not own is {@code NameTaken}; null when the
+     * failure was no failure (the demo's own object, created a moment ago and not yet in the cache).
+     */
     private DependentFailure failure(DependentResource<?, ?> dependent, Exception e, InteractionDemo demo,
                                      Context<InteractionDemo> context) {
         KubernetesClientException k = kubernetesCause(e);
         if (k != null && k.getCode() == HTTP_CONFLICT) {
-            Optional<String> taken = takenBy(dependent, demo, context);
-            if (taken.isPresent()) {
-                return new DependentFailure(DependentFailure.NAME_TAKEN, taken.get());
+            try {
+                Holder holder = holder(dependent, demo, context);
+                if (holder.object() != null && holder.ownedBy(demo)) {
+                    return null; // the demo's own object, not yet in the informer's cache: the next reconcile sees it
+                }
+                if (holder.object() != null) {
+                    return new DependentFailure(DependentFailure.NAME_TAKEN, holder.kind() + " "
+                            + holder.object().getMetadata().getName() + " already exists and does not belong to this "
+                            + "InteractionDemo: the operator leaves it untouched. Delete or rename that "
+                            + holder.kind() + ", or give the InteractionDemo another name");
+                }
+            } catch (RuntimeException lookup) {
+                LOG.debug("Could not tell who holds the name of {} of {}: {}", component(dependent), Names.key(demo),
+                        lookup.toString());
             }
         }
         return new DependentFailure(null, rootMessage(e));
     }
 
-    /** The object that holds the dependent's name without being owned by {@code demo}, in words, if there is one. */
-    private Optional<String> takenBy(DependentResource<?, ?> dependent, InteractionDemo demo,
-                                     Context<InteractionDemo> context) {
+    /** The object of a dependent's name, if one exists, and its kind. */
+    private record Holder(String kind, HasMetadata object) {
+        boolean ownedBy(InteractionDemo demo) {
+            return object.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> demo.getMetadata().getUid().equals(o.getUid()));
+        }
+    }
+
+    private Holder holder(DependentResource<?, ?> dependent, InteractionDemo demo, Context<InteractionDemo> context) {
         String namespace = demo.getMetadata().getNamespace();
         var client = context.getClient();
         String kind;
         HasMetadata existing;
+        // Read with list (a field selector on the name): the operator may list what it watches, but needs no get.
         if (dependent == greeterService) {
             kind = "Service";
-            existing = client.services().inNamespace(namespace).withName(Names.greeter(demo)).get();
+            existing = first(client.services().inNamespace(namespace)
+                    .withField("metadata.name", Names.greeter(demo)).list().getItems());
+        } else if (dependent == hostKafkaCut) {
+            kind = "NetworkPolicy";
+            existing = first(client.network().v1().networkPolicies().inNamespace(namespace)
+                    .withField("metadata.name", HostKafkaCut.name(demo)).list().getItems());
         } else if (dependent == kafkaTopic) {
             kind = "KafkaTopic";
-            existing = client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaTopic")
-                    .inNamespace(namespace).withName(Names.kafkaTopicResource(demo)).get();
+            existing = first(client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaTopic")
+                    .inNamespace(namespace).withField("metadata.name", Names.kafkaTopicResource(demo)).list()
+                    .getItems());
         } else {
             kind = "Deployment";
             String name = dependent == greeterDeployment ? Names.greeter(demo)
                     : dependent == hostDeployment ? Names.host(demo) : Names.worker(demo);
-            existing = client.apps().deployments().inNamespace(namespace).withName(name).get();
+            existing = first(client.apps().deployments().inNamespace(namespace).withField("metadata.name", name)
+                    .list().getItems());
         }
-        if (existing == null || existing.getMetadata().getOwnerReferences().stream()
-                .anyMatch(o -> demo.getMetadata().getUid().equals(o.getUid()))) {
-            return Optional.empty();
-        }
-        return Optional.of(kind + " " + existing.getMetadata().getName() + " already exists and does not belong to "
-                + "this InteractionDemo: the operator leaves it untouched. Delete or rename that " + kind
-                + ", or give the InteractionDemo another name");
+        return new Holder(kind, existing);
+    }
+
+    private static HasMetadata first(List<? extends HasMetadata> items) {
+        return items.isEmpty() ? null : items.get(0);
     }
 
     private String component(DependentResource<?, ?> dependent) {
@@ -408,6 +441,9 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
         if (dependent == kafkaTopic) {
             return "topic";
+        }
+        if (dependent == hostKafkaCut) {
+            return "host";
         }
         return dependent == hostDeployment ? "host" : "worker";
     }

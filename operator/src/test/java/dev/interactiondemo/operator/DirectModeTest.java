@@ -137,7 +137,7 @@ class DirectModeTest {
         assertEquals(observed.getMetadata().getGeneration(), observed.getStatus().getObservedGeneration());
         assertEquals(2, observed.getStatus().getTopic().getPartitions());
         assertEquals(List.of("Ready", "GreeterAvailable", "TopicReady", "ProducerAvailable", "ConsumerAvailable",
-                "MessagesFlowing"), observed.getStatus().getConditions().stream().map(c -> c.getType()).toList());
+                "MessagesFlowing", "FaultsActive"), observed.getStatus().getConditions().stream().map(c -> c.getType()).toList());
         assertEquals("False", observed.getStatus().getConditions().get(0).getStatus(), "no pod runs: not Ready");
 
         // A spec change rolls out.

@@ -351,6 +351,14 @@ class RbacTest {
             // The operator leaves the KafkaTopic to the garbage collector; should it delete it one day, the audit
             // log shows the request (refused until the chart grants delete).
             until(() -> topic().get() == null, Duration.ofSeconds(3));
+            // The lesson "Kafka cut off": a NetworkPolicy while the fault is on, none once it is lifted.
+            var cut = admin.network().v1().networkPolicies().inNamespace(ns).withName(direct + "-host-kafka-cut");
+            admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
+                    PatchType.JSON_MERGE), "{\"spec\":{\"faults\":{\"kafka\":{\"cutProducer\":true}}}}");
+            await("NetworkPolicy " + direct + "-host-kafka-cut", () -> cut.get() != null);
+            admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
+                    PatchType.JSON_MERGE), "{\"spec\":{\"faults\":null}}");
+            await("the cut lifted", () -> cut.get() == null);
             for (String name : List.of(direct, strimzi)) {
                 admin.resources(InteractionDemo.class).inNamespace(ns).withName(name).delete();
             }

@@ -2,6 +2,7 @@ package dev.interactiondemo.operator.dependents;
 
 import dev.interactiondemo.api.CallMode;
 import dev.interactiondemo.api.ConsumerSpec;
+import dev.interactiondemo.api.FaultsSpec;
 import dev.interactiondemo.api.GreeterSpec;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
@@ -24,13 +25,15 @@ public record DemoSettings(
         ResourceRequirements producerResources,
         int consumerReplicas, String processingDelay, String consumerImage, ResourceRequirements consumerResources,
         String topic, int partitions, int topicReplicas, Map<String, String> topicConfig, TopicManagement management,
-        String bootstrapServers, String groupId, String clusterName) {
+        String bootstrapServers, String groupId, String clusterName,
+        double greeterErrorRate, boolean greeterUnavailable, double failBeforeCommit, boolean cutProducer) {
 
     public static DemoSettings of(InteractionDemo d, OperatorConfig config) {
         GreeterSpec g = Objects.requireNonNullElseGet(d.getSpec().getGreeter(), GreeterSpec::new);
         ProducerSpec p = Objects.requireNonNullElseGet(d.getSpec().getProducer(), ProducerSpec::new);
         ConsumerSpec c = Objects.requireNonNullElseGet(d.getSpec().getConsumer(), ConsumerSpec::new);
         TopicSpec t = Objects.requireNonNullElseGet(d.getSpec().getKafka().getTopic(), TopicSpec::new);
+        FaultsSpec f = Objects.requireNonNullElseGet(d.getSpec().getFaults(), FaultsSpec::new);
         return new DemoSettings(
                 or(g.getReplicas(), 1), or(g.getResponseDelay(), "0ms"), or(g.getImage(), config.greeterImage()),
                 g.getResources(),
@@ -40,7 +43,11 @@ public record DemoSettings(
                 c.getResources(),
                 Names.topic(d), or(t.getPartitions(), 3), or(t.getReplicas(), 1),
                 t.getConfig() == null ? Map.of() : Map.copyOf(t.getConfig()), or(t.getManagement(), TopicManagement.Strimzi),
-                Names.bootstrapServers(d), Names.groupId(d), d.getSpec().getKafka().getClusterName());
+                Names.bootstrapServers(d), Names.groupId(d), d.getSpec().getKafka().getClusterName(),
+                f.getGreeter() == null ? 0 : or(f.getGreeter().getErrorRate(), 0.0),
+                f.getGreeter() != null && Boolean.TRUE.equals(f.getGreeter().getUnavailable()),
+                f.getWorker() == null ? 0 : or(f.getWorker().getFailBeforeCommit(), 0.0),
+                f.getKafka() != null && Boolean.TRUE.equals(f.getKafka().getCutProducer()));
     }
 
     private static <T> T or(T value, T fallback) {

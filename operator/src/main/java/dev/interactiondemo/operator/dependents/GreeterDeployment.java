@@ -3,9 +3,11 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
@@ -20,13 +22,21 @@ public class GreeterDeployment extends DemoDeployment {
     @Override
     protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
         DemoSettings s = DemoSettings.of(demo, config);
-        var container = PodTemplates.container(COMPONENT, s.greeterImage(), config, List.of(
-                        env("GREETER_PORT", Names.GREETER_PORT),
-                        env("GREETER_METRICS_PORT", Names.GREETER_METRICS_PORT),
-                        env("GREETER_RESPONSE_DELAY", s.greeterResponseDelay()),
-                        // Report NOT_SERVING for a few seconds before closing, while endpoints update.
-                        env("GREETER_DRAIN_DELAY", "5s"),
-                        env("GREETER_SHUTDOWN_GRACE", "20s")), s.greeterResources())
+        List<EnvVar> env = new ArrayList<>(List.of(
+                env("GREETER_PORT", Names.GREETER_PORT),
+                env("GREETER_METRICS_PORT", Names.GREETER_METRICS_PORT),
+                env("GREETER_RESPONSE_DELAY", s.greeterResponseDelay()),
+                // Report NOT_SERVING for a few seconds before closing, while endpoints update.
+                env("GREETER_DRAIN_DELAY", "5s"),
+                env("GREETER_SHUTDOWN_GRACE", "20s")));
+        // A fault is rolled out as configuration; only when switched on, so a demo without faults never restarts.
+        if (s.greeterErrorRate() > 0) {
+            env.add(env("GREETER_FAULT_ERROR_RATE", s.greeterErrorRate()));
+        }
+        if (s.greeterUnavailable()) {
+            env.add(env("GREETER_FAULT_UNAVAILABLE", true));
+        }
+        var container = PodTemplates.container(COMPONENT, s.greeterImage(), config, env, s.greeterResources())
                 .addNewPort().withName("grpc").withContainerPort(Names.GREETER_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName("metrics").withContainerPort(Names.GREETER_METRICS_PORT).withProtocol("TCP")
                 .endPort()

@@ -3,9 +3,11 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
@@ -20,12 +22,16 @@ public class WorkerDeployment extends DemoDeployment {
     @Override
     protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
         DemoSettings s = DemoSettings.of(demo, config);
-        var container = NotifierContainers.of(COMPONENT, s.consumerImage(), config, s.consumerResources(), List.of(
+        List<EnvVar> env = new ArrayList<>(List.of(
                 env("NOTIFIER_ROLE", "worker"),
                 env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
                 env("NOTIFIER_TOPIC", s.topic()),
                 env("NOTIFIER_GROUP_ID", s.groupId()),
                 env("NOTIFIER_PROCESSING_DELAY", s.processingDelay())));
+        if (s.failBeforeCommit() > 0) {
+            env.add(env("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", s.failBeforeCommit()));
+        }
+        var container = NotifierContainers.of(COMPONENT, s.consumerImage(), config, s.consumerResources(), env);
         return PodTemplates.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), container);
     }
 }

@@ -8,6 +8,7 @@ import dev.interactiondemo.api.MessagesStatus;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.TopicStatus;
 import dev.interactiondemo.api.WorkloadStatus;
+import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.PartState;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,13 +53,18 @@ public final class StatusCalculator {
         MessageStats stats = o.reading() == null ? null : MessageStats.of(previousReading, o.reading());
         Condition flowing = StatusConditions.messagesFlowing(stats, previousReading != null, o.kafkaProblem());
 
+        List<String> faults = Faults.active(demo.getSpec().getFaults());
+        List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeter, topic, producer, consumer,
+                flowing));
+        computed.add(Faults.condition(faults, s.cutProducer() ? "the Host's traffic to Kafka is denied by "
+                + "NetworkPolicy " + Names.host(demo) + "-kafka-cut (enforced only where the cluster's network plugin "
+                + "enforces NetworkPolicies)" : null));
         List<Condition> conditions = StatusConditions.withTransitionTimes(
-                previous == null ? null : previous.getConditions(),
-                StatusConditions.compute(greeter, topic, producer, consumer, flowing),
-                o.now().truncatedTo(ChronoUnit.SECONDS));
+                previous == null ? null : previous.getConditions(), computed, o.now().truncatedTo(ChronoUnit.SECONDS));
 
         InteractionDemoStatus status = new InteractionDemoStatus();
         status.setObservedGeneration(demo.getMetadata().getGeneration());
+        status.setFaults(faults.isEmpty() ? null : faults);
         status.setConditions(conditions.stream().map(c -> new ConditionBuilder(c)
                 .withObservedGeneration(demo.getMetadata().getGeneration()).build()).toList());
 
