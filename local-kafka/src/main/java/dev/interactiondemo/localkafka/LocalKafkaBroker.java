@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,12 +36,15 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final Process process;
     private final String bootstrapServers;
     private final int port;
+    private final Map<String, Integer> extraListenerPorts;
 
-    private LocalKafkaBroker(Path dir, Process process, int port, String advertisedHost) {
+    private LocalKafkaBroker(Path dir, Process process, int port, String advertisedHost,
+                             Map<String, Integer> extraListenerPorts) {
         this.dir = dir;
         this.process = process;
         this.port = port;
         this.bootstrapServers = advertisedHost + ":" + port;
+        this.extraListenerPorts = Map.copyOf(extraListenerPorts);
     }
 
     private static LocalKafkaBroker shared;
@@ -76,6 +80,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The port the broker listens on for an extra listener added with {@link Builder#extraListener}: where a proxy
+     * in front of it forwards to.
+     */
+    public int listenerPort(String name) {
+        Integer p = extraListenerPorts.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no extra listener " + name + "; there are " + extraListenerPorts.keySet());
+        }
+        return p;
+    }
+
     public boolean isRunning() {
         return process.isAlive();
     }
@@ -108,6 +124,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private int defaultPartitions = 3;
         private Duration startTimeout = Duration.ofSeconds(90);
         private String maxHeap = "512m";
+        private final Map<String, String> extraListeners = new LinkedHashMap<>();
 
         /** The client port; 0 (the default) picks a free one. */
         public Builder port(int port) {
@@ -142,9 +159,30 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A second client listener (plaintext) named {@code name}, on a free port of its own
+         * ({@link LocalKafkaBroker#listenerPort}), that tells its clients to connect to {@code advertisedAddress}
+         * ({@code host:port}) instead: the address of a proxy that forwards to it. A client that bootstraps through
+         * the proxy then reaches the broker only through the proxy, for every request; cutting the proxy cuts that
+         * client off, and no other.
+         */
+        public Builder extraListener(String name, String advertisedAddress) {
+            if (!name.matches("[A-Z][A-Z0-9_]*") || name.equals("PLAINTEXT") || name.equals("CONTROLLER")) {
+                throw new IllegalArgumentException("a listener name is upper case, not PLAINTEXT or CONTROLLER: "
+                        + name);
+            }
+            if (!advertisedAddress.matches("[^:\\s]+:[0-9]{1,5}")) {
+                throw new IllegalArgumentException("an advertised address is host:port, not " + advertisedAddress);
+            }
+            extraListeners.put(name, advertisedAddress);
+            return this;
+        }
+
         public LocalKafkaBroker start() {
             int clientPort = port == 0 ? freePort(bindHost) : requireFree(bindHost, port);
             int controllerPort = freePort(bindHost);
+            Map<String, Integer> extraPorts = new LinkedHashMap<>();
+            extraListeners.keySet().forEach(name -> extraPorts.put(name, freePort(bindHost)));
             Path dir;
             try {
                 dir = Files.createTempDirectory("local-kafka-");
@@ -152,12 +190,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             try {
-                Path props = writeConfig(dir, clientPort, controllerPort);
+                Path props = writeConfig(dir, clientPort, controllerPort, extraPorts);
                 Path log = dir.resolve("broker.log");
                 run(dir, log, List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
                         "-c", props.toString()));
                 Process process = launch(dir, log, List.of("kafka.Kafka", props.toString()));
-                LocalKafkaBroker broker = new LocalKafkaBroker(dir, process, clientPort, advertisedHost);
+                LocalKafkaBroker broker = new LocalKafkaBroker(dir, process, clientPort, advertisedHost, extraPorts);
                 broker.awaitReady(startTimeout);
                 LOG.info("Kafka broker ready at {} (data in {})", broker.bootstrapServers(), dir);
                 return broker;
@@ -167,18 +205,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
         }
 
-        private Path writeConfig(Path dir, int clientPort, int controllerPort) {
+        private Path writeConfig(Path dir, int clientPort, int controllerPort, Map<String, Integer> extraPorts) {
+            StringBuilder listeners = new StringBuilder();
+            StringBuilder advertised = new StringBuilder();
+            StringBuilder protocols = new StringBuilder();
+            extraPorts.forEach((name, p) -> {
+                listeners.append(',').append(name).append("://").append(bindHost).append(':').append(p);
+                advertised.append(',').append(name).append("://").append(extraListeners.get(name));
+                protocols.append(',').append(name).append(":PLAINTEXT");
+            });
             String config = String.join("\n",
                     "process.roles=broker,controller",
                     "node.id=1",
                     "controller.quorum.voters=1@" + (bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost) + ":"
                             + controllerPort,
                     "listeners=PLAINTEXT://" + bindHost + ":" + clientPort + ",CONTROLLER://" + bindHost + ":"
-                            + controllerPort,
-                    "advertised.listeners=PLAINTEXT://" + advertisedHost + ":" + clientPort,
+                            + controllerPort + listeners,
+                    "advertised.listeners=PLAINTEXT://" + advertisedHost + ":" + clientPort + advertised,
                     "controller.listener.names=CONTROLLER",
                     "inter.broker.listener.name=PLAINTEXT",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + protocols,
                     "log.dirs=" + dir.resolve("data"),
                     "num.partitions=" + defaultPartitions,
                     "offsets.topic.replication.factor=1",

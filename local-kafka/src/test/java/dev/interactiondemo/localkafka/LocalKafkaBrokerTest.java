@@ -13,14 +13,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +65,57 @@ class LocalKafkaBrokerTest {
             }
         }
         assertFalse(Files.exists(dataDir), "the data directory is removed on close");
+    }
+
+    @Test
+    void anExtraListenerSendsItsClientsToTheAdvertisedAddress() throws Exception {
+        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+             LocalKafkaBroker broker = LocalKafkaBroker.builder()
+                     .extraListener("PROXIED", "localhost:" + proxy.getLocalPort()).start()) {
+            assertNotEquals(broker.port(), broker.listenerPort("PROXIED"));
+            AtomicInteger throughProxy = new AtomicInteger();
+            Thread forwarder = new Thread(() -> forward(proxy, broker.listenerPort("PROXIED"), throughProxy));
+            forwarder.setDaemon(true);
+            forwarder.start();
+            try (Admin proxied = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    "localhost:" + proxy.getLocalPort()))) {
+                var node = proxied.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next();
+                assertEquals(proxy.getLocalPort(), node.port(), "clients of the extra listener are sent to the proxy");
+            }
+            assertTrue(throughProxy.get() >= 1);
+            try (Admin direct = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers()))) {
+                var node = direct.describeCluster().nodes().get(30, TimeUnit.SECONDS).iterator().next();
+                assertEquals(broker.port(), node.port(), "the main listener is unchanged");
+            }
+            assertThrows(IllegalArgumentException.class, () -> broker.listenerPort("OTHER"));
+        }
+        assertThrows(IllegalArgumentException.class, () -> LocalKafkaBroker.builder().extraListener("x", "h:1"));
+        assertThrows(IllegalArgumentException.class, () -> LocalKafkaBroker.builder().extraListener("X", "h"));
+    }
+
+    /** A plain TCP forwarder: every connection accepted on {@code server} is joined to localhost:{@code port}. */
+    private static void forward(ServerSocket server, int port, AtomicInteger connections) {
+        while (!server.isClosed()) {
+            try {
+                Socket in = server.accept();
+                Socket out = new Socket("127.0.0.1", port);
+                connections.incrementAndGet();
+                for (Socket[] pair : new Socket[][] {{in, out}, {out, in}}) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            pair[0].getInputStream().transferTo(pair[1].getOutputStream());
+                        } catch (IOException ignored) {
+                            // one side closed
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
+                }
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 
     @Test
