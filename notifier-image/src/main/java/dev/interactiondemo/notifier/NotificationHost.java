@@ -2,6 +2,7 @@ package dev.interactiondemo.notifier;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloReply;
 import dev.interactiondemo.greet.HelloRequest;
@@ -14,8 +15,17 @@ import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.instrumentation.grpc.v1_6.GrpcTelemetry;
+import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -68,6 +78,15 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledgement, the Host makes no new Greeter call, so memory stays bounded. Before creating any producer it
  * checks that the bootstrap address answers as Kafka ({@link KafkaGate}). On shutdown it gives Kafka at most
  * {@link #SHUTDOWN_BUDGET} to acknowledge what is pending (a pod's grace period is 30 s) and logs what was not.
+ *
+ * <p>Tracing (issue 14), with the {@link OpenTelemetry} given: each notification is a root span
+ * {@code notify <recipient>} (INTERNAL), from the choice of recipient until the notification is handed to Kafka (or
+ * given up). Inside it, OpenTelemetry's gRPC instrumentation makes each SayHello attempt a CLIENT span and sends the
+ * W3C trace context in the call's metadata (the Greeter's SERVER span joins), and its kafka-clients instrumentation
+ * makes each send a PRODUCER span ({@code <topic> publish}, ended by Kafka's acknowledgement) and puts the context in
+ * the record's headers, where the Worker picks it up. A notification sent again after a failure gets a second
+ * PRODUCER span in the same trace. The trace id is in the {@link Notification} and in the log lines about it (MDC
+ * {@code trace_id}).
  */
 public final class NotificationHost implements NotifierRole {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationHost.class);
@@ -90,6 +109,8 @@ public final class NotificationHost implements NotifierRole {
     private final ManagedChannel channel;
     private final Map<String, Object> producerProps;
     private final MeterRegistry registry;
+    private final Tracer tracer;
+    private final KafkaTelemetry kafkaTelemetry;
     private final ScheduledExecutorService retries;
     private final Semaphore inFlight;
     private final Thread pacer;
@@ -108,7 +129,9 @@ public final class NotificationHost implements NotifierRole {
     private final Counter sent;
     private final Counter sendFailures;
     private final Counter greeterCalls;
-    private final Timer greeterLatency;
+    private final Latency greeterLatency;
+    /** Whether the last SayHello failed (no call succeeded since): the Host publishes nothing meanwhile. */
+    private final AtomicBoolean greeterBlocked = new AtomicBoolean();
     private final AtomicReference<String> greeterProblem = new AtomicReference<>("no call to the Greeter yet");
     private final AtomicReference<String> kafkaProblem = new AtomicReference<>();
     private final AtomicInteger nextRecipient = new AtomicInteger();
@@ -119,22 +142,43 @@ public final class NotificationHost implements NotifierRole {
     private final Map<Integer, Long> partitionSequences = new HashMap<>();
 
     /** One KafkaProducer. Once a send on it failed it is closed and replaced, never used again. */
-    private record Link(KafkaProducer<String, byte[]> producer, AtomicBoolean failed) {
+    private record Link(Producer<String, byte[]> producer, AtomicBoolean failed) {
         /** Before the first producer: "failed", so that nothing is sent and the host-kafka thread creates one. */
         static final Link NONE = new Link(null, new AtomicBoolean(true));
     }
 
-    /** A notification handed to Kafka (or waiting to be) and not yet acknowledged. */
-    private record Pending(long sequence, int partition, long partitionSequence, ProducerRecord<String, byte[]> record) {
+    /**
+     * A notification handed to Kafka (or waiting to be) and not yet acknowledged.
+     *
+     * @param trace its {@code notify} span's context: every send of it is a PRODUCER span in that trace
+     */
+    private record Pending(long sequence, int partition, long partitionSequence, String key, byte[] value,
+                           Context trace) {
+        /** A new record for each send: a record once sent has read-only headers, and each send has its own span. */
+        ProducerRecord<String, byte[]> record(String topic) {
+            return new ProducerRecord<>(topic, partition, key, value);
+        }
     }
 
+    /** Untraced. */
     public NotificationHost(NotifierConfig config, MeterRegistry registry) {
+        this(config, registry, OpenTelemetry.noop());
+    }
+
+    /**
+     * @param openTelemetry where the notifications' spans go ({@code Tracing.init(...)}; {@link OpenTelemetry#noop()}
+     *                      for none)
+     */
+    public NotificationHost(NotifierConfig config, MeterRegistry registry, OpenTelemetry openTelemetry) {
         this.config = config.host();
         this.topic = config.topic();
         this.bootstrapServers = config.bootstrapServers();
         this.registry = registry;
+        this.tracer = openTelemetry.getTracer("dev.interactiondemo.notifier");
+        this.kafkaTelemetry = KafkaTelemetry.create(openTelemetry);
         this.channel = Grpc.newChannelBuilder(this.config.greeterTarget(), InsecureChannelCredentials.create())
                 .defaultLoadBalancingPolicy("round_robin")
+                .intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor())
                 .build();
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -156,9 +200,13 @@ public final class NotificationHost implements NotifierRole {
                 .register(registry);
         this.greeterCalls = Counter.builder("notifier.greeter.calls").description("SayHello calls made, retries included")
                 .register(registry);
-        this.greeterLatency = Timer.builder("notifier.greeter.latency")
-                .description("latency of successful SayHello calls")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
+        for (Status.Code code : List.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED)) {
+            greeterFailures(code); // the usual codes show from the start, at 0
+        }
+        this.greeterLatency = new Latency(registry, "notifier.greeter.latency", "latency of successful SayHello calls");
+        Gauge.builder("notifier.greeter.blocked", greeterBlocked, b -> b.get() ? 1 : 0)
+                .description("1 while the last SayHello failed and none succeeded since: the Host publishes nothing")
+                .register(registry);
         registry.gauge("notifier.greeter.in.flight", inFlight,
                 s -> (this.config.callMode() == NotifierConfig.CallMode.SYNC ? 1 : this.config.maxInFlight())
                         - s.availablePermits());
@@ -197,8 +245,7 @@ public final class NotificationHost implements NotifierRole {
     /** Counts so far. */
     public Stats stats() {
         return new Stats((long) sent.count(), (long) sendFailures.count(), (long) greeterCalls.count(),
-                greeterFailures(), greeterLatency.percentile(0.5, TimeUnit.MILLISECONDS),
-                greeterLatency.percentile(0.99, TimeUnit.MILLISECONDS), pendingCount());
+                greeterFailures(), greeterLatency.p50Millis(), greeterLatency.p99Millis(), pendingCount());
     }
 
     /**
@@ -220,6 +267,11 @@ public final class NotificationHost implements NotifierRole {
 
     private long greeterFailures() {
         return (long) registry.find("notifier.greeter.failures").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private Counter greeterFailures(Status.Code code) {
+        return Counter.builder("notifier.greeter.failures").description("failed SayHello calls, by status code")
+                .tag("code", code.name()).register(registry);
     }
 
     private void pace() {
@@ -251,11 +303,13 @@ public final class NotificationHost implements NotifierRole {
             }
             String recipient = config.recipients().get(
                     Math.floorMod(nextRecipient.getAndIncrement(), config.recipients().size()));
+            Context trace = Context.root().with(tracer.spanBuilder("notify " + recipient).setNoParent()
+                    .setSpanKind(SpanKind.INTERNAL).setAttribute("notification.recipient", recipient).startSpan());
             if (config.callMode() == NotifierConfig.CallMode.SYNC) {
-                greetBlocking(recipient);
+                greetBlocking(recipient, trace);
                 inFlight.release();
             } else {
-                greetAsync(recipient, new Backoff(config.retryBackoff(), config.retryBackoffMax()));
+                greetAsync(recipient, new Backoff(config.retryBackoff(), config.retryBackoffMax()), trace);
             }
             next += interval;
             long now = System.nanoTime();
@@ -265,86 +319,123 @@ public final class NotificationHost implements NotifierRole {
         }
     }
 
-    private void greetBlocking(String recipient) {
+    /** Calls until greeted (then publishes), given up, or stopped; ends the notification's span either way. */
+    private void greetBlocking(String recipient, Context trace) {
         Backoff backoff = new Backoff(config.retryBackoff(), config.retryBackoffMax());
         while (running) {
             long start = System.nanoTime();
             greeterCalls.increment();
-            try {
-                HelloReply reply = GreeterGrpc.newBlockingStub(channel)
+            HelloReply reply;
+            try (Scope ignored = trace.makeCurrent()) { // the call's CLIENT span is a child of the notification's
+                reply = GreeterGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(config.greeterDeadline().toMillis(), TimeUnit.MILLISECONDS)
                         .sayHello(HelloRequest.newBuilder().setName(recipient).build());
-                greeted(recipient, reply, System.nanoTime() - start);
-                return;
             } catch (StatusRuntimeException e) {
-                if (!greeterFailed(recipient, e)) {
+                if (!greeterFailed(recipient, e, trace)) {
                     return;
                 }
                 sleep(backoff.next());
+                continue;
             }
+            greeted(recipient, reply, System.nanoTime() - start, trace);
+            return;
         }
+        endTrace(trace, "stopped before the Greeter answered");
     }
 
-    private void greetAsync(String recipient, Backoff backoff) {
+    private void greetAsync(String recipient, Backoff backoff, Context trace) {
         if (!running) {
+            endTrace(trace, "stopped before the Greeter answered");
             inFlight.release();
             return;
         }
         long start = System.nanoTime();
         greeterCalls.increment();
-        Futures.addCallback(GreeterGrpc.newFutureStub(channel)
-                .withDeadlineAfter(config.greeterDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .sayHello(HelloRequest.newBuilder().setName(recipient).build()), new FutureCallback<>() {
-                    @Override
-                    public void onSuccess(HelloReply reply) {
-                        try {
-                            greeted(recipient, reply, System.nanoTime() - start);
-                        } finally {
-                            inFlight.release();
-                        }
-                    }
+        ListenableFuture<HelloReply> call;
+        try (Scope ignored = trace.makeCurrent()) { // the call's CLIENT span is a child of the notification's
+            call = GreeterGrpc.newFutureStub(channel)
+                    .withDeadlineAfter(config.greeterDeadline().toMillis(), TimeUnit.MILLISECONDS)
+                    .sayHello(HelloRequest.newBuilder().setName(recipient).build());
+        }
+        Futures.addCallback(call, new FutureCallback<>() {
+            @Override
+            public void onSuccess(HelloReply reply) {
+                try {
+                    greeted(recipient, reply, System.nanoTime() - start, trace);
+                } finally {
+                    inFlight.release();
+                }
+            }
 
-                    @Override
-                    public void onFailure(Throwable t) {
-                        if (running && greeterFailed(recipient, t)) {
-                            retries.schedule(() -> greetAsync(recipient, backoff), backoff.next().toMillis(),
-                                    TimeUnit.MILLISECONDS);
-                        } else {
-                            inFlight.release();
-                        }
-                    }
-                }, Runnable::run);
+            @Override
+            public void onFailure(Throwable t) {
+                if (!running) {
+                    endTrace(trace, "stopped before the Greeter answered");
+                    inFlight.release();
+                } else if (greeterFailed(recipient, t, trace)) {
+                    retries.schedule(() -> greetAsync(recipient, backoff, trace), backoff.next().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                } else {
+                    inFlight.release();
+                }
+            }
+        }, Runnable::run);
     }
 
-    /** Counts a failed call; returns whether to retry it. */
-    private boolean greeterFailed(String recipient, Throwable t) {
+    /** Counts a failed call; returns whether to retry it (if not, the notification's span ends here). */
+    private boolean greeterFailed(String recipient, Throwable t, Context trace) {
         Status status = Status.fromThrowable(t);
-        Counter.builder("notifier.greeter.failures").description("failed SayHello calls, by status code")
-                .tag("code", status.getCode().name()).register(registry).increment();
+        greeterFailures(status.getCode()).increment();
+        greeterBlocked.set(true);
         boolean retry = RETRYABLE.contains(status.getCode());
         String problem = "greeter: " + status.getCode() + (status.getDescription() == null ? ""
                 : " (" + status.getDescription() + ")");
         if (!problem.equals(greeterProblem.getAndSet(problem))) {
-            LOG.warn("SayHello({}) failed: {}; {}", recipient, problem, retry ? "retrying with backoff" : "giving up");
+            try (TraceLog.Scope ignored = TraceLog.put(traceId(trace))) {
+                LOG.warn("SayHello({}) failed: {}; {}", recipient, problem, retry ? "retrying with backoff"
+                        : "giving up");
+            }
+        }
+        if (!retry) {
+            endTrace(trace, "the Greeter answered " + status.getCode() + ": nothing published");
         }
         return retry;
     }
 
-    private void greeted(String recipient, HelloReply reply, long latencyNanos) {
-        greeterLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    /** Greeted: publishes (unless shutdown gave up on Kafka), then ends the notification's span. */
+    private void greeted(String recipient, HelloReply reply, long latencyNanos, Context trace) {
+        greeterLatency.record(latencyNanos);
+        greeterBlocked.set(false);
         if (greeterProblem.getAndSet(null) != null) {
             LOG.info("Greeter answering");
         }
-        if (!kafkaStopped) {
-            publish(recipient, reply.getMessage(), latencyNanos);
+        if (kafkaStopped) {
+            endTrace(trace, "stopped: Kafka no longer taking notifications");
+            return;
         }
+        publish(recipient, reply.getMessage(), latencyNanos, trace);
+        endTrace(trace, null);
+    }
+
+    private static String traceId(Context trace) {
+        return TraceLog.traceId(Span.fromContext(trace).getSpanContext());
+    }
+
+    /** Ends a notification's span; {@code error} (else null) says why nothing was published. */
+    private static void endTrace(Context trace, String error) {
+        Span span = Span.fromContext(trace);
+        if (error != null) {
+            span.setStatus(StatusCode.ERROR, error);
+        }
+        span.end();
     }
 
     /**
      * Numbers a notification, puts it in the outbox and, unless the producer is being replaced, sends it. Never
      * blocks on Kafka: the partition count is the one the host-kafka thread read last.
      */
-    private void publish(String recipient, String text, long latencyNanos) {
+    private void publish(String recipient, String text, long latencyNanos, Context trace) {
+        String traceId = traceId(trace);
         synchronized (this) {
             int partition = Partitions.forKey(recipient, partitionCount);
             long seq = ++sequence;
@@ -359,9 +450,10 @@ public final class NotificationHost implements NotifierRole {
                     .setGreeterLatency(ProtoTime.duration(latencyNanos))
                     .setPartition(partition)
                     .setPartitionSequence(partitionSeq)
+                    .setTraceId(traceId)
                     .build();
-            Pending p = new Pending(seq, partition, partitionSeq,
-                    new ProducerRecord<>(topic, partition, recipient, n.toByteArray()));
+            Span.fromContext(trace).setAttribute("notification.id", n.getId());
+            Pending p = new Pending(seq, partition, partitionSeq, recipient, n.toByteArray(), trace);
             synchronized (pending) {
                 pending.put(seq, p);
             }
@@ -369,13 +461,16 @@ public final class NotificationHost implements NotifierRole {
             if (!l.failed().get()) {
                 send(l, p);
             } // else the host-kafka thread sends it, after those before it
+            try (TraceLog.Scope ignored = TraceLog.put(traceId)) {
+                LOG.debug("Published {} #{} to partition {} as #{}", config.producerId(), seq, partition, partitionSeq);
+            }
         }
     }
 
     /** Hands a pending notification to a producer; its acknowledgement takes it out of the outbox. */
     private void send(Link l, Pending p) {
-        try {
-            l.producer().send(p.record(), (metadata, error) -> {
+        try (Scope ignored = p.trace().makeCurrent()) { // the send's PRODUCER span is a child of the notification's
+            l.producer().send(p.record(topic), (metadata, error) -> {
                 if (error == null) {
                     acknowledged(p);
                 } else {
@@ -453,9 +548,10 @@ public final class NotificationHost implements NotifierRole {
      * false when that failed at once.
      */
     private boolean reconnect() {
-        KafkaProducer<String, byte[]> producer;
+        Producer<String, byte[]> producer;
         try {
-            producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+            producer = kafkaTelemetry.wrap(
+                    new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
         } catch (KafkaException e) {
             noteKafkaProblem("kafka: " + e.getMessage());
             return false;

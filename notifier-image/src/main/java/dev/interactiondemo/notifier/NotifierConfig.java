@@ -25,8 +25,17 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
                        Duration retryBackoffMax, String producerId, int maxPending) {
     }
 
-    /** The Worker's settings. */
-    public record Worker(String groupId, Duration processingDelay) {
+    /**
+     * The Worker's settings.
+     *
+     * @param faultFailBeforeCommit the share of batches after which the Worker fails before committing (0-1); see
+     *                              {@link WorkerFaults}
+     */
+    public record Worker(String groupId, Duration processingDelay, double faultFailBeforeCommit) {
+        /** A fresh {@link WorkerFaults} switched as configured. */
+        public WorkerFaults faults() {
+            return new WorkerFaults(faultFailBeforeCommit);
+        }
     }
 
     public enum CallMode { SYNC, ASYNC }
@@ -65,10 +74,14 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
             "worker: Kafka consumer group");
     static final Option PROCESSING_DELAY = Option.of("NOTIFIER_PROCESSING_DELAY", "processing-delay", "0ms",
             "worker: artificial time spent on each notification (0-60s), to make lag visible");
+    static final Option FAULT_FAIL_BEFORE_COMMIT = Option.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT",
+            "fault-fail-before-commit", "0", "worker, injected fault: share of batches (0-1, e.g. 0.01) after which"
+                    + " the Worker fails before committing and exits with status 3, to be restarted; what it processed"
+                    + " is delivered again (duplicates, no loss)");
 
     public static final List<Option> OPTIONS = List.of(ROLE, BOOTSTRAP, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
             CALL_MODE, MAX_IN_FLIGHT, GREETER_DEADLINE, RECIPIENTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, PRODUCER_ID,
-            MAX_PENDING, GROUP_ID, PROCESSING_DELAY);
+            MAX_PENDING, GROUP_ID, PROCESSING_DELAY, FAULT_FAIL_BEFORE_COMMIT);
 
     public static NotifierConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -124,7 +137,8 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
                     s.integer(MAX_PENDING, 1, 1_000_000));
         } else {
             worker = new Worker(s.required(GROUP_ID),
-                    s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(60)));
+                    s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(60)),
+                    s.decimal(FAULT_FAIL_BEFORE_COMMIT, 0, 1));
         }
         s.validate();
         return new NotifierConfig(role, bootstrap, topic, httpPort, host, worker);

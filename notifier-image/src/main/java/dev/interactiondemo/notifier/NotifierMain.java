@@ -5,15 +5,21 @@ import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.PortInUseException;
 import dev.interactiondemo.common.Settings;
+import dev.interactiondemo.common.Tracing;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code notifier host|worker}: runs one role until SIGTERM/SIGINT, then shuts down gracefully (the Host flushes,
- * the Worker commits and leaves its group). Exit status 2 on bad configuration, 1 when a port is taken.
+ * the Worker commits and leaves its group). Exit status 2 on bad configuration (the {@code OTEL_*} variables
+ * included), 1 when a port is taken, {@value NotificationWorker#INJECTED_FAILURE_EXIT_STATUS} when the Worker's
+ * injected fault {@code NOTIFIER_FAULT_FAIL_BEFORE_COMMIT} fired (Kubernetes restarts it). Traces go over OTLP when
+ * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (service {@code notifier-host} or {@code notifier-worker} unless
+ * {@code OTEL_SERVICE_NAME} says otherwise; see common's {@code Tracing}).
  */
 public final class NotifierMain {
     private NotifierMain() {
@@ -26,8 +32,10 @@ public final class NotifierMain {
             return;
         }
         NotifierConfig config;
+        OpenTelemetry openTelemetry;
         try {
             config = NotifierConfig.from(settings);
+            openTelemetry = Tracing.init("notifier-" + config.role().name().toLowerCase());
         } catch (ConfigException e) {
             System.err.println("notifier: " + e.getMessage());
             System.exit(2);
@@ -36,8 +44,9 @@ public final class NotifierMain {
         PrometheusMeterRegistry registry = Metrics.newRegistry();
         registry.config().commonTags(List.of(Tag.of("role", config.role().name().toLowerCase())));
         NotifierRole role = config.role() == NotifierConfig.Role.HOST
-                ? new NotificationHost(config, registry)
-                : new NotificationWorker(config, registry);
+                ? new NotificationHost(config, registry, openTelemetry)
+                : new NotificationWorker(config, registry, new DeliveryAudit(), config.worker().faults(), openTelemetry,
+                        NotificationWorker.OnInjectedFailure.EXIT);
         HttpEndpoints http;
         try {
             http = HttpEndpoints.start(config.httpPort(), NotifierConfig.HTTP_PORT.label(), registry,
@@ -52,6 +61,7 @@ public final class NotifierMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             role.close();
             http.close();
+            Tracing.shutdown();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

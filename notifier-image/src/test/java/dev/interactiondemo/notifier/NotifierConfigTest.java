@@ -36,6 +36,19 @@ class NotifierConfigTest {
         assertEquals(NotifierConfig.Role.WORKER, c.role());
         assertEquals("notification-workers", c.worker().groupId());
         assertEquals(Duration.ofMillis(250), c.worker().processingDelay());
+        assertEquals(0, c.worker().faultFailBeforeCommit(), "no fault by default");
+    }
+
+    @Test
+    void workerFaultFromEnvironmentOrFlag() {
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "k:1", "NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "0.01");
+        assertEquals(0.01, NotifierConfig.from(new String[] {"worker"}, env).worker().faults().failBeforeCommit());
+        assertEquals(1, NotifierConfig.from(new String[] {"worker", "--fault-fail-before-commit=1"}, env).worker()
+                .faultFailBeforeCommit());
+        ConfigException e = assertThrows(ConfigException.class, () -> NotifierConfig.from(
+                new String[] {"worker", "--fault-fail-before-commit=often"}, env));
+        assertEquals(List.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT (--fault-fail-before-commit): 'often' is not a number"),
+                e.problems());
     }
 
     @Test

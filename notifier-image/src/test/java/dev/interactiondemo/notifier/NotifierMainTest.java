@@ -58,6 +58,61 @@ class NotifierMainTest {
     }
 
     @Test
+    void aBadFaultRateExitsWithStatus2AndNamesTheVariable() throws Exception {
+        Path out = Files.createTempFile("notifier", ".out");
+        try {
+            Process p = launch(List.of(), Map.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1.5",
+                    "KAFKA_BOOTSTRAP_SERVERS", "k:9092"), out, "worker");
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue());
+            String text = Files.readString(out);
+            assertTrue(text.contains("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT (--fault-fail-before-commit): 1.5 is out of "
+                    + "range [0, 1]"), text);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
+     * The injected fault in a Worker program (a pod): after its first batch it fails before committing, and exits
+     * with status 3 for Kubernetes to restart it; the group has committed nothing.
+     */
+    @Test
+    void aWorkerProgramWhoseFaultFiresExitsWithStatus3WithoutCommitting() throws Exception {
+        LocalKafkaBroker kafka = LocalKafkaBroker.shared();
+        String topic = "exit-test";
+        String group = "exit-test-workers";
+        Path out = Files.createTempFile("notifier", ".out");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+                     Metrics.newRegistry())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            List<String> common = List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
+                    "--greeter-target=localhost:" + greeter.port(), "--group-id=" + group, "--http-port=0");
+            try (NotificationHost host = new NotificationHost(config("host", common, "--rate=50"),
+                    Metrics.newRegistry())) {
+                host.start();
+                await("some sent", () -> host.stats().sent() >= 10, Duration.ofSeconds(60));
+                Process p = launch(List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "NOTIFIER_TOPIC", topic, "NOTIFIER_GROUP_ID", group, "NOTIFIER_HTTP_PORT", "0",
+                        "NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1", "LOG_FORMAT", "text"), out, "worker");
+                try {
+                    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the Worker exits after its injected fault");
+                    String text = Files.readString(out);
+                    assertEquals(NotificationWorker.INJECTED_FAILURE_EXIT_STATUS, p.exitValue(), text);
+                    assertEquals(1, occurrences(text, "injected fault: failing before commit after "), text);
+                    assertTrue(text.contains("Worker exiting with status 3 (injected fault), to be restarted"), text);
+                    assertEquals(0, committed(admin, group), "the batch was not committed");
+                } finally {
+                    p.destroyForcibly();
+                }
+            }
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
     void theWorkerIsReadyWhenConnectedAndLeavesItsGroupOnSigterm() throws Exception {
         LocalKafkaBroker kafka = LocalKafkaBroker.shared();
         String topic = "main-test";

@@ -43,6 +43,8 @@ class PipelineTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private GreeterServer greeter;
     private String topic;
+    /** The last Host's metrics. */
+    private PrometheusMeterRegistry hostMetrics;
 
     @BeforeAll
     static void startKafka() {
@@ -80,7 +82,8 @@ class PipelineTest {
     }
 
     private NotificationHost host(String... flags) {
-        NotificationHost h = new NotificationHost(config("host", flags), Metrics.newRegistry());
+        hostMetrics = Metrics.newRegistry();
+        NotificationHost h = new NotificationHost(config("host", flags), hostMetrics);
         toClose.add(h);
         return h.start();
     }
@@ -125,6 +128,11 @@ class PipelineTest {
         assertTrue(metrics.contains("notifier_consumed_total " + (double) sent), metrics);
         assertTrue(metrics.contains("notifier_lost_total 0.0"), metrics);
         assertTrue(metrics.contains("notifier_end_to_end_latency_seconds_bucket"), metrics);
+        assertEquals(0, stats.injectedFailures(), "no fault switched on, none injected");
+        assertTrue(metrics.contains("notifier_injected_failures_total 0.0"), metrics);
+        assertTrue(metrics.contains("notifier_delivered_total " + (double) sent), metrics);
+        assertTrue(metrics.contains("notifier_end_to_end_latency_quantiles_seconds{quantile=\"0.5\"}"), metrics);
+        assertTrue(metrics.contains("notifier_end_to_end_latency_quantiles_seconds{quantile=\"0.99\"}"), metrics);
     }
 
     @Test
@@ -161,6 +169,9 @@ class PipelineTest {
         greeter.close();
         await("failures counted", () -> host.stats().greeterFailures() >= 3, Duration.ofSeconds(30));
         assertTrue(host.notReadyReason().orElse("").startsWith("greeter: UNAVAILABLE"), host.notReadyReason().toString());
+        String during = hostMetrics.scrape();
+        assertTrue(during.contains("notifier_greeter_blocked 1.0"), during);
+        assertTrue(value(during, "notifier_greeter_failures_total{code=\"UNAVAILABLE\"}") >= 3, during);
         long sentDuringOutage = host.stats().sent();
         Thread.sleep(500);
         assertEquals(sentDuringOutage, host.stats().sent(), "nothing is published without a greeting");
@@ -168,6 +179,13 @@ class PipelineTest {
         greeter = GreeterServer.start(port, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
         await("publishing resumed", () -> host.stats().sent() >= sentDuringOutage + 20, Duration.ofSeconds(30));
         assertTrue(host.notReadyReason().isEmpty(), host.notReadyReason().toString());
+        String after = hostMetrics.scrape();
+        assertTrue(after.contains("notifier_greeter_blocked 0.0"), after);
+        assertTrue(value(after, "notifier_greeter_calls_total") >= sentDuringOutage + 20 + 3, after);
+        assertTrue(value(after, "notifier_greeter_failures_total{code=\"DEADLINE_EXCEEDED\"}") >= 0, after);
+        assertTrue(value(after, "notifier_greeter_latency_quantiles_seconds{quantile=\"0.5\"}") > 0, after);
+        assertTrue(value(after, "notifier_greeter_latency_quantiles_seconds{quantile=\"0.99\"}") > 0, after);
+        assertTrue(after.contains("notifier_greeter_latency_seconds_bucket"), after);
         host.close();
         long sent = host.stats().sent();
         await("all consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
@@ -198,6 +216,12 @@ class PipelineTest {
         NotificationWorker worker = worker(new DeliveryAudit(), Metrics.newRegistry());
         await("not ready, with the reason", () -> worker.notReadyReason()
                 .filter(r -> r.equals("kafka: topic no-such-topic does not exist")).isPresent(), Duration.ofSeconds(30));
+    }
+
+    /** A series' value in a Prometheus scrape, e.g. {@code value(text, "x_total{code=\"OK\"}")}; -1 if absent. */
+    static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(
+                l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
     private long endOffsets() {

@@ -1,0 +1,99 @@
+package dev.interactiondemo.notifier;
+
+import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.greeter.GreeterServer;
+import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.localkafka.LocalKafkaBroker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.interactiondemo.notifier.NotifierMainTest.committed;
+import static dev.interactiondemo.notifier.PipelineTest.await;
+import static dev.interactiondemo.notifier.PipelineTest.endOffsets;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Worker's injected fault failBeforeCommit (issue 13), embedded (as the sandbox runs it) on a real broker. */
+class WorkerFaultTest {
+
+    @Test
+    void theSwitchTakesARateFrom0To1() {
+        WorkerFaults faults = new WorkerFaults();
+        assertEquals(0, faults.failBeforeCommit());
+        assertTrue(!faults.failsBeforeCommit());
+        faults.setFailBeforeCommit(1);
+        assertTrue(faults.failsBeforeCommit());
+        assertEquals(0.01, new WorkerFaults(0.01).failBeforeCommit());
+        for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
+            assertThrows(IllegalArgumentException.class, () -> faults.setFailBeforeCommit(bad));
+            assertThrows(IllegalArgumentException.class, () -> new WorkerFaults(bad));
+        }
+        assertEquals(1, faults.failBeforeCommit(), "a bad value changes nothing");
+    }
+
+    /**
+     * Every batch fails before its commit: the embedded Worker closes its consumer without committing, creates a new
+     * one and gets the same batch again; its audit counts the redelivery as duplicates, nothing as lost. Switched
+     * off, it commits and catches up: every notification delivered, none lost.
+     */
+    @Test
+    void failingBeforeEveryCommitRedeliversAsDuplicatesAndLosesNothing() throws Exception {
+        String topic = "fail-before-commit";
+        String group = topic + "-workers";
+        LocalKafkaBroker kafka = LocalKafkaBroker.shared();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+                     Metrics.newRegistry())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            List<String> common = List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
+                    "--greeter-target=localhost:" + greeter.port(), "--group-id=" + group, "--http-port=0");
+            PrometheusMeterRegistry metrics = Metrics.newRegistry();
+            DeliveryAudit audit = new DeliveryAudit();
+            WorkerFaults faults = new WorkerFaults(1.0);
+            try (NotificationHost host = new NotificationHost(NotifierMainTest.config("host", common, "--rate=100"),
+                    Metrics.newRegistry());
+                 NotificationWorker worker = new NotificationWorker(NotifierMainTest.config("worker", common), metrics,
+                         audit, faults, OpenTelemetry.noop())) {
+                host.start();
+                worker.start();
+                await("three injected failures and duplicates", () -> worker.stats().injectedFailures() >= 3
+                        && worker.stats().duplicates() > 0, Duration.ofSeconds(90));
+                assertEquals(0, committed(admin, group), "nothing committed while every batch fails");
+                assertEquals(0, worker.stats().lost());
+
+                faults.setFailBeforeCommit(0);
+                long failures = worker.stats().injectedFailures();
+                await("the Host published 100 more", () -> host.stats().sent() >= worker.stats().delivered() + 100,
+                        Duration.ofSeconds(60));
+                host.close();
+                long sent = host.stats().sent();
+                await("the Worker caught up and committed", () -> committed(admin, group) == endOffsets(admin, topic, 3),
+                        Duration.ofSeconds(60));
+                NotificationWorker.Stats stats = worker.stats();
+                synchronized (audit) {
+                    assertEquals(sent, audit.delivered(), "every notification delivered");
+                    assertEquals(0, audit.lost(), "none lost");
+                    assertTrue(audit.duplicates() > 0, "redelivered after each injected failure");
+                }
+                assertEquals(failures, stats.injectedFailures(), "switched off: no more");
+                assertEquals(sent, stats.delivered());
+                assertEquals(stats.consumed(), stats.delivered() + stats.duplicates());
+                String scrape = metrics.scrape();
+                assertTrue(scrape.contains("notifier_injected_failures_total " + (double) failures), scrape);
+                assertTrue(scrape.contains("notifier_delivered_total " + (double) sent), scrape);
+                assertTrue(scrape.contains("notifier_duplicates_total " + (double) stats.duplicates()), scrape);
+                assertTrue(scrape.contains("notifier_lost_total 0.0"), scrape);
+                assertTrue(scrape.contains("notifier_fault_fail_before_commit 0.0"), scrape);
+            }
+        }
+    }
+}
