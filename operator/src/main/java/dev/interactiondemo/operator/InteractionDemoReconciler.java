@@ -175,6 +175,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         TopicObservation topic;
         KafkaReading reading = null;
         String kafkaProblem;
+        Optional<KafkaObservation> consumers = Optional.empty();
         if (refused.isPresent()) {
             kafka.forget(id);
             topic = TopicObservation.notReady("BootstrapNotAllowed", "bootstrap address " + refused.get()
@@ -198,6 +199,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             }
             // Counts are read only from a topic that is the demo's own and ready: never another tenant's.
             reading = topic.ready() ? observed.map(KafkaObservation::reading).orElse(null) : null;
+            consumers = topic.ready() ? observed : Optional.empty();
             kafkaProblem = !topic.ready() ? "the topic is not ready (" + topic.reason() + ")"
                     : observed.map(KafkaObservation::problem).orElse(observed.isEmpty() ? "no reading yet" : null);
         }
@@ -207,7 +209,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         Optional<Deployment> host = hostDeployment.getSecondaryResource(current, context);
         InteractionDemoStatus next = StatusCalculator.compute(new Observation(current, settings, greeter, host,
                 workerDeployment.getSecondaryResource(current, context), topic, health, reading, kafkaProblem, errors,
-                clock.instant()));
+                clock.instant(), consumers.map(KafkaObservation::members).orElse(null),
+                consumers.map(KafkaObservation::partitions).orElse(null)));
 
         boolean hostWaits = host.isEmpty() && settings.producerReplicas() > 0 && refused.isEmpty();
         Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();

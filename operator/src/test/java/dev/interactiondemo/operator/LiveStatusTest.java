@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -103,6 +104,13 @@ class LiveStatusTest {
             long consumed = s.getMessages().getConsumed();
             Await.until("produced and consumed rising", () -> when(d -> d.getStatus().getMessages().getProduced() > produced
                     && d.getStatus().getMessages().getConsumed() > consumed), Duration.ofSeconds(30));
+            // The consumer group as Kafka sees it: one Worker holding both partitions, lag per partition.
+            InteractionDemo grouped = Await.until("the group's member", () -> when(d -> d.getStatus().getConsumer()
+                    .getMembers() != null && d.getStatus().getConsumer().getMembers().size() == 1), Duration.ofSeconds(30));
+            assertEquals(List.of(0, 1), grouped.getStatus().getConsumer().getMembers().get(0).getPartitions());
+            assertEquals(2, grouped.getStatus().getConsumer().getPartitions().size());
+            assertEquals(grouped.getStatus().getMessages().getProduced(), grouped.getStatus().getConsumer().getPartitions()
+                    .stream().mapToLong(p -> p.getEnd()).sum(), "per-partition ends add up to produced");
 
             // The Worker stops: the Host carries on, messages wait in Kafka.
             worker.close();

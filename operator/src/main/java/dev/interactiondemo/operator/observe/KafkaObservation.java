@@ -1,9 +1,12 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.api.ConsumerMember;
+import dev.interactiondemo.api.PartitionLag;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,8 +16,15 @@ import java.util.Objects;
  * @param reading the counts, or null when they could not be read
  * @param problem why the counts could not be read, or null
  * @param at      when the observer made this observation
+ * @param members the consumer group's members and their partitions, when read
+ * @param partitions per partition: end, committed, lag, when read
  */
-public record KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, Instant at) {
+public record KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, Instant at,
+                               List<ConsumerMember> members, List<PartitionLag> partitions) {
+
+    public KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, Instant at) {
+        this(topic, reading, problem, at, null, null);
+    }
 
     /** Whether {@code other} tells the reconciler something this one did not (the reading time alone does not). */
     boolean differsFrom(KafkaObservation other) {
@@ -24,6 +34,7 @@ public record KafkaObservation(TopicObservation topic, KafkaReading reading, Str
         boolean sameCounts = reading == null ? other.reading == null : other.reading != null
                 && reading.produced() == other.reading.produced() && reading.consumed() == other.reading.consumed()
                 && reading.lag() == other.reading.lag();
-        return !sameCounts || !Objects.equals(topic, other.topic) || !Objects.equals(problem, other.problem);
+        return !sameCounts || !Objects.equals(topic, other.topic) || !Objects.equals(problem, other.problem)
+                || !Objects.equals(members, other.members);
     }
 }

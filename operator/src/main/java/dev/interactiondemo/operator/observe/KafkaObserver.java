@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.api.ConsumerMember;
+import dev.interactiondemo.api.PartitionLag;
 import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.common.KafkaAddressCheck;
@@ -9,6 +11,7 @@ import dev.interactiondemo.probes.MessageCounter;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -256,6 +260,8 @@ final class KafkaObserver implements AutoCloseable {
                 t.groupId(), new ListConsumerGroupOffsetsSpec().topicPartitions(partitions.get(t.topic())),
                 (x, y) -> new ListConsumerGroupOffsetsSpec().topicPartitions(merged(x, y))));
         var committedResult = groups.isEmpty() ? null : a.listConsumerGroupOffsets(groups);
+        var descriptions = groups.isEmpty() ? Map.<String, KafkaFuture<ConsumerGroupDescription>>of()
+                : a.describeConsumerGroups(groups.keySet()).describedGroups();
         for (var e : countable.entrySet()) {
             KafkaTarget t = e.getValue();
             TopicObservation topic = topics.get(e.getKey());
@@ -271,9 +277,41 @@ final class KafkaObserver implements AutoCloseable {
                         + rootMessage(ex), ex);
             }
             List<TopicPartition> ps = partitions.get(t.topic());
+            Map<TopicPartition, OffsetAndMetadata> offsets = committed == null ? Map.of() : nonNull(committed);
             KafkaReading reading = MessageCounter.count(clock.instant(), ps, p -> ends.get(p).offset(),
-                    p -> starts.get(p).offset(), committed == null ? Map.of() : nonNull(committed));
-            publish(e.getKey(), new KafkaObservation(topic, reading, null, reading.at()));
+                    p -> starts.get(p).offset(), offsets);
+            List<PartitionLag> lags = ps.stream().sorted(Comparator.comparingInt(TopicPartition::partition))
+                    .map(p -> lag(p, ends.get(p).offset(), starts.get(p).offset(), offsets.get(p))).toList();
+            publish(e.getKey(), new KafkaObservation(topic, reading, null, reading.at(),
+                    members(descriptions.get(t.groupId()), t.topic()), lags));
+        }
+    }
+
+    private static PartitionLag lag(TopicPartition p, long end, long start, OffsetAndMetadata committed) {
+        PartitionLag l = new PartitionLag();
+        l.setPartition(p.partition());
+        l.setEnd(end);
+        l.setCommitted(committed == null ? 0 : committed.offset());
+        l.setLag(Math.max(0, end - (committed == null ? start : committed.offset())));
+        return l;
+    }
+
+    /** The group's members and the partitions of {@code topic} each holds; empty when the group cannot be read. */
+    private static List<ConsumerMember> members(KafkaFuture<ConsumerGroupDescription> description, String topic) {
+        if (description == null) {
+            return List.of();
+        }
+        try {
+            return get(description).members().stream().map(m -> {
+                ConsumerMember member = new ConsumerMember();
+                member.setClientId(m.clientId());
+                member.setHost(m.host());
+                member.setPartitions(m.assignment().topicPartitions().stream().filter(p -> p.topic().equals(topic))
+                        .map(TopicPartition::partition).sorted().toList());
+                return member;
+            }).sorted(Comparator.comparing(ConsumerMember::getClientId)).toList();
+        } catch (ExecutionException | IllegalStateException e) {
+            return List.of(); // no such group yet (no Worker ever joined): no members
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.interactiondemo.operator.status;
 
+import dev.interactiondemo.api.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.PartitionLag;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.kafka.TopicObservation;
@@ -8,6 +10,7 @@ import dev.interactiondemo.probes.GreeterProbe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,9 +21,20 @@ import java.util.Optional;
  * @param reading          message counts from Kafka, or null when Kafka could not be read
  * @param kafkaProblem     why Kafka could not be read, or null
  * @param dependentErrors  per component (greeter, host, worker, topic), why creating or updating it failed
+ * @param members          the consumer group's members and their partitions, or null when not read
+ * @param partitions       per partition: end, committed, lag; or null when not read
  */
 public record Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                           Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
                           GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
-                          Map<String, DependentFailure> dependentErrors, Instant now) {
+                          Map<String, DependentFailure> dependentErrors, Instant now,
+                          List<ConsumerMember> members, List<PartitionLag> partitions) {
+
+    public Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
+                       Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
+                       GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
+                       Map<String, DependentFailure> dependentErrors, Instant now) {
+        this(demo, settings, greeter, host, worker, topic, greeterHealth, reading, kafkaProblem, dependentErrors, now,
+                null, null);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.status;
 
+import dev.interactiondemo.api.ConsumerMember;
 import dev.interactiondemo.api.ConsumerStatus;
 import dev.interactiondemo.api.GreeterStatus;
 import dev.interactiondemo.api.InteractionDemo;
@@ -51,7 +52,8 @@ public final class StatusCalculator {
 
         KafkaReading previousReading = previousReading(previous);
         MessageStats stats = o.reading() == null ? null : MessageStats.of(previousReading, o.reading());
-        Condition flowing = StatusConditions.messagesFlowing(stats, previousReading != null, o.kafkaProblem());
+        Condition flowing = withIdleWorkers(StatusConditions.messagesFlowing(stats, previousReading != null,
+                o.kafkaProblem()), o.members());
 
         List<String> faults = Faults.active(demo.getSpec().getFaults());
         List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeter, topic, producer, consumer,
@@ -94,6 +96,8 @@ public final class StatusCalculator {
         c.setReplicas(s.consumerReplicas());
         c.setReadyReplicas(readyReplicas(o.worker()));
         c.setGroupId(s.groupId());
+        c.setMembers(o.members());
+        c.setPartitions(o.partitions());
         status.setConsumer(c);
 
         if (stats != null) {
@@ -128,6 +132,20 @@ public final class StatusCalculator {
             copy.getMessages().setLastUpdated(null);
         }
         return copy;
+    }
+
+    /** More Workers than partitions: the lesson of scaling with partitions, said where the flow is described. */
+    private static Condition withIdleWorkers(Condition flowing, List<ConsumerMember> members) {
+        if (members == null) {
+            return flowing;
+        }
+        long idle = members.stream().filter(m -> m.getPartitions() == null || m.getPartitions().isEmpty()).count();
+        if (idle == 0 || members.size() < 2) {
+            return flowing;
+        }
+        return new ConditionBuilder(flowing).withMessage(flowing.getMessage() + "; " + members.size() + " Workers on "
+                + (members.size() - idle) + " busy partition holders: " + idle + " hold no partition and sit idle (a "
+                + "group has at most as many busy members as the topic has partitions)").build();
     }
 
     private static PartState greeterState(Observation o) {

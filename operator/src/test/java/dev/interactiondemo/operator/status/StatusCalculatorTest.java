@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.status;
 
+import dev.interactiondemo.api.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.InteractionDemoStatus;
 import dev.interactiondemo.api.status.KafkaReading;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -141,5 +143,23 @@ class StatusCalculatorTest {
     private static InteractionDemo withStatus(InteractionDemo d, InteractionDemoStatus s) {
         d.setStatus(s);
         return d;
+    }
+
+    @Test
+    void moreWorkersThanPartitionsLeavesSomeIdleAndSaysSo() {
+        InteractionDemo d = demo("{}");
+        ConsumerMember busy = new ConsumerMember();
+        busy.setClientId("w-1");
+        busy.setPartitions(List.of(0, 1, 2));
+        ConsumerMember idle = new ConsumerMember();
+        idle.setClientId("w-2");
+        idle.setPartitions(List.of());
+        InteractionDemoStatus s = StatusCalculator.compute(new Observation(d, DemoSettings.of(d, CONFIG),
+                available(1), available(1), available(2), TOPIC, new GreeterProbe.Health("SERVING", ""),
+                new KafkaReading(T0, 10, 10, 0), null, Map.of(), T0, List.of(busy, idle), List.of()));
+        String flowing = s.getConditions().stream().filter(c -> "MessagesFlowing".equals(c.getType())).findFirst()
+                .orElseThrow().getMessage();
+        assertTrue(flowing.contains("2 Workers") && flowing.contains("1 hold no partition"), flowing);
+        assertEquals(2, s.getConsumer().getMembers().size());
     }
 }
