@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -330,8 +331,15 @@ public final class NotificationWorker implements NotifierRole {
      * without a commit).
      */
     private boolean consume() {
-        Consumer<String, byte[]> c = kafkaTelemetry.wrap(
-                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()));
+        Consumer<String, byte[]> c;
+        try {
+            c = kafkaTelemetry.wrap(
+                    new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()));
+        } catch (KafkaException e) {
+            LOG.error("Worker cannot create its consumer", e);
+            problem.set("cannot create a consumer: " + e);
+            return false;
+        }
         consumer = c;
         boolean injected = false;
         try {

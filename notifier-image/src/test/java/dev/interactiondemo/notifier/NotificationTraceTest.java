@@ -64,9 +64,7 @@ class NotificationTraceTest {
             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
                     Metrics.newRegistry(), greeterOtel);
             toClose.add(greeter);
-            List<String> common = List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
-                    "--greeter-target=localhost:" + greeter.port(), "--group-id=" + topic + "-workers",
-                    "--http-port=0");
+            List<String> common = NotifierMainTest.flags(kafka, topic, greeter);
 
             // The slowest rate: the first notification at once, the next one 100 s later (after the test).
             NotificationHost host = new NotificationHost(NotifierMainTest.config("host", common, "--rate=0.01",
@@ -137,9 +135,8 @@ class NotificationTraceTest {
              GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            try (NotificationHost host = new NotificationHost(NotifierMainTest.config("host", List.of(
-                    "--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
-                    "--greeter-target=localhost:" + greeter.port()), "--rate=0.01"), Metrics.newRegistry())) {
+            try (NotificationHost host = new NotificationHost(NotifierMainTest.config("host",
+                    NotifierMainTest.flags(kafka, topic, greeter), "--rate=0.01"), Metrics.newRegistry())) {
                 host.start();
                 await("one notification acknowledged", () -> host.stats().sent() == 1, Duration.ofSeconds(60));
             }

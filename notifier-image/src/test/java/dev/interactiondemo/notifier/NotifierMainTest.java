@@ -43,31 +43,27 @@ class NotifierMainTest {
 
     @Test
     void badConfigurationExitsWithStatus2AndNamesTheValue() throws Exception {
-        Path out = Files.createTempFile("notifier", ".out");
-        try {
-            Process p = launch(List.of(), Map.of("NOTIFIER_RATE", "lots", "KAFKA_BOOTSTRAP_SERVERS", "k:9092"), out,
-                    "host");
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(2, p.exitValue());
-            String text = Files.readString(out);
-            assertTrue(text.contains("NOTIFIER_RATE (--rate): 'lots' is not a number"), text);
-            assertTrue(text.contains("GREETER_TARGET (--greeter-target) is required"), text);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        String text = exitsWithStatus2("host", Map.of("NOTIFIER_RATE", "lots", "KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+        assertTrue(text.contains("NOTIFIER_RATE (--rate): 'lots' is not a number"), text);
+        assertTrue(text.contains("GREETER_TARGET (--greeter-target) is required"), text);
     }
 
     @Test
     void aBadFaultRateExitsWithStatus2AndNamesTheVariable() throws Exception {
+        String text = exitsWithStatus2("worker", Map.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1.5",
+                "KAFKA_BOOTSTRAP_SERVERS", "k:9092"));
+        assertTrue(text.contains("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT (--fault-fail-before-commit): 1.5 is out of "
+                + "range [0, 1]"), text);
+    }
+
+    /** Runs a role with a bad configuration, asserts it exits with status 2 and returns what it printed. */
+    private static String exitsWithStatus2(String role, Map<String, String> env) throws Exception {
         Path out = Files.createTempFile("notifier", ".out");
         try {
-            Process p = launch(List.of(), Map.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1.5",
-                    "KAFKA_BOOTSTRAP_SERVERS", "k:9092"), out, "worker");
+            Process p = launch(List.of(), env, out, role);
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(2, p.exitValue());
-            String text = Files.readString(out);
-            assertTrue(text.contains("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT (--fault-fail-before-commit): 1.5 is out of "
-                    + "range [0, 1]"), text);
+            return Files.readString(out);
         } finally {
             Files.deleteIfExists(out);
         }
@@ -87,8 +83,7 @@ class NotifierMainTest {
              GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            List<String> common = List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
-                    "--greeter-target=localhost:" + greeter.port(), "--group-id=" + group, "--http-port=0");
+            List<String> common = flags(kafka, topic, greeter);
             try (NotificationHost host = new NotificationHost(config("host", common, "--rate=50"),
                     Metrics.newRegistry())) {
                 host.start();
@@ -160,8 +155,7 @@ class NotifierMainTest {
              GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            List<String> common = List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
-                    "--greeter-target=localhost:" + greeter.port(), "--group-id=" + group, "--http-port=0");
+            List<String> common = flags(kafka, topic, greeter);
             NotificationHost host = new NotificationHost(config("host", common, "--rate=100"), Metrics.newRegistry());
             host.start();
             Process first = launch(List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
@@ -313,6 +307,15 @@ class NotifierMainTest {
         public void close() throws IOException {
             socket.close();
         }
+    }
+
+    /**
+     * The flags both roles take in a test on the shared broker: the broker, {@code topic}, the Greeter, the group
+     * {@code <topic>-workers}, any free HTTP port.
+     */
+    static List<String> flags(LocalKafkaBroker kafka, String topic, GreeterServer greeter) {
+        return List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
+                "--greeter-target=localhost:" + greeter.port(), "--group-id=" + topic + "-workers", "--http-port=0");
     }
 
     /** A role's configuration from flags: those common to the roles, then its own. */

@@ -54,8 +54,7 @@ class WorkerFaultTest {
              GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            List<String> common = List.of("--bootstrap-servers=" + kafka.bootstrapServers(), "--topic=" + topic,
-                    "--greeter-target=localhost:" + greeter.port(), "--group-id=" + group, "--http-port=0");
+            List<String> common = NotifierMainTest.flags(kafka, topic, greeter);
             PrometheusMeterRegistry metrics = Metrics.newRegistry();
             DeliveryAudit audit = new DeliveryAudit();
             WorkerFaults faults = new WorkerFaults(1.0);
