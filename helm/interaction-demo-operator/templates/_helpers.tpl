@@ -95,6 +95,9 @@ them sufficient, and each one needed, against a real API server:
   resources: [networkpolicies]
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [""]
+  resources: [pods]
+  verbs: [list, watch]
+- apiGroups: [""]
   resources: [events]
   verbs: [create, get, patch]
 {{- end }}

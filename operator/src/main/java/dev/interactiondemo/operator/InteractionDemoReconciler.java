@@ -11,17 +11,20 @@ import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
 import dev.interactiondemo.operator.dependents.HostDeployment;
 import dev.interactiondemo.operator.dependents.HostKafkaCut;
+import dev.interactiondemo.operator.dependents.Labels;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import dev.interactiondemo.operator.kafka.DirectTopics;
+import dev.interactiondemo.operator.kafka.StrimziTopics;
+import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.operator.kafka.TopicWaits;
 import dev.interactiondemo.operator.observe.GreeterHealth;
 import dev.interactiondemo.operator.observe.KafkaObservation;
 import dev.interactiondemo.operator.observe.KafkaObservers;
 import dev.interactiondemo.operator.observe.KafkaTarget;
 import dev.interactiondemo.operator.observe.Observers;
-import dev.interactiondemo.operator.kafka.StrimziTopics;
-import dev.interactiondemo.operator.kafka.TopicObservation;
-import dev.interactiondemo.operator.kafka.TopicWaits;
+import dev.interactiondemo.operator.observe.PodFigures;
+import dev.interactiondemo.operator.observe.PodMetrics;
 import dev.interactiondemo.operator.status.DependentFailure;
 import dev.interactiondemo.operator.status.Observation;
 import dev.interactiondemo.operator.status.StatusCalculator;
@@ -29,8 +32,10 @@ import dev.interactiondemo.probes.GreeterProbe;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -45,6 +50,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +63,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -73,6 +80,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     /** The finalizer of Direct-mode demos (the name java-operator-sdk gave it on every demo before). */
     public static final String FINALIZER = "interactiondemos.interactiondemo.dev/finalizer";
+    private static final String NOTIFIER_PODS = "notifier-pods";
     private static final Logger LOG = LoggerFactory.getLogger(InteractionDemoReconciler.class);
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
@@ -84,6 +92,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final OperatorConfig config;
     private final KafkaObservers kafka;
     private final GreeterHealth greeterHealth;
+    private final PodMetrics podMetrics;
     private final GreeterChannels greeters;
     private final DemoMetrics metrics;
     private final Clock clock;
@@ -110,6 +119,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         this.config = config;
         this.kafka = observers.kafka();
         this.greeterHealth = observers.greeters();
+        this.podMetrics = observers.pods();
         this.greeters = greeters;
         this.metrics = metrics;
         this.clock = clock;
@@ -142,10 +152,26 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         SimpleInboundEventSource<InteractionDemo> observations = new SimpleInboundEventSource<>("observations");
         kafka.onChange(observations::propagateEvent);
         greeterHealth.onChange(observations::propagateEvent);
+        podMetrics.onChange(observations::propagateEvent);
         List<EventSource<?, InteractionDemo>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(
                 context, workflow));
         sources.add(observations);
+        sources.add(notifierPods(context));
         return sources;
+    }
+
+    /**
+     * The Hosts' and Workers' pods, whose /metrics tell the Greeter as the Hosts see it and the Workers' delivery
+     * audit. Pods belong to ReplicaSets, not to the demo: they map to it by their instance label.
+     */
+    private static InformerEventSource<Pod, InteractionDemo> notifierPods(EventSourceContext<InteractionDemo> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, InteractionDemo.class)
+                .withName(NOTIFIER_PODS)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(Labels.podsOf(HostDeployment.COMPONENT, WorkerDeployment.COMPONENT))
+                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(Labels.instance(pod),
+                        pod.getMetadata().getNamespace())))
+                .build(), context);
     }
 
     @Override
@@ -206,11 +232,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
         GreeterProbe.Health health = greeter.isPresent()
                 ? greeterHealth.latest(id, greeters.channel(current)).orElse(null) : null;
+        Set<Pod> pods = context.getSecondaryResources(Pod.class);
+        PodFigures figures = podMetrics.latest(id, component(pods, HostDeployment.COMPONENT),
+                component(pods, WorkerDeployment.COMPONENT)).orElse(null);
         Optional<Deployment> host = hostDeployment.getSecondaryResource(current, context);
         InteractionDemoStatus next = StatusCalculator.compute(new Observation(current, settings, greeter, host,
                 workerDeployment.getSecondaryResource(current, context), topic, health, reading, kafkaProblem, errors,
                 clock.instant(), consumers.map(KafkaObservation::members).orElse(null),
-                consumers.map(KafkaObservation::partitions).orElse(null)));
+                consumers.map(KafkaObservation::partitions).orElse(null), figures));
 
         boolean hostWaits = host.isEmpty() && settings.producerReplicas() > 0 && refused.isEmpty();
         Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();
@@ -363,6 +392,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         greeters.forget(demo);
         kafka.forget(id);
         greeterHealth.forget(id);
+        podMetrics.forget(id);
         metrics.forget(demo);
         topicWaits.forget(Names.key(demo));
         if (demo.getMetadata().getUid() != null) {
@@ -432,6 +462,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                     .list().getItems());
         }
         return new Holder(kind, existing);
+    }
+
+    private static List<Pod> component(Set<Pod> pods, String component) {
+        return pods.stream().filter(p -> component.equals(Labels.component(p))).toList();
     }
 
     private static HasMetadata first(List<? extends HasMetadata> items) {

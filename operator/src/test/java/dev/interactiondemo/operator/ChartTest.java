@@ -79,7 +79,7 @@ class ChartTest {
             "kafka.strimzi.io/kafkatopics:create", "kafka.strimzi.io/kafkatopics:patch",
             "networking.k8s.io/networkpolicies:list", "networking.k8s.io/networkpolicies:watch",
             "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:patch",
-            "networking.k8s.io/networkpolicies:delete",
+            "networking.k8s.io/networkpolicies:delete", "/pods:list", "/pods:watch",
             "/events:create", "/events:get", "/events:patch");
 
     @Test

@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;
@@ -10,12 +11,16 @@ import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +39,29 @@ class LiveStatusTest {
     private static KubernetesClient client;
     private static RunningOperator operator;
     private static GreeterServer greeter;
+    private static final PrometheusMeterRegistry hostMetrics = Metrics.newRegistry();
+    private static final PrometheusMeterRegistry workerMetrics = Metrics.newRegistry();
+    private static HttpEndpoints hostHttp;
+    private static HttpEndpoints workerHttp;
 
     @BeforeAll
     static void start() {
         client = KubeApi.client();
         KubeApi.namespace(NS);
         greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
-        operator = RunningOperator.start(client, NS, Map.of(), d -> "localhost:" + greeter.port());
+        hostHttp = HttpEndpoints.start(0, "host port", hostMetrics, Optional::empty);
+        workerHttp = HttpEndpoints.start(0, "worker port", workerMetrics, Optional::empty);
+        // The Host's and the Worker's /metrics, where a cluster would have their pods' IPs.
+        operator = RunningOperator.start(client, NS, Map.of(), d -> "localhost:" + greeter.port(),
+                pod -> URI.create("http://localhost:" + (pod.getMetadata().getName().startsWith("live-host")
+                        ? hostHttp.port() : workerHttp.port()) + "/metrics"));
     }
 
     @AfterAll
     static void stop() {
         operator.close();
+        hostHttp.close();
+        workerHttp.close();
         greeter.close();
     }
 
@@ -74,6 +90,19 @@ class LiveStatusTest {
         });
     }
 
+    /** A pod as the Deployment's ReplicaSet would make it, Running, as the kubelet would report it. */
+    private static void runningPod(String name, String component) {
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name)
+                .withLabels(Map.of("app.kubernetes.io/managed-by", "interaction-demo-operator",
+                        "app.kubernetes.io/component", component, "app.kubernetes.io/instance", "live"))
+                .endMetadata().withNewSpec().addNewContainer().withName(component).withImage("example.org/notifier:test")
+                .endContainer().endSpec().build()).create();
+        client.pods().inNamespace(NS).withName(name).editStatus(p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1").build());
+            return p;
+        });
+    }
+
     private static NotifierConfig notifier(String role) {
         return NotifierConfig.from(new String[] {role, "--bootstrap-servers=" + LocalKafkaBroker.shared().bootstrapServers(),
                 "--topic=" + NS + ".live-notifications", "--group-id=" + NS + ".live-workers", "--greeter-target=localhost:" + greeter.port(),
@@ -86,8 +115,10 @@ class LiveStatusTest {
         reportAvailable("live-greeter", 1);
         reportAvailable("live-host", 1);
         reportAvailable("live-worker", 1);
-        NotificationWorker worker = new NotificationWorker(notifier("worker"), Metrics.newRegistry()).start();
-        NotificationHost host = new NotificationHost(notifier("host"), Metrics.newRegistry()).start();
+        NotificationWorker worker = new NotificationWorker(notifier("worker"), workerMetrics).start();
+        NotificationHost host = new NotificationHost(notifier("host"), hostMetrics).start();
+        runningPod("live-host-1", "host");
+        runningPod("live-worker-1", "worker");
         try {
             InteractionDemo ready = Await.until("Ready=True with messages flowing", () -> when(d ->
                     condition(d, "Ready").map(c -> c.getStatus().equals("True")).orElse(false)
@@ -111,6 +142,15 @@ class LiveStatusTest {
             assertEquals(2, grouped.getStatus().getConsumer().getPartitions().size());
             assertEquals(grouped.getStatus().getMessages().getProduced(), grouped.getStatus().getConsumer().getPartitions()
                     .stream().mapToLong(p -> p.getEnd()).sum(), "per-partition ends add up to produced");
+            // The pods' own figures: the Greeter as the Host sees it, the Worker's delivery audit.
+            InteractionDemo audited = Await.until("the pods' figures", () -> when(d -> d.getStatus().getDelivery() != null
+                    && d.getStatus().getDelivery().getDelivered() > 0 && d.getStatus().getGreeter().getCalls() != null
+                    && d.getStatus().getGreeter().getCalls() > 0), Duration.ofSeconds(30));
+            assertEquals(0L, audited.getStatus().getDelivery().getLost());
+            assertEquals(0L, audited.getStatus().getGreeter().getFailures());
+            assertEquals(Boolean.FALSE, audited.getStatus().getGreeter().getHostBlocked());
+            assertTrue(audited.getStatus().getGreeter().getCallLatencyP99Ms() >= 0, "a call latency");
+            assertTrue(audited.getStatus().getDelivery().getEndToEndLatencyP99Ms() > 0, "an end-to-end latency");
 
             // The Worker stops: the Host carries on, messages wait in Kafka.
             worker.close();

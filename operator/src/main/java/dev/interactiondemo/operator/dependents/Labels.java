@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator.dependents;
 
 import dev.interactiondemo.api.InteractionDemo;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.Map;
 
@@ -25,6 +26,20 @@ public final class Labels {
     /** The labels that select a component's pods; stable, as a Deployment's selector must be. */
     public static Map<String, String> selector(InteractionDemo demo, String component) {
         return Map.of(INSTANCE, demo.getMetadata().getName(), COMPONENT, component);
+    }
+
+    /** The pods of some components of every demo: only the operator's. */
+    public static String podsOf(String... components) {
+        return MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + COMPONENT + " in (" + String.join(",", components) + ")";
+    }
+
+    /** The demo an object of the operator's belongs to (its instance label). */
+    public static String instance(HasMetadata object) {
+        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(INSTANCE);
+    }
+
+    public static String component(HasMetadata object) {
+        return object.getMetadata().getLabels() == null ? null : object.getMetadata().getLabels().get(COMPONENT);
     }
 
     /** What an informer of one component's objects watches: only the operator's, only that component. */

@@ -6,6 +6,7 @@ import dev.interactiondemo.api.PartitionLag;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.operator.observe.PodFigures;
 import dev.interactiondemo.probes.GreeterProbe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -23,18 +24,19 @@ import java.util.Optional;
  * @param dependentErrors  per component (greeter, host, worker, topic), why creating or updating it failed
  * @param members          the consumer group's members and their partitions, or null when not read
  * @param partitions       per partition: end, committed, lag; or null when not read
+ * @param pods             what the Hosts' and Workers' /metrics say, or null before the first reading
  */
 public record Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                           Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
                           GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                           Map<String, DependentFailure> dependentErrors, Instant now,
-                          List<ConsumerMember> members, List<PartitionLag> partitions) {
+                          List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods) {
 
     public Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                        Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
                        GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                        Map<String, DependentFailure> dependentErrors, Instant now) {
         this(demo, settings, greeter, host, worker, topic, greeterHealth, reading, kafkaProblem, dependentErrors, now,
-                null, null);
+                null, null, null);
     }
 }

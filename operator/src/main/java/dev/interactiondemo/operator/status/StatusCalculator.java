@@ -2,6 +2,7 @@ package dev.interactiondemo.operator.status;
 
 import dev.interactiondemo.api.ConsumerMember;
 import dev.interactiondemo.api.ConsumerStatus;
+import dev.interactiondemo.api.DeliveryStatus;
 import dev.interactiondemo.api.GreeterStatus;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.InteractionDemoStatus;
@@ -14,6 +15,7 @@ import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
+import dev.interactiondemo.operator.observe.PodFigures;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -75,6 +77,27 @@ public final class StatusCalculator {
         g.setReadyReplicas(readyReplicas(o.greeter()));
         g.setServing(o.greeterHealth() == null ? "UNKNOWN" : o.greeterHealth().serving());
         g.setEndpoint(Names.greeterEndpoint(demo));
+        PodFigures pods = o.pods();
+        if (pods != null) {
+            g.setCalls(pods.calls());
+            g.setFailures(pods.failures());
+            g.setErrorRate(pods.errorRate());
+            g.setCallLatencyP50Ms(pods.callP50Ms());
+            g.setCallLatencyP99Ms(pods.callP99Ms());
+            g.setHostBlocked(pods.hostBlocked());
+            if (pods.delivered() != null) {
+                DeliveryStatus d = new DeliveryStatus();
+                d.setDelivered(pods.delivered());
+                d.setDuplicates(pods.duplicates());
+                d.setLost(pods.lost());
+                d.setEndToEndLatencyP50Ms(pods.endToEndP50Ms());
+                d.setEndToEndLatencyP99Ms(pods.endToEndP99Ms());
+                status.setDelivery(d);
+            }
+        }
+        if (status.getDelivery() == null && previous != null) {
+            status.setDelivery(previous.getDelivery()); // no Worker answers now: the last audit stands
+        }
         status.setGreeter(g);
 
         TopicStatus t = new TopicStatus();

@@ -156,7 +156,7 @@ class StatusCalculatorTest {
         idle.setPartitions(List.of());
         InteractionDemoStatus s = StatusCalculator.compute(new Observation(d, DemoSettings.of(d, CONFIG),
                 available(1), available(1), available(2), TOPIC, new GreeterProbe.Health("SERVING", ""),
-                new KafkaReading(T0, 10, 10, 0), null, Map.of(), T0, List.of(busy, idle), List.of()));
+                new KafkaReading(T0, 10, 10, 0), null, Map.of(), T0, List.of(busy, idle), List.of(), null));
         String flowing = s.getConditions().stream().filter(c -> "MessagesFlowing".equals(c.getType())).findFirst()
                 .orElseThrow().getMessage();
         assertTrue(flowing.contains("2 Workers") && flowing.contains("1 hold no partition"), flowing);

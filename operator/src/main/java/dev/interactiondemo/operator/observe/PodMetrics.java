@@ -1,0 +1,151 @@
+package dev.interactiondemo.operator.observe;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The Hosts' and Workers' own figures, read from their {@code /metrics} asynchronously, at most once per status
+ * interval per demo: a reconcile asks for the latest and gets it at once; a reading that changes the figures is
+ * reported to {@code onChange}. Only Running pods with an IP are asked, each with a deadline.
+ */
+public final class PodMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(PodMetrics.class);
+    static final Duration DEADLINE = Duration.ofSeconds(2);
+
+    private record Entry(PodFigures figures, Instant at, boolean reading, long calls, long failures) {
+    }
+
+    private final Duration interval;
+    private final Clock clock;
+    private final Function<Pod, URI> endpoint;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
+    private final Map<ResourceID, Entry> entries = new ConcurrentHashMap<>();
+    private volatile Consumer<ResourceID> onChange = id -> { };
+
+    /** @param endpoint where a pod's metrics are: {@code http://<pod IP>:8080/metrics} in a cluster */
+    public PodMetrics(Duration interval, Clock clock, Function<Pod, URI> endpoint) {
+        this.interval = interval;
+        this.clock = clock;
+        this.endpoint = endpoint;
+    }
+
+    public static URI inCluster(Pod pod, int port) {
+        return URI.create("http://" + pod.getStatus().getPodIP() + ":" + port + "/metrics");
+    }
+
+    public void onChange(Consumer<ResourceID> listener) {
+        this.onChange = listener;
+    }
+
+    /** The latest figures of a demo's pods; starts a new reading of {@code hosts} and {@code workers} when stale. */
+    public Optional<PodFigures> latest(ResourceID demo, List<Pod> hosts, List<Pod> workers) {
+        Instant now = clock.instant();
+        boolean[] start = {false};
+        Entry e = entries.compute(demo, (k, before) -> {
+            boolean stale = before == null || before.at() == null || !before.at().plus(interval).isAfter(now);
+            if (before != null && (before.reading() || !stale)) {
+                return before;
+            }
+            start[0] = true;
+            return before == null ? new Entry(null, null, true, 0, 0)
+                    : new Entry(before.figures(), before.at(), true, before.calls(), before.failures());
+        });
+        if (start[0]) {
+            read(demo, running(hosts), running(workers));
+        }
+        return Optional.ofNullable(e.figures());
+    }
+
+    public void forget(ResourceID demo) {
+        entries.remove(demo);
+    }
+
+    private static List<Pod> running(List<Pod> pods) {
+        return pods.stream().filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null
+                && "Running".equals(p.getStatus().getPhase()) && p.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+    }
+
+    private void read(ResourceID demo, List<Pod> hosts, List<Pod> workers) {
+        var hostTexts = hosts.stream().map(this::scrape).toList();
+        var workerTexts = workers.stream().map(this::scrape).toList();
+        CompletableFuture.allOf(Stream.concat(hostTexts.stream(), workerTexts.stream())
+                .toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+                    List<PromText> h = hostTexts.stream().map(f -> f.getNow(null)).filter(Objects::nonNull).toList();
+                    List<PromText> w = workerTexts.stream().map(f -> f.getNow(null)).filter(Objects::nonNull).toList();
+                    try {
+                        done(demo, h, w);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not read the pods' metrics of {}: {}", demo, e.toString());
+                        entries.computeIfPresent(demo, (k, v) -> new Entry(v.figures(), clock.instant(), false,
+                                v.calls(), v.failures()));
+                    }
+                });
+    }
+
+    private CompletableFuture<PromText> scrape(Pod pod) {
+        return http.sendAsync(HttpRequest.newBuilder(endpoint.apply(pod)).timeout(DEADLINE).GET().build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> r.statusCode() == 200 ? new PromText(r.body()) : null)
+                .exceptionally(t -> null);
+    }
+
+    private void done(ResourceID demo, List<PromText> hosts, List<PromText> workers) {
+        Entry before = entries.get(demo);
+        if (before == null) {
+            return; // forgotten meanwhile
+        }
+        long calls = (long) sum(hosts, "notifier_greeter_calls_total");
+        long failures = (long) sum(hosts, "notifier_greeter_failures_total");
+        long newCalls = calls - before.calls();
+        long newFailures = failures - before.failures();
+        Double errorRate = null;
+        if (!hosts.isEmpty()) {
+            errorRate = newCalls <= 0 ? 0.0 : Math.round((double) Math.max(0, newFailures) / newCalls * 1000) / 1000.0;
+        }
+        PodFigures f = new PodFigures(
+                hosts.isEmpty() ? null : calls, hosts.isEmpty() ? null : failures, errorRate,
+                quantileMs(hosts, "notifier_greeter_latency_quantiles_seconds", "0.5"),
+                quantileMs(hosts, "notifier_greeter_latency_quantiles_seconds", "0.99"),
+                hosts.isEmpty() ? null : hosts.stream().anyMatch(t -> Objects.requireNonNullElse(
+                        t.sum("notifier_greeter_blocked"), 0.0) > 0),
+                workers.isEmpty() ? null : (long) sum(workers, "notifier_delivered_total"),
+                workers.isEmpty() ? null : (long) sum(workers, "notifier_duplicates_total"),
+                workers.isEmpty() ? null : (long) sum(workers, "notifier_lost_total"),
+                quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.5"),
+                quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.99"));
+        entries.put(demo, new Entry(f, clock.instant(), false, calls, failures));
+        if (!f.equals(before.figures())) {
+            onChange.accept(demo);
+        }
+    }
+
+    private static double sum(List<PromText> texts, String name) {
+        return texts.stream().map(t -> t.sum(name)).filter(Objects::nonNull).mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The highest of the pods' quantile, in ms, rounded to 0.1 ms (the slowest pod is what a learner waits on). */
+    private static Double quantileMs(List<PromText> texts, String name, String quantile) {
+        return texts.stream().map(t -> t.with(name, "quantile", quantile)).filter(Objects::nonNull)
+                .filter(v -> !v.isNaN()).map(v -> Math.round(v * 10_000) / 10.0).max(Double::compare).orElse(null);
+    }
+}
