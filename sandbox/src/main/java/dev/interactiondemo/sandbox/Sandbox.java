@@ -9,9 +9,11 @@ import dev.interactiondemo.api.TopicStatus;
 import dev.interactiondemo.api.WorkloadStatus;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
+import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.greeter.GreeterFaults;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -19,11 +21,13 @@ import dev.interactiondemo.notifier.DeliveryAudit;
 import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
+import dev.interactiondemo.notifier.WorkerFaults;
 import dev.interactiondemo.probes.GreeterProbe;
 import dev.interactiondemo.probes.MessageCounter;
 import dev.interactiondemo.probes.ProbeException;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.grpc.Grpc;
+import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +50,19 @@ import java.util.concurrent.TimeUnit;
  * Runs the whole lesson on one machine: a real Kafka broker (KRaft), the Greeter, one Host and one Worker, and
  * reports every interval the status the operator would write. {@link #run} returns the exit status: 0 when messages
  * went end to end and none was lost.
+ *
+ * <p>The Host reaches Kafka through a {@link KafkaProxy} (the broker advertises the proxy's address on the Host's
+ * listener), so that {@code kafka.cutProducer} cuts the Host, and only the Host, off. The parts can be stopped and
+ * started and the faults switched while it runs: by a {@link SandboxOptions.Scenario}, or from the {@link WebPage}.
  */
 public final class Sandbox {
     static final String TOPIC = "notifications";
     static final String GROUP = "notification-workers";
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** The broker's listener that only the Host uses, through the proxy. */
+    private static final String HOST_LISTENER = "HOST";
+    private static final String CUT_NOTE = "kafka.cutProducer: the sandbox's TCP proxy between the Host and Kafka "
+            + "drops and refuses the Host's connections";
 
     private final SandboxOptions options;
     private final PrintStream out;
@@ -58,12 +71,19 @@ public final class Sandbox {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     private LocalKafkaBroker kafka;
+    private KafkaProxy proxy;
     private Admin admin;
-    private GreeterServer greeter;
+    private final GreeterFaults greeterFaults = new GreeterFaults();
+    private final WorkerFaults workerFaults = new WorkerFaults();
+    private FaultSwitches faults;
+    private volatile GreeterServer greeter;
+    private volatile boolean greeterRunning;
     private int greeterPort;
     private ManagedChannel probeChannel;
     private NotificationHost host;
-    private NotificationWorker worker;
+    private volatile NotificationWorker worker;
+    private WebPage web;
+    private final History history = new History(900);
     private final DeliveryAudit audit = new DeliveryAudit();
     private KafkaReading firstReading;
     private KafkaReading lastReading;
@@ -130,7 +150,12 @@ public final class Sandbox {
     }
 
     private void start() {
-        kafka = LocalKafkaBroker.builder().port(options.kafkaPort()).start();
+        proxy = new KafkaProxy();
+        kafka = LocalKafkaBroker.builder().port(options.kafkaPort())
+                .extraListener(HOST_LISTENER, "localhost:" + proxy.port()).start();
+        proxy.forwardTo(kafka.listenerPort(HOST_LISTENER));
+        faults = new FaultSwitches(greeterFaults, workerFaults, proxy);
+        options.faults().forEach(faults::apply);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         try {
             admin.createTopics(List.of(new NewTopic(TOPIC, options.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -141,25 +166,101 @@ public final class Sandbox {
         greeterPort = greeter.port();
         probeChannel = Grpc.newChannelBuilder("localhost:" + greeterPort, InsecureChannelCredentials.create()).build();
         startWorker();
-        host = new NotificationHost(notifierConfig("host"), Metrics.newRegistry()).start();
-        err.printf("sandbox: Kafka at %s, topic %s (%d partitions); Greeter at localhost:%d; Host: %s/s, %s calls%s%n",
-                kafka.bootstrapServers(), TOPIC, options.partitions(), greeterPort, options.rate(),
+        host = new NotificationHost(notifierConfig("host", "localhost:" + proxy.port()), Metrics.newRegistry()).start();
+        if (options.web()) {
+            web = WebPage.start(options.webPort(), this);
+        }
+        err.printf("sandbox: Kafka at %s (the Host's way in: localhost:%d), topic %s (%d partitions); Greeter at "
+                        + "localhost:%d; Host: %s/s, %s calls%s%s%n",
+                kafka.bootstrapServers(), proxy.port(), TOPIC, options.partitions(), greeterPort, options.rate(),
                 options.callMode(), options.scenario() == SandboxOptions.Scenario.NONE ? ""
-                        : "; scenario " + options.scenario().name().toLowerCase().replace('_', '-'));
+                        : "; scenario " + options.scenario().label(),
+                options.faults().isEmpty() ? "" : "; faults " + options.faults());
+        if (web != null) {
+            err.printf("sandbox: web page at http://localhost:%d/%n", web.port());
+        }
     }
 
     private void startGreeter(int port) {
-        greeter = GreeterServer.start(port, "--greeter-port", new GreeterService(256, options.greeterDelay()),
-                Metrics.newRegistry());
+        greeter = GreeterServer.start(port, "--greeter-port",
+                new GreeterService(256, options.greeterDelay(), greeterFaults), Metrics.newRegistry());
+        greeterRunning = true;
     }
 
     private void startWorker() {
-        worker = new NotificationWorker(notifierConfig("worker"), Metrics.newRegistry(), audit).start();
+        worker = new NotificationWorker(notifierConfig("worker", kafka.bootstrapServers()), Metrics.newRegistry(),
+                audit, workerFaults, OpenTelemetry.noop()).start();
     }
 
-    private NotifierConfig notifierConfig(String role) {
+    // Controls, for scenarios and the page. Each is idempotent.
+
+    /** Stops the Greeter (its port closes): the Host's calls fail. */
+    synchronized void stopGreeter() {
+        if (greeterRunning) {
+            err.println("sandbox: stopping the Greeter; the Host's synchronous calls now fail");
+            greeterRunning = false;
+            greeter.close();
+        }
+    }
+
+    synchronized void startGreeter() {
+        if (!greeterRunning) {
+            err.println("sandbox: the Greeter is back");
+            startGreeter(greeterPort);
+        }
+    }
+
+    /** Stops the Worker: messages wait in Kafka. */
+    synchronized void stopWorker() {
+        NotificationWorker w = worker;
+        if (w != null) {
+            err.println("sandbox: stopping the Worker; messages now wait in Kafka");
+            worker = null;
+            w.close();
+        }
+    }
+
+    synchronized void startWorker(String why) {
+        if (worker == null) {
+            err.println("sandbox: the Worker is back; it resumes from its committed offsets" + why);
+            startWorker();
+        }
+    }
+
+    synchronized void applyFault(FaultSetting f) {
+        faults.apply(f);
+        err.println("sandbox: fault " + f + "; in force: " + faults.active());
+    }
+
+    /** What the page shows beside the status: which parts run, the switches, the run's settings. */
+    synchronized Map<String, Object> controls() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("greeterRunning", greeterRunning);
+        c.put("workerRunning", worker != null);
+        Map<String, Object> f = new LinkedHashMap<>();
+        GreeterFaults.Snapshot g = greeterFaults.snapshot();
+        f.put(FaultSetting.GREETER_ERROR_RATE, g.errorRate());
+        f.put(FaultSetting.GREETER_UNAVAILABLE, g.unavailable());
+        f.put(FaultSetting.WORKER_FAIL_BEFORE_COMMIT, workerFaults.failBeforeCommit());
+        f.put(FaultSetting.KAFKA_CUT_PRODUCER, proxy.isCut());
+        c.put("faults", f);
+        c.put("rate", options.rate());
+        c.put("callMode", options.callMode());
+        c.put("partitions", options.partitions());
+        c.put("scenario", options.scenario().label());
+        c.put("interval", options.interval().toMillis());
+        c.put("greeter", "localhost:" + greeterPort);
+        c.put("kafka", kafka.bootstrapServers());
+        return c;
+    }
+
+    History history() {
+        return history;
+    }
+
+    private NotifierConfig notifierConfig(String role, String bootstrapServers) {
         List<String> args = new ArrayList<>(List.of(role,
-                "--bootstrap-servers=" + kafka.bootstrapServers(),
+                "--bootstrap-servers=" + bootstrapServers,
                 "--topic=" + TOPIC,
                 "--greeter-target=localhost:" + greeterPort,
                 "--rate=" + options.rate(),
@@ -172,38 +273,42 @@ public final class Sandbox {
     }
 
     private void beginOutage() {
-        switch (options.scenario()) {
-            case GREETER_OUTAGE -> {
-                err.println("sandbox: scenario: stopping the Greeter; the Host's synchronous calls now fail");
-                greeter.close();
+        SandboxOptions.Scenario scenario = options.scenario();
+        err.println("sandbox: scenario " + scenario.label() + " begins");
+        switch (scenario) {
+            case GREETER_OUTAGE -> stopGreeter();
+            case WORKER_OUTAGE -> stopWorker();
+            case NONE -> {
             }
-            case WORKER_OUTAGE -> {
-                err.println("sandbox: scenario: stopping the Worker; messages now wait in Kafka");
-                worker.close();
-                worker = null;
-            }
-            default -> {
-            }
+            default -> applyFault(scenario.fault());
         }
     }
 
     private void endOutage() {
-        switch (options.scenario()) {
-            case GREETER_OUTAGE -> {
-                err.println("sandbox: scenario: the Greeter is back");
-                startGreeter(greeterPort);
+        SandboxOptions.Scenario scenario = options.scenario();
+        err.println("sandbox: scenario " + scenario.label() + " ends");
+        switch (scenario) {
+            case GREETER_OUTAGE -> startGreeter();
+            case WORKER_OUTAGE -> startWorker("");
+            case NONE -> {
             }
-            case WORKER_OUTAGE -> {
-                err.println("sandbox: scenario: the Worker is back; it resumes from its committed offsets");
-                startWorker();
-            }
-            default -> {
-            }
+            default -> applyFault(FaultSetting.off(scenario.fault().name()));
         }
     }
 
-    /** Stops the Host (it flushes), lets the Worker drain what waits in Kafka, and reports the final status. */
+    /**
+     * Lifts every fault and restarts what is stopped, stops the Host (it flushes), lets the Worker drain what waits
+     * in Kafka, and reports the final status.
+     */
     private int finish() {
+        synchronized (this) {
+            if (!faults.active().isEmpty()) {
+                err.println("sandbox: finishing: lifting the faults " + faults.active());
+                faults.clear();
+            }
+            startGreeter();
+            startWorker(" (finishing: draining what waits)");
+        }
         host.close();
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         InteractionDemoStatus status = observe(false);
@@ -273,17 +378,20 @@ public final class Sandbox {
         PartState consumerState = workerProblem.map(p -> PartState.unavailable(w == null ? "Stopped" : "NotReady",
                 "Worker: " + p)).orElse(PartState.available("Consuming", "Worker consuming"));
 
-        List<Condition> conditions = StatusConditions.withTransitionTimes(lastConditions,
-                StatusConditions.compute(greeterState, topicState, producerState, consumerState,
-                        StatusConditions.messagesFlowing(stats, ratesKnown, kafkaProblem)),
+        List<String> activeFaults = faults.active();
+        List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeterState, topicState, producerState,
+                consumerState, StatusConditions.messagesFlowing(stats, ratesKnown, kafkaProblem)));
+        computed.add(Faults.condition(activeFaults, proxy.isCut() ? CUT_NOTE : null));
+        List<Condition> conditions = StatusConditions.withTransitionTimes(lastConditions, computed,
                 Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS));
         lastConditions = conditions;
 
         InteractionDemoStatus status = new InteractionDemoStatus();
         status.setConditions(conditions);
+        status.setFaults(activeFaults);
         NotificationHost.Stats h = host.stats();
         GreeterStatus g = new GreeterStatus();
-        g.setReplicas(1);
+        g.setReplicas(greeterRunning ? 1 : 0);
         g.setReadyReplicas(health.isServing() ? 1 : 0);
         g.setServing(health.serving());
         g.setEndpoint("localhost:" + greeterPort);
@@ -333,10 +441,12 @@ public final class Sandbox {
         d.setEndToEndLatencyP50Ms(ws == null ? 0.0 : round(ws.endToEndP50Ms()));
         d.setEndToEndLatencyP99Ms(ws == null ? 0.0 : round(ws.endToEndP99Ms()));
         status.setDelivery(d);
+        history.add(status);
         return status;
     }
 
     private void stopAll() {
+        closeQuietly(web);
         closeQuietly(host);
         closeQuietly(worker);
         if (probeChannel != null) {
@@ -344,6 +454,7 @@ public final class Sandbox {
         }
         closeQuietly(greeter);
         closeQuietly(admin);
+        closeQuietly(proxy);
         closeQuietly(kafka);
     }
 

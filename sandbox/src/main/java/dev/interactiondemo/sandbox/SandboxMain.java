@@ -18,7 +18,7 @@ public final class SandboxMain {
     public static void main(String[] args) throws InterruptedException {
         // Before any logger exists: the sandbox keeps stdout for its status and logs briefly to stderr.
         System.setProperty("logback.configurationFile", "logback-sandbox.xml");
-        Settings settings = Settings.parse(SandboxOptions.OPTIONS, args, System.getenv());
+        Settings settings = SandboxOptions.parse(args, System.getenv());
         if (settings.helpRequested()) {
             System.out.println(Settings.usage("java -jar interaction-demo-sandbox.jar [options]",
                     SandboxOptions.OPTIONS));

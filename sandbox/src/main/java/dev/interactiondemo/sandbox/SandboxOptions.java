@@ -4,23 +4,49 @@ import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /** The sandbox's flags (each also readable from its environment variable). */
 public record SandboxOptions(Optional<Duration> duration, double rate, String callMode, int maxInFlight,
                              String output, Duration interval, int greeterPort, int kafkaPort, int partitions,
-                             Duration greeterDelay, Duration processingDelay, Scenario scenario) {
+                             Duration greeterDelay, Duration processingDelay, Scenario scenario,
+                             List<FaultSetting> faults, boolean web, int webPort) {
 
-    /** A fault to stage in the middle third of the run, to watch the two interaction styles react. */
+    /** A lesson: a fault staged in the middle third of the run, to watch the two interaction styles react. */
     public enum Scenario {
         /** Nothing staged. */
-        NONE,
+        NONE(null),
         /** The Greeter stops: the synchronous call fails, so the Host publishes nothing until it returns. */
-        GREETER_OUTAGE,
+        GREETER_OUTAGE(null),
         /** The Worker stops: the Host carries on, messages wait in Kafka (lag grows), then drain. */
-        WORKER_OUTAGE
+        WORKER_OUTAGE(null),
+        /** The Greeter fails 30 % of calls: the Host retries with backoff, the rate drops, nothing is lost. */
+        GREETER_ERRORS(FaultSetting.of(FaultSetting.GREETER_ERROR_RATE, "0.3")),
+        /** The Greeter runs but refuses every call (NOT_SERVING): the Host blocks, the Worker drains what waits. */
+        GREETER_UNAVAILABLE(FaultSetting.of(FaultSetting.GREETER_UNAVAILABLE, "true")),
+        /** The Worker fails before committing now and then: redelivery shows as duplicates, none is lost. */
+        DUPLICATES(FaultSetting.of(FaultSetting.WORKER_FAIL_BEFORE_COMMIT, "0.2")),
+        /** The Host is cut off from Kafka: produced stops while the Greeter answers; nothing is lost after. */
+        KAFKA_CUT(FaultSetting.of(FaultSetting.KAFKA_CUT_PRODUCER, "true"));
+
+        private final FaultSetting fault;
+
+        Scenario(FaultSetting fault) {
+            this.fault = fault;
+        }
+
+        /** The fault switched on for the middle third, or null for an outage (a part stopped). */
+        FaultSetting fault() {
+            return fault;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     static final Option DURATION = Option.of("SANDBOX_DURATION", "duration", null,
@@ -43,19 +69,70 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
     static final Option PROCESSING_DELAY = Option.of("SANDBOX_PROCESSING_DELAY", "processing-delay", "0ms",
             "time the Worker spends on each notification (0-10s): above 1/rate, lag grows");
     static final Option SCENARIO = Option.of("SANDBOX_SCENARIO", "scenario", "none",
-            "none, greeter-outage or worker-outage: stops that part for the middle third of --duration");
+            "a lesson staged in the middle third of --duration: none, greeter-outage or worker-outage (that part "
+                    + "stops), greeter-errors (greeter.errorRate=0.3), greeter-unavailable, duplicates "
+                    + "(worker.failBeforeCommit=0.2), kafka-cut (kafka.cutProducer=true)");
+    static final Option FAULT = Option.of("SANDBOX_FAULTS", "fault", null,
+            "a fault switched on from the start, name=value; repeatable (the variable: comma-separated): "
+                    + "greeter.errorRate=0-1, greeter.unavailable=true, worker.failBeforeCommit=0-1, "
+                    + "kafka.cutProducer=true");
+    static final Option WEB = Option.of("SANDBOX_WEB", "web", "true",
+            "serve the live page (charts, conditions, fault buttons): true or false");
+    static final Option WEB_PORT = Option.of("SANDBOX_WEB_PORT", "web-port", "8081",
+            "the page's port on localhost (0: any free port); the address is printed at start");
     static final List<Option> OPTIONS = List.of(DURATION, RATE, CALL_MODE, MAX_IN_FLIGHT, OUTPUT, INTERVAL,
-            GREETER_PORT, KAFKA_PORT, PARTITIONS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO);
+            GREETER_PORT, KAFKA_PORT, PARTITIONS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT);
 
     public static SandboxOptions from(String[] args, Map<String, String> env) {
-        return from(Settings.parse(OPTIONS, args, env));
+        return from(parse(args, env));
+    }
+
+    /**
+     * The settings from the command line and the environment. {@code --fault} may be given more than once, and
+     * {@code --web} alone means {@code --web=true}.
+     */
+    static Settings parse(String[] args, Map<String, String> env) {
+        List<String> rest = new ArrayList<>();
+        List<String> faults = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--" + FAULT.flag()) && i + 1 < args.length) {
+                faults.add(args[++i]);
+            } else if (a.startsWith("--" + FAULT.flag() + "=")) {
+                faults.add(a.substring(FAULT.flag().length() + 3));
+            } else if (a.equals("--" + WEB.flag()) && (i + 1 == args.length
+                    || !args[i + 1].matches("(?i)true|false"))) {
+                rest.add("--" + WEB.flag() + "=true");
+            } else {
+                rest.add(a);
+            }
+        }
+        if (!faults.isEmpty()) {
+            rest.add("--" + FAULT.flag() + "=" + String.join(",", faults));
+        }
+        return Settings.parse(OPTIONS, rest.toArray(String[]::new), env);
     }
 
     static SandboxOptions from(Settings s) {
         Optional<Duration> duration = s.raw(DURATION).map(v -> s.duration(DURATION, Duration.ofSeconds(1),
                 Duration.ofDays(7)));
-        Scenario scenario = Scenario.valueOf(s.choice(SCENARIO, "none", "greeter-outage", "worker-outage")
-                .toUpperCase().replace('-', '_'));
+        List<String> scenarios = new ArrayList<>();
+        for (Scenario sc : Scenario.values()) {
+            scenarios.add(sc.label());
+        }
+        Scenario scenario = Scenario.valueOf(s.choice(SCENARIO, scenarios.toArray(String[]::new))
+                .toUpperCase(Locale.ROOT).replace('-', '_'));
+        List<FaultSetting> faults = new ArrayList<>();
+        for (String f : s.string(FAULT).split(",")) {
+            if (f.isBlank()) {
+                continue;
+            }
+            try {
+                faults.add(FaultSetting.parse(f.trim()));
+            } catch (IllegalArgumentException e) {
+                s.problem(FAULT.label() + ": " + e.getMessage());
+            }
+        }
         if (scenario != Scenario.NONE && duration.isEmpty()) {
             s.problem(SCENARIO.label() + " needs " + DURATION.label() + ": the outage takes its middle third");
         }
@@ -73,7 +150,10 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                 s.integer(PARTITIONS, 1, 100),
                 s.duration(GREETER_DELAY, Duration.ZERO, Duration.ofSeconds(10)),
                 s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(10)),
-                scenario);
+                scenario,
+                List.copyOf(faults),
+                Boolean.parseBoolean(s.choice(WEB, "true", "false")),
+                s.integer(WEB_PORT, 0, 65535));
         s.validate();
         return o;
     }

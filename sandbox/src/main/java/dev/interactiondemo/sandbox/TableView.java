@@ -5,10 +5,11 @@ import dev.interactiondemo.api.InteractionDemoStatus;
 import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /** A live table, one row per interval, with the header repeated now and then; the conditions at the end. */
 final class TableView implements StatusView {
-    private static final String FORMAT = "%-8s  %-12s  %-8s  %8s  %8s  %6s  %7s  %7s  %8s  %8s  %4s  %4s%n";
+    private static final String FORMAT = "%-8s  %-12s  %-8s  %8s  %8s  %6s  %7s  %7s  %5s  %8s  %8s  %4s  %4s  %s%n";
     private final PrintStream out;
     private int rows;
 
@@ -20,18 +21,22 @@ final class TableView implements StatusView {
     public void show(InteractionDemoStatus s) {
         if (rows++ % 20 == 0) {
             out.printf(FORMAT, "TIME", "GREETER", "WORKER", "PRODUCED", "CONSUMED", "LAG", "PROD/S", "CONS/S",
-                    "E2E p50", "E2E p99", "DUP", "LOST");
+                    "ERR%", "E2E p50", "E2E p99", "DUP", "LOST", "FAULTS");
         }
         var m = s.getMessages();
         var d = s.getDelivery();
         var consumer = s.getConsumer();
         String worker = consumer.getReplicas() == 0 ? "stopped"
                 : consumer.getReadyReplicas() > 0 ? "running" : "waiting";
-        out.printf(FORMAT, LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), s.getGreeter().getServing(),
+        var g = s.getGreeter();
+        String greeter = g.getReplicas() == 0 ? "stopped" : g.getServing();
+        List<String> faults = s.getFaults() == null ? List.of() : s.getFaults();
+        out.printf(FORMAT, LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")), greeter,
                 worker, m == null ? "?" : m.getProduced(), m == null ? "?" : m.getConsumed(),
                 m == null ? "?" : m.getLag(), m == null ? "?" : m.getProducedPerSecond(),
-                m == null ? "?" : m.getConsumedPerSecond(), d.getEndToEndLatencyP50Ms() + "ms",
-                d.getEndToEndLatencyP99Ms() + "ms", d.getDuplicates(), d.getLost());
+                m == null ? "?" : m.getConsumedPerSecond(), g.getErrorRate() == null ? 0 : Math.round(g.getErrorRate() * 100),
+                d.getEndToEndLatencyP50Ms() + "ms", d.getEndToEndLatencyP99Ms() + "ms", d.getDuplicates(), d.getLost(),
+                faults.isEmpty() ? "-" : String.join(",", faults));
         out.flush();
     }
 

@@ -40,6 +40,9 @@ class SandboxIT {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", System.getProperty("sandbox.jar")));
             cmd.addAll(List.of(args));
+            if (!List.of(args).contains("--web") && List.of(args).stream().noneMatch(a -> a.startsWith("--web"))) {
+                cmd.addAll(List.of("--web-port", "0")); // the page on any free port, not the default 8081
+            }
             Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -50,6 +53,12 @@ class SandboxIT {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** A lesson's scenario at 20 notifications/s, its status as JSON every second. */
+    private static Run lesson(String scenario, String duration) throws Exception {
+        return run("--duration", duration, "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
+                "--scenario", scenario);
     }
 
     private static JsonNode condition(JsonNode status, String type) {
@@ -79,8 +88,7 @@ class SandboxIT {
 
     @Test
     void aDeadWorkerOnlyGrowsLagAndNothingIsLost() throws Exception {
-        Run r = run("--duration", "12s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
-                "--scenario", "worker-outage");
+        Run r = lesson("worker-outage", "12s");
         assertEquals(0, r.exit(), r.stderr());
         boolean stalledSeen = false;
         long maxLag = 0;
@@ -102,8 +110,7 @@ class SandboxIT {
 
     @Test
     void aDeadGreeterBlocksTheHost() throws Exception {
-        Run r = run("--duration", "12s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
-                "--scenario", "greeter-outage");
+        Run r = lesson("greeter-outage", "12s");
         assertEquals(0, r.exit(), r.stderr());
         boolean blockedSeen = false;
         for (JsonNode s : r.statuses()) {
@@ -118,6 +125,133 @@ class SandboxIT {
         JsonNode last = r.last();
         assertTrue(last.get("greeter").get("failures").asLong() > 0);
         assertEquals(0, last.get("delivery").get("lost").asLong());
+    }
+
+    private static List<String> faults(JsonNode status) {
+        List<String> list = new ArrayList<>();
+        if (status.has("faults")) {
+            status.get("faults").forEach(f -> list.add(f.asText()));
+        }
+        return list;
+    }
+
+    private static String summary(Run r) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode s : r.statuses()) {
+            JsonNode m = s.get("messages");
+            b.append(String.format("produced %s consumed %s lag %s greeter %s calls %s errorRate %s dup %s lost %s %s%n",
+                    m == null ? "?" : m.get("produced"), m == null ? "?" : m.get("consumed"),
+                    m == null ? "?" : m.get("lag"), s.get("greeter").get("serving"), s.get("greeter").get("calls"),
+                    s.get("greeter").get("errorRate"), s.get("delivery").get("duplicates"),
+                    s.get("delivery").get("lost"), faults(s)));
+        }
+        return b.toString();
+    }
+
+    /** The run went end to end, drained, and lost nothing; the faults were lifted by the end. */
+    private static void endsClean(Run r) throws Exception {
+        assertEquals(0, r.exit(), r.stderr());
+        JsonNode last = r.last();
+        JsonNode m = last.get("messages");
+        assertEquals(0, last.get("delivery").get("lost").asLong(), summary(r));
+        assertEquals(0, m.get("lag").asLong(), summary(r));
+        assertEquals(m.get("produced").asLong(), m.get("consumed").asLong(), summary(r));
+        assertEquals(List.of(), faults(last));
+        assertEquals("False", condition(last, "FaultsActive").get("status").asText());
+        assertEquals("NoFaults", condition(last, "FaultsActive").get("reason").asText());
+    }
+
+    @Test
+    void greeterErrorsAreRetriedAndCostOnlyRate() throws Exception {
+        Run r = lesson("greeter-errors", "12s");
+        endsClean(r);
+        boolean erroring = false;
+        for (JsonNode s : r.statuses()) {
+            if (faults(s).contains("greeter.errorRate=0.3")) {
+                assertEquals("True", condition(s, "FaultsActive").get("status").asText());
+                assertTrue(condition(s, "FaultsActive").get("message").asText().contains("greeter.errorRate=0.3"));
+                double rate = s.get("greeter").get("errorRate").asDouble();
+                erroring |= rate > 0.05 && rate < 0.7;
+            }
+        }
+        assertTrue(erroring, "the Host saw some of its calls fail while greeter.errorRate=0.3:\n" + summary(r));
+        assertTrue(r.last().get("greeter").get("failures").asLong() > 0);
+    }
+
+    @Test
+    void anUnavailableGreeterBlocksTheHostWhileTheWorkerDrains() throws Exception {
+        Run r = lesson("greeter-unavailable", "12s");
+        endsClean(r);
+        boolean blocked = false;
+        for (JsonNode s : r.statuses()) {
+            if (faults(s).contains("greeter.unavailable=true")
+                    && s.get("messages").get("producedPerSecond").asDouble() == 0.0) {
+                blocked = true;
+                assertEquals("NOT_SERVING", s.get("greeter").get("serving").asText());
+                assertEquals("False", condition(s, "GreeterAvailable").get("status").asText());
+                assertEquals("True", condition(s, "ConsumerAvailable").get("status").asText(),
+                        "the Worker keeps running");
+                assertEquals(0, s.get("messages").get("lag").asLong(), "the Worker drained what waited");
+            }
+        }
+        assertTrue(blocked, "nothing produced while the Greeter refused calls:\n" + summary(r));
+    }
+
+    @Test
+    void aWorkerFailingBeforeItsCommitDuplicatesButLosesNothing() throws Exception {
+        Run r = lesson("duplicates", "15s");
+        endsClean(r);
+        boolean seen = false;
+        for (JsonNode s : r.statuses()) {
+            seen |= faults(s).contains("worker.failBeforeCommit=0.2");
+        }
+        assertTrue(seen, "the fault was listed while on");
+        assertTrue(r.last().get("delivery").get("duplicates").asLong() > 0, summary(r));
+    }
+
+    @Test
+    void aHostCutOffFromKafkaStopsProducingAndLosesNothing() throws Exception {
+        Run r = lesson("kafka-cut", "24s");
+        endsClean(r);
+        long producedDuringCut = -1;
+        int flat = 0;
+        long previous = -1;
+        for (JsonNode s : r.statuses()) {
+            long produced = s.get("messages").get("produced").asLong();
+            if (faults(s).contains("kafka.cutProducer=true")) {
+                assertTrue(condition(s, "FaultsActive").get("message").asText().contains("proxy"));
+                assertEquals("SERVING", s.get("greeter").get("serving").asText(), "the Greeter keeps answering");
+                if (produced == previous) {
+                    flat++;
+                }
+                producedDuringCut = produced;
+            }
+            previous = produced;
+        }
+        assertTrue(flat >= 3, "produced stood still while the Host was cut off:\n" + summary(r));
+        assertTrue(r.last().get("messages").get("produced").asLong() > producedDuringCut + 20,
+                "produced rises again after the cut:\n" + summary(r));
+    }
+
+    @Test
+    void faultsFromTheCommandLineAreInForceFromTheStartAndListed() throws Exception {
+        Run r = run("--duration", "6s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
+                "--fault", "greeter.errorRate=0.5", "--fault=worker.failBeforeCommit=0.1");
+        endsClean(r);
+        JsonNode first = r.statuses().get(0);
+        assertEquals(List.of("greeter.errorRate=0.5", "worker.failBeforeCommit=0.1"), faults(first));
+        assertEquals("True", condition(first, "FaultsActive").get("status").asText());
+        assertTrue(r.stderr().contains("lifting the faults"), r.stderr());
+    }
+
+    @Test
+    void badFaultsExitWith2NamingThem() throws Exception {
+        Run r = run("--fault", "greeter.errRate=0.3", "--fault", "kafka.cutProducer=maybe", "--fault",
+                "worker.failBeforeCommit=2");
+        assertEquals(2, r.exit(), r.stderr());
+        assertTrue(r.stderr().contains("unknown fault 'greeter.errRate'"), r.stderr());
+        assertTrue(r.stderr().contains("kafka.cutProducer: 'maybe' is not true or false"), r.stderr());
+        assertTrue(r.stderr().contains("worker.failBeforeCommit: 2 is out of range [0, 1]"), r.stderr());
     }
 
     @Test

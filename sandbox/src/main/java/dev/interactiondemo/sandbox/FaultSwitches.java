@@ -1,0 +1,72 @@
+package dev.interactiondemo.sandbox;
+
+import dev.interactiondemo.api.FaultsSpec;
+import dev.interactiondemo.api.GreeterFaultsSpec;
+import dev.interactiondemo.api.KafkaFaultsSpec;
+import dev.interactiondemo.api.WorkerFaultsSpec;
+import dev.interactiondemo.api.status.Faults;
+import dev.interactiondemo.greeter.GreeterFaults;
+import dev.interactiondemo.notifier.WorkerFaults;
+
+import java.util.List;
+
+/**
+ * The sandbox's fault switches, live: each is applied to the part it concerns at once (the Greeter's
+ * {@link GreeterFaults}, the Worker's {@link WorkerFaults}, the {@link KafkaProxy} between the Host and Kafka), and
+ * read back as an InteractionDemo's {@code spec.faults}, so the status lists them as the operator does.
+ */
+final class FaultSwitches {
+    private final GreeterFaults greeter;
+    private final WorkerFaults worker;
+    private final KafkaProxy proxy;
+
+    FaultSwitches(GreeterFaults greeter, WorkerFaults worker, KafkaProxy proxy) {
+        this.greeter = greeter;
+        this.worker = worker;
+        this.proxy = proxy;
+    }
+
+    /** Switches one fault on, changes it, or (rate 0, false) off. */
+    synchronized void apply(FaultSetting s) {
+        switch (s.name()) {
+            case FaultSetting.GREETER_ERROR_RATE -> greeter.setErrorRate(s.rate());
+            case FaultSetting.GREETER_UNAVAILABLE -> greeter.setUnavailable(s.flag());
+            case FaultSetting.WORKER_FAIL_BEFORE_COMMIT -> worker.setFailBeforeCommit(s.rate());
+            case FaultSetting.KAFKA_CUT_PRODUCER -> {
+                if (s.flag()) {
+                    proxy.cut();
+                } else {
+                    proxy.restore();
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown fault " + s.name());
+        }
+    }
+
+    /** Switches every fault off. */
+    synchronized void clear() {
+        FaultSetting.NAMES.forEach(n -> apply(FaultSetting.off(n)));
+    }
+
+    /** The switches as an InteractionDemo's {@code spec.faults} would hold them. */
+    synchronized FaultsSpec spec() {
+        FaultsSpec spec = new FaultsSpec();
+        GreeterFaults.Snapshot g = greeter.snapshot();
+        GreeterFaultsSpec gs = new GreeterFaultsSpec();
+        gs.setErrorRate(g.errorRate());
+        gs.setUnavailable(g.unavailable());
+        spec.setGreeter(gs);
+        WorkerFaultsSpec ws = new WorkerFaultsSpec();
+        ws.setFailBeforeCommit(worker.failBeforeCommit());
+        spec.setWorker(ws);
+        KafkaFaultsSpec ks = new KafkaFaultsSpec();
+        ks.setCutProducer(proxy.isCut());
+        spec.setKafka(ks);
+        return spec;
+    }
+
+    /** Those switched on, e.g. {@code greeter.errorRate=0.3}, as {@code status.faults} lists them. */
+    List<String> active() {
+        return Faults.active(spec());
+    }
+}

@@ -1,0 +1,210 @@
+package dev.interactiondemo.sandbox;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.interactiondemo.common.PortInUseException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The sandbox's live page, on the loopback interface only: the page itself and its script from the jar
+ * ({@code /web/}), and a small JSON API over the same {@code InteractionDemoStatus} the terminal shows.
+ *
+ * <ul>
+ *   <li>{@code GET /api/status}: the latest status;</li>
+ *   <li>{@code GET /api/history?after=N}: the statuses numbered above N (oldest first) and the controls' state;</li>
+ *   <li>{@code POST /api/faults} {@code {"name": "greeter.errorRate", "value": "0.3"}}: switches a fault;</li>
+ *   <li>{@code POST /api/worker}, {@code POST /api/greeter} {@code {"running": false}}: stops or starts that part.</li>
+ * </ul>
+ * The POSTs take only {@code application/json}, which a page from another site cannot send without the browser
+ * asking first (a CORS preflight, which this server never grants).
+ */
+final class WebPage implements AutoCloseable {
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
+    private static final Map<String, String> ASSETS = Map.of(
+            "/", "index.html",
+            "/index.html", "index.html",
+            "/app.js", "app.js",
+            "/style.css", "style.css",
+            "/favicon.svg", "favicon.svg");
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private WebPage(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    static WebPage start(int port, Sandbox sandbox) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 16);
+        } catch (BindException e) {
+            throw new PortInUseException(port, SandboxOptions.WEB_PORT.label() + " (0: any free port), or "
+                    + SandboxOptions.WEB.label() + "=false", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", ex -> {
+            try (ex) {
+                asset(ex);
+            }
+        });
+        server.createContext("/api/", ex -> {
+            try (ex) {
+                api(ex, sandbox);
+            } catch (RuntimeException e) {
+                send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+            }
+        });
+        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "sandbox-web");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.start();
+        return new WebPage(server, executor);
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void asset(HttpExchange ex) throws IOException {
+        String name = ASSETS.get(ex.getRequestURI().getPath());
+        if (name == null || !(ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD"))) {
+            respond(ex, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] body;
+        try (InputStream in = WebPage.class.getResourceAsStream("/web/" + name)) {
+            if (in == null) {
+                respond(ex, 404, "text/plain; charset=utf-8", "not in the jar\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            body = in.readAllBytes();
+        }
+        String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+                : name.endsWith(".js") ? "text/javascript; charset=utf-8"
+                : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
+        respond(ex, 200, type, body);
+    }
+
+    private static void api(HttpExchange ex, Sandbox sandbox) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (method.equals("GET") && path.equals("/api/status")) {
+            Object latest = sandbox.history().latest();
+            send(ex, latest == null ? 503 : 200, latest == null ? Map.of("error", "no status yet") : latest);
+            return;
+        }
+        if (method.equals("GET") && path.equals("/api/history")) {
+            long after = 0;
+            String q = ex.getRequestURI().getQuery();
+            if (q != null && q.startsWith("after=")) {
+                try {
+                    after = Long.parseLong(q.substring("after=".length()));
+                } catch (NumberFormatException e) {
+                    send(ex, 400, Map.of("error", "after: not a number"));
+                    return;
+                }
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            List<History.Entry> entries = sandbox.history().after(after);
+            body.put("entries", entries);
+            body.put("controls", sandbox.controls());
+            send(ex, 200, body);
+            return;
+        }
+        if (!method.equals("POST")) {
+            send(ex, path.startsWith("/api/") && List.of("/api/faults", "/api/worker", "/api/greeter").contains(path)
+                    ? 405 : 404, Map.of("error", method + " " + path + ": not here"));
+            return;
+        }
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            send(ex, 415, Map.of("error", "send application/json"));
+            return;
+        }
+        Map<?, ?> request;
+        try (InputStream in = ex.getRequestBody()) {
+            request = JSON.unmarshal(new String(in.readNBytes(4096), StandardCharsets.UTF_8), Map.class);
+        } catch (RuntimeException e) {
+            send(ex, 400, Map.of("error", "not a JSON object"));
+            return;
+        }
+        switch (path) {
+            case "/api/faults" -> {
+                FaultSetting f;
+                try {
+                    f = FaultSetting.of(String.valueOf(request.get("name")), String.valueOf(request.get("value")));
+                } catch (IllegalArgumentException e) {
+                    send(ex, 400, Map.of("error", e.getMessage()));
+                    return;
+                }
+                sandbox.applyFault(f);
+            }
+            case "/api/worker", "/api/greeter" -> {
+                Object running = request.get("running");
+                if (!(running instanceof Boolean)) {
+                    send(ex, 400, Map.of("error", "running: true or false"));
+                    return;
+                }
+                boolean worker = path.equals("/api/worker");
+                if ((Boolean) running) {
+                    if (worker) {
+                        sandbox.startWorker("");
+                    } else {
+                        sandbox.startGreeter();
+                    }
+                } else if (worker) {
+                    sandbox.stopWorker();
+                } else {
+                    sandbox.stopGreeter();
+                }
+            }
+            default -> {
+                send(ex, 404, Map.of("error", "POST " + path + ": not here"));
+                return;
+            }
+        }
+        send(ex, 200, sandbox.controls());
+    }
+
+    private static void send(HttpExchange ex, int status, Object body) throws IOException {
+        respond(ex, status, "application/json", JSON.asJson(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
