@@ -327,8 +327,129 @@ class InteractionDemoE2ETest {
                 Duration.ofMinutes(2));
     }
 
+    /** Writes what {@code kubectl get} and the status show at a moment of a lesson, for docs/lessons.md. */
+    private static void capture(String lesson, String moment) {
+        try {
+            Path dir = Shell.repoRoot().resolve("e2e/target/lessons");
+            Files.createDirectories(dir);
+            String text = "$ kubectl get idemo " + DEMO + "\n" + kubectl("-n", NS, "get", "idemo", DEMO) + "\n"
+                    + Serialization.asYaml(demo().getStatus());
+            Files.writeString(dir.resolve(lesson + "-" + moment + ".txt"), text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Lesson: a synchronous callee that stops answering blocks its caller; the queue still drains. */
     @Test
-    @Order(6)
+    @Order(51)
+    void anUnavailableGreeterBlocksTheHostWhileTheWorkersDrainKafka() {
+        patch("{\"spec\":{\"faults\":{\"greeter\":{\"unavailable\":true}}}}");
+        try {
+            InteractionDemo blocked = await("the Host blocked, the lag drained", d -> is(d, "GreeterAvailable", "False")
+                    && d.getStatus().getMessages().getProducedPerSecond() == 0.0 && d.getStatus().getMessages().getLag() == 0
+                    && is(d, "FaultsActive", "True"), Duration.ofMinutes(4));
+            long produced = blocked.getStatus().getMessages().getProduced();
+            await("the Host reported blocked", d -> Boolean.TRUE.equals(d.getStatus().getGreeter().getHostBlocked()),
+                    Duration.ofMinutes(1));
+            capture("greeter-unavailable", "blocked");
+            assertEquals(produced, demo().getStatus().getMessages().getProduced(), "nothing published without a greeting");
+        } finally {
+            patch("{\"spec\":{\"faults\":null}}");
+        }
+        await("flowing again", d -> is(d, "MessagesFlowing", "True") && is(d, "GreeterAvailable", "True"),
+                Duration.ofMinutes(4));
+    }
+
+    /** Lesson: a Greeter that fails some calls; the Host retries, publishes only greetings, loses nothing. */
+    @Test
+    @Order(52)
+    void aGreeterThatErrorsIsRetriedAndNothingIsLost() {
+        long before = demo().getStatus().getMessages().getProduced();
+        patch("{\"spec\":{\"faults\":{\"greeter\":{\"errorRate\":0.5}}}}");
+        try {
+            InteractionDemo erring = await("the Host sees errors and still publishes", d -> d.getStatus().getGreeter()
+                    .getErrorRate() != null && d.getStatus().getGreeter().getErrorRate() > 0.2
+                    && d.getStatus().getMessages().getProduced() > before + 20, Duration.ofMinutes(4));
+            assertTrue(erring.getStatus().getGreeter().getFailures() > 0);
+            capture("greeter-errors", "erring");
+        } finally {
+            patch("{\"spec\":{\"faults\":null}}");
+        }
+        await("no errors any more", d -> d.getStatus().getGreeter().getErrorRate() != null
+                && d.getStatus().getGreeter().getErrorRate() == 0.0 && is(d, "FaultsActive", "False"), Duration.ofMinutes(4));
+        assertEquals(0L, demo().getStatus().getDelivery().getLost());
+    }
+
+    /** Lesson: at-least-once: a Worker failing before its commit gets the batch again: duplicates, never losses. */
+    @Test
+    @Order(53)
+    void aWorkerFailingBeforeItsCommitShowsDuplicatesNeverLosses() {
+        patch("{\"spec\":{\"faults\":{\"worker\":{\"failBeforeCommit\":0.05}}}}");
+        try {
+            await("duplicates in the audit", d -> d.getStatus().getDelivery() != null
+                    && d.getStatus().getDelivery().getDuplicates() > 0, Duration.ofMinutes(5));
+            capture("duplicates", "redelivered");
+        } finally {
+            patch("{\"spec\":{\"faults\":null}}");
+        }
+        InteractionDemo after = await("flowing again", d -> is(d, "MessagesFlowing", "True") && is(d, "FaultsActive",
+                "False"), Duration.ofMinutes(4));
+        assertEquals(0L, after.getStatus().getDelivery().getLost(), "at least once: never a loss");
+    }
+
+    /** Lesson: consumers scale with partitions; a fourth Worker on three partitions holds none. */
+    @Test
+    @Order(54)
+    void aFourthWorkerOnThreePartitionsSitsIdle() {
+        int workers = demo().getSpec().getConsumer().getReplicas();
+        patch("{\"spec\":{\"consumer\":{\"replicas\":4}}}");
+        try {
+            InteractionDemo four = await("4 members, one idle", d -> d.getStatus().getConsumer().getMembers() != null
+                    && d.getStatus().getConsumer().getMembers().size() == 4
+                    && d.getStatus().getConsumer().getMembers().stream().filter(m -> m.getPartitions().isEmpty()).count() == 1,
+                    Duration.ofMinutes(4));
+            assertEquals(3, four.getStatus().getConsumer().getPartitions().size());
+            await("MessagesFlowing names the idle Worker", d -> condition(d, "MessagesFlowing")
+                    .map(c -> c.getMessage().contains("hold no partition")).orElse(false), Duration.ofMinutes(1));
+            capture("scale-partitions", "four-workers");
+        } finally {
+            patch("{\"spec\":{\"consumer\":{\"replicas\":" + workers + "}}}");
+        }
+        await("back to " + workers + " members", d -> d.getStatus().getConsumer().getMembers() != null
+                && d.getStatus().getConsumer().getMembers().size() == workers, Duration.ofMinutes(4));
+    }
+
+    /**
+     * Lesson: the Host cut off from Kafka. The operator puts a NetworkPolicy in place and says so; whether traffic
+     * stops depends on the network plugin (this suite's bridge network does not enforce policies).
+     */
+    @Test
+    @Order(55)
+    void cuttingTheHostFromKafkaPutsANetworkPolicyInPlace() {
+        patch("{\"spec\":{\"faults\":{\"kafka\":{\"cutProducer\":true}}}}");
+        try {
+            await("FaultsActive with the note", d -> is(d, "FaultsActive", "True") && condition(d, "FaultsActive")
+                    .map(c -> c.getMessage().contains("network plugin")).orElse(false), Duration.ofMinutes(2));
+            var policy = client.network().v1().networkPolicies().inNamespace(NS).withName(DEMO + "-host-kafka-cut").get();
+            assertTrue(policy != null, "the NetworkPolicy");
+            assertEquals(List.of("Egress"), policy.getSpec().getPolicyTypes());
+            capture("kafka-cut", "cut");
+        } finally {
+            patch("{\"spec\":{\"faults\":null}}");
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (client.network().v1().networkPolicies().inNamespace(NS).withName(DEMO + "-host-kafka-cut").get() != null) {
+            if (System.nanoTime() > deadline) {
+                fail("the NetworkPolicy is still there 2 minutes after the cut was lifted");
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+        await("flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
+    }
+
+    @Test
+    @Order(60)
     void aNewOperatorPodTakesTheLeaseAndKeepsTheStatusFresh() {
         client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator").delete();
         Instant after = Instant.now().plusSeconds(5);
@@ -337,7 +458,7 @@ class InteractionDemoE2ETest {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void deletingTheResourceGarbageCollectsEveryDependent() {
         client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).delete();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -362,7 +483,7 @@ class InteractionDemoE2ETest {
      * keep rising, each counts only its own messages, and deleting one tenant's namespace leaves the other intact.
      */
     @Test
-    @Order(8)
+    @Order(80)
     void aSharedClusterKeepsTenantsApartAndSurvivesHostileAddresses() {
         List<String> tenants = List.of("e2e-tenant-a", "e2e-tenant-b", "e2e-tenant-c");
         Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
