@@ -30,8 +30,10 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
      *
      * @param faultFailBeforeCommit the share of batches after which the Worker fails before committing (0-1); see
      *                              {@link WorkerFaults}
+     * @param onInjectedFailure     what the Worker does after that failure
      */
-    public record Worker(String groupId, Duration processingDelay, double faultFailBeforeCommit) {
+    public record Worker(String groupId, Duration processingDelay, double faultFailBeforeCommit,
+                         NotificationWorker.OnInjectedFailure onInjectedFailure) {
         /** A fresh {@link WorkerFaults} switched as configured. */
         public WorkerFaults faults() {
             return new WorkerFaults(faultFailBeforeCommit);
@@ -76,12 +78,15 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
             "worker: artificial time spent on each notification (0-60s), to make lag visible");
     static final Option FAULT_FAIL_BEFORE_COMMIT = Option.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT",
             "fault-fail-before-commit", "0", "worker, injected fault: share of batches (0-1, e.g. 0.01) after which"
-                    + " the Worker fails before committing and exits with status 3, to be restarted; what it processed"
-                    + " is delivered again (duplicates, no loss)");
+                    + " the Worker fails before committing; what it processed is delivered again (duplicates, no loss)");
+    static final Option FAULT_ON_FAILURE = Option.of("NOTIFIER_FAULT_ON_FAILURE", "fault-on-failure", "reconnect",
+            "worker, after the injected fault: reconnect (a new consumer in the same process, whose audit counts the "
+                    + "batch delivered again as duplicates) or exit (status 3, for Kubernetes to restart it; a new "
+                    + "process starts a fresh audit, which cannot see those duplicates)");
 
     public static final List<Option> OPTIONS = List.of(ROLE, BOOTSTRAP, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
             CALL_MODE, MAX_IN_FLIGHT, GREETER_DEADLINE, RECIPIENTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, PRODUCER_ID,
-            MAX_PENDING, GROUP_ID, PROCESSING_DELAY, FAULT_FAIL_BEFORE_COMMIT);
+            MAX_PENDING, GROUP_ID, PROCESSING_DELAY, FAULT_FAIL_BEFORE_COMMIT, FAULT_ON_FAILURE);
 
     public static NotifierConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -138,7 +143,9 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
         } else {
             worker = new Worker(s.required(GROUP_ID),
                     s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(60)),
-                    s.decimal(FAULT_FAIL_BEFORE_COMMIT, 0, 1));
+                    s.decimal(FAULT_FAIL_BEFORE_COMMIT, 0, 1),
+                    NotificationWorker.OnInjectedFailure.valueOf(s.choice(FAULT_ON_FAILURE, "reconnect", "exit")
+                            .toUpperCase()));
         }
         s.validate();
         return new NotifierConfig(role, bootstrap, topic, httpPort, host, worker);

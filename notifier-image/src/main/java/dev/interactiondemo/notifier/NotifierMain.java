@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code notifier host|worker}: runs one role until SIGTERM/SIGINT, then shuts down gracefully (the Host flushes,
  * the Worker commits and leaves its group). Exit status 2 on bad configuration (the {@code OTEL_*} variables
  * included), 1 when a port is taken, {@value NotificationWorker#INJECTED_FAILURE_EXIT_STATUS} when the Worker's
- * injected fault {@code NOTIFIER_FAULT_FAIL_BEFORE_COMMIT} fired (Kubernetes restarts it). Traces go over OTLP when
+ * injected fault {@code NOTIFIER_FAULT_FAIL_BEFORE_COMMIT} fired with {@code NOTIFIER_FAULT_ON_FAILURE=exit}
+ * (Kubernetes restarts it; by default the Worker reconnects instead, so its audit shows the duplicates). Traces go over OTLP when
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (service {@code notifier-host} or {@code notifier-worker} unless
  * {@code OTEL_SERVICE_NAME} says otherwise; see common's {@code Tracing}).
  */
@@ -46,7 +47,7 @@ public final class NotifierMain {
         NotifierRole role = config.role() == NotifierConfig.Role.HOST
                 ? new NotificationHost(config, registry, openTelemetry)
                 : new NotificationWorker(config, registry, new DeliveryAudit(), config.worker().faults(), openTelemetry,
-                        NotificationWorker.OnInjectedFailure.EXIT);
+                        config.worker().onInjectedFailure());
         HttpEndpoints http;
         try {
             http = HttpEndpoints.start(config.httpPort(), NotifierConfig.HTTP_PORT.label(), registry,

@@ -90,7 +90,8 @@ class NotifierMainTest {
                 await("some sent", () -> host.stats().sent() >= 10, Duration.ofSeconds(60));
                 Process p = launch(List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                         "NOTIFIER_TOPIC", topic, "NOTIFIER_GROUP_ID", group, "NOTIFIER_HTTP_PORT", "0",
-                        "NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1", "LOG_FORMAT", "text"), out, "worker");
+                        "NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1", "NOTIFIER_FAULT_ON_FAILURE", "exit", "LOG_FORMAT",
+                        "text"), out, "worker");
                 try {
                     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the Worker exits after its injected fault");
                     String text = Files.readString(out);
