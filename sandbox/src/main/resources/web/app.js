@@ -82,7 +82,7 @@
   function render() {
     if (controls) {
       $('run').textContent = controls.rate + ' notifications/s, ' + controls.callMode + ' calls, '
-        + controls.partitions + ' partitions' + (controls.scenario !== 'none' ? ', scenario ' + controls.scenario : '') + '.';
+        + controls.partitions + ' partitions, ' + controls.workers + (controls.workers === 1 ? ' Worker' : ' Workers') + (controls.scenario !== 'none' ? ', scenario ' + controls.scenario : '') + '.';
       renderButtons();
     }
     if (!points.length) { return; }

@@ -81,10 +81,12 @@ public final class Sandbox {
     private int greeterPort;
     private ManagedChannel probeChannel;
     private NotificationHost host;
-    private volatile NotificationWorker worker;
+    /** The Workers running, all in one group; empty while stopped. */
+    private volatile List<NotificationWorker> workers = List.of();
     private WebPage web;
     private final History history = new History(900);
-    private final DeliveryAudit audit = new DeliveryAudit();
+    /** One audit per Worker (an audit is its Worker's alone), kept across a stop and start. */
+    private final List<DeliveryAudit> audits = new ArrayList<>();
     private KafkaReading firstReading;
     private KafkaReading lastReading;
     private List<Condition> lastConditions;
@@ -171,9 +173,9 @@ public final class Sandbox {
             web = WebPage.start(options.webPort(), this);
         }
         err.printf("sandbox: Kafka at %s (the Host's way in: localhost:%d), topic %s (%d partitions); Greeter at "
-                        + "localhost:%d; Host: %s/s, %s calls%s%s%n",
+                        + "localhost:%d; Host: %s/s, %s calls; %d Worker%s%s%s%n",
                 kafka.bootstrapServers(), proxy.port(), TOPIC, options.partitions(), greeterPort, options.rate(),
-                options.callMode(), options.scenario() == SandboxOptions.Scenario.NONE ? ""
+                options.callMode(), options.workers(), options.workers() == 1 ? "" : "s", options.scenario() == SandboxOptions.Scenario.NONE ? ""
                         : "; scenario " + options.scenario().label(),
                 options.faults().isEmpty() ? "" : "; faults " + options.faults());
         if (web != null) {
@@ -188,8 +190,15 @@ public final class Sandbox {
     }
 
     private void startWorker() {
-        worker = new NotificationWorker(notifierConfig("worker", kafka.bootstrapServers()), Metrics.newRegistry(),
-                audit, workerFaults, OpenTelemetry.noop()).start();
+        List<NotificationWorker> started = new ArrayList<>();
+        for (int i = 0; i < options.workers(); i++) {
+            if (audits.size() <= i) {
+                audits.add(new DeliveryAudit());
+            }
+            started.add(new NotificationWorker(notifierConfig("worker", kafka.bootstrapServers()),
+                    Metrics.newRegistry(), audits.get(i), workerFaults, OpenTelemetry.noop()).start());
+        }
+        workers = List.copyOf(started);
     }
 
     // Controls, for scenarios and the page. Each is idempotent.
@@ -210,18 +219,19 @@ public final class Sandbox {
         }
     }
 
-    /** Stops the Worker: messages wait in Kafka. */
+    /** Stops the Workers: messages wait in Kafka. */
     synchronized void stopWorker() {
-        NotificationWorker w = worker;
-        if (w != null) {
-            err.println("sandbox: stopping the Worker; messages now wait in Kafka");
-            worker = null;
-            w.close();
+        List<NotificationWorker> running = workers;
+        if (!running.isEmpty()) {
+            err.println("sandbox: stopping the Worker" + (running.size() > 1 ? "s" : "")
+                    + "; messages now wait in Kafka");
+            workers = List.of();
+            running.forEach(this::closeQuietly);
         }
     }
 
     synchronized void startWorker(String why) {
-        if (worker == null) {
+        if (workers.isEmpty()) {
             err.println("sandbox: the Worker is back; it resumes from its committed offsets" + why);
             startWorker();
         }
@@ -236,7 +246,8 @@ public final class Sandbox {
     synchronized Map<String, Object> controls() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("greeterRunning", greeterRunning);
-        c.put("workerRunning", worker != null);
+        c.put("workerRunning", !workers.isEmpty());
+        c.put("workers", options.workers());
         Map<String, Object> f = new LinkedHashMap<>();
         GreeterFaults.Snapshot g = greeterFaults.snapshot();
         f.put(FaultSetting.GREETER_ERROR_RATE, g.errorRate());
@@ -373,10 +384,13 @@ public final class Sandbox {
         Optional<String> hostProblem = host.notReadyReason();
         PartState producerState = hostProblem.map(p -> PartState.unavailable("NotReady", "Host: " + p))
                 .orElse(PartState.available("Publishing", "Host publishing"));
-        NotificationWorker w = worker;
-        Optional<String> workerProblem = w == null ? Optional.of("stopped") : w.notReadyReason();
-        PartState consumerState = workerProblem.map(p -> PartState.unavailable(w == null ? "Stopped" : "NotReady",
-                "Worker: " + p)).orElse(PartState.available("Consuming", "Worker consuming"));
+        List<NotificationWorker> ws = workers;
+        long workersReady = ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
+        Optional<String> workerProblem = ws.isEmpty() ? Optional.of("stopped") : workersReady > 0 ? Optional.empty()
+                : ws.get(0).notReadyReason();
+        PartState consumerState = workerProblem.map(p -> PartState.unavailable(ws.isEmpty() ? "Stopped" : "NotReady",
+                "Worker: " + p)).orElse(PartState.available("Consuming", ws.size() == 1 ? "Worker consuming"
+                : workersReady + " of " + ws.size() + " Workers consuming"));
 
         List<String> activeFaults = faults.active();
         List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeterState, topicState, producerState,
@@ -418,8 +432,8 @@ public final class Sandbox {
         p.setReadyReplicas(hostProblem.isEmpty() ? 1 : 0);
         status.setProducer(p);
         ConsumerStatus c = new ConsumerStatus();
-        c.setReplicas(w == null ? 0 : 1);
-        c.setReadyReplicas(w != null && workerProblem.isEmpty() ? 1 : 0);
+        c.setReplicas(ws.size());
+        c.setReadyReplicas((int) workersReady);
         c.setGroupId(GROUP);
         status.setConsumer(c);
 
@@ -433,13 +447,16 @@ public final class Sandbox {
             m.setLastUpdated(stats.lastUpdated().toString());
             status.setMessages(m);
         }
-        NotificationWorker.Stats ws = w == null ? null : w.stats();
+        // Summed over the Workers; latencies: the slowest Worker's (0 while none runs).
         DeliveryStatus d = new DeliveryStatus();
-        d.setDelivered(audit.delivered());
-        d.setDuplicates(audit.duplicates());
-        d.setLost(audit.lost());
-        d.setEndToEndLatencyP50Ms(ws == null ? 0.0 : round(ws.endToEndP50Ms()));
-        d.setEndToEndLatencyP99Ms(ws == null ? 0.0 : round(ws.endToEndP99Ms()));
+        d.setDelivered(audits.stream().mapToLong(DeliveryAudit::delivered).sum());
+        d.setDuplicates(audits.stream().mapToLong(DeliveryAudit::duplicates).sum());
+        d.setLost(audits.stream().mapToLong(DeliveryAudit::lost).sum());
+        List<NotificationWorker.Stats> workerStats = ws.stream().map(NotificationWorker::stats).toList();
+        d.setEndToEndLatencyP50Ms(round(workerStats.stream().mapToDouble(NotificationWorker.Stats::endToEndP50Ms).max()
+                .orElse(0)));
+        d.setEndToEndLatencyP99Ms(round(workerStats.stream().mapToDouble(NotificationWorker.Stats::endToEndP99Ms).max()
+                .orElse(0)));
         status.setDelivery(d);
         history.add(status);
         return status;
@@ -448,7 +465,7 @@ public final class Sandbox {
     private void stopAll() {
         closeQuietly(web);
         closeQuietly(host);
-        closeQuietly(worker);
+        workers.forEach(this::closeQuietly);
         if (probeChannel != null) {
             probeChannel.shutdownNow();
         }

@@ -14,7 +14,7 @@ import java.util.Optional;
 public record SandboxOptions(Optional<Duration> duration, double rate, String callMode, int maxInFlight,
                              String output, Duration interval, int greeterPort, int kafkaPort, int partitions,
                              Duration greeterDelay, Duration processingDelay, Scenario scenario,
-                             List<FaultSetting> faults, boolean web, int webPort) {
+                             List<FaultSetting> faults, boolean web, int webPort, int workers) {
 
     /** A lesson: a fault staged in the middle third of the run, to watch the two interaction styles react. */
     public enum Scenario {
@@ -64,6 +64,9 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
     static final Option KAFKA_PORT = Option.of("SANDBOX_KAFKA_PORT", "kafka-port", "0",
             "the Kafka broker's port (0: any free port)");
     static final Option PARTITIONS = Option.of("SANDBOX_PARTITIONS", "partitions", "3", "topic partitions (1-100)");
+    static final Option WORKERS = Option.of("SANDBOX_WORKERS", "workers", "1",
+            "Workers in the consumer group (1-8): with a --processing-delay, more Workers drain faster, up to one per "
+                    + "partition");
     static final Option GREETER_DELAY = Option.of("SANDBOX_GREETER_DELAY", "greeter-delay", "0ms",
             "latency the Greeter adds to each reply (0-10s): try it with sync and async");
     static final Option PROCESSING_DELAY = Option.of("SANDBOX_PROCESSING_DELAY", "processing-delay", "0ms",
@@ -81,7 +84,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
     static final Option WEB_PORT = Option.of("SANDBOX_WEB_PORT", "web-port", "8081",
             "the page's port on localhost (0: any free port); the address is printed at start");
     static final List<Option> OPTIONS = List.of(DURATION, RATE, CALL_MODE, MAX_IN_FLIGHT, OUTPUT, INTERVAL,
-            GREETER_PORT, KAFKA_PORT, PARTITIONS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT);
+            GREETER_PORT, KAFKA_PORT, PARTITIONS, WORKERS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT);
 
     public static SandboxOptions from(String[] args, Map<String, String> env) {
         return from(parse(args, env));
@@ -153,7 +156,8 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                 scenario,
                 List.copyOf(faults),
                 Boolean.parseBoolean(s.choice(WEB, "true", "false")),
-                s.integer(WEB_PORT, 0, 65535));
+                s.integer(WEB_PORT, 0, 65535),
+                s.integer(WORKERS, 1, 8));
         s.validate();
         return o;
     }

@@ -27,6 +27,7 @@ final class TableView implements StatusView {
         var d = s.getDelivery();
         var consumer = s.getConsumer();
         String worker = consumer.getReplicas() == 0 ? "stopped"
+                : consumer.getReplicas() > 1 ? consumer.getReadyReplicas() + "/" + consumer.getReplicas() + " up"
                 : consumer.getReadyReplicas() > 0 ? "running" : "waiting";
         var g = s.getGreeter();
         String greeter = g.getReplicas() == 0 ? "stopped" : g.getServing();

@@ -233,6 +233,34 @@ class SandboxIT {
                 "produced rises again after the cut:\n" + summary(r));
     }
 
+    /** The highest consumed/s of a run, and its largest lag. */
+    private static double[] drainRate(String workers) throws Exception {
+        Run r = run("--duration", "10s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
+                "--partitions", "3", "--workers", workers, "--processing-delay", "100ms");
+        assertEquals(0, r.exit(), r.stderr());
+        double fastest = 0;
+        long maxLag = 0;
+        List<JsonNode> all = r.statuses();
+        for (JsonNode s : all.subList(0, all.size() - 1)) { // the last line: the whole run's average
+            fastest = Math.max(fastest, s.get("messages").get("consumedPerSecond").asDouble());
+            maxLag = Math.max(maxLag, s.get("messages").get("lag").asLong());
+        }
+        assertEquals(Integer.parseInt(workers), r.last().get("consumer").get("replicas").asInt());
+        assertEquals(0, r.last().get("delivery").get("lost").asLong());
+        return new double[] {fastest, maxLag};
+    }
+
+    @Test
+    void workersScaleWithPartitions() throws Exception {
+        double[] one = drainRate("1");
+        double[] three = drainRate("3");
+        // 100 ms per notification: one Worker takes ~10/s of the 20/s and falls behind; three share the three
+        // partitions and keep up.
+        assertTrue(one[1] >= 40, "one Worker falls behind: lag " + one[1]);
+        assertTrue(three[1] <= 20, "three Workers on three partitions keep up: lag " + three[1]);
+        assertTrue(three[0] > 15, "three Workers consume at the rate: " + three[0] + "/s");
+    }
+
     @Test
     void faultsFromTheCommandLineAreInForceFromTheStartAndListed() throws Exception {
         Run r = run("--duration", "6s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
