@@ -25,6 +25,18 @@ public class TopicStatus {
             + "this id is ever altered or deleted.")
     private String topicId;
 
+    @JsonPropertyDescription("Direct mode: true once the operator found no topic of this name and set out to create "
+            + "it, until its id is recorded: a topic of this name found then is the one it created.")
+    private Boolean createRequested;
+
+    public Boolean getCreateRequested() {
+        return createRequested;
+    }
+
+    public void setCreateRequested(Boolean createRequested) {
+        this.createRequested = createRequested;
+    }
+
     public String getTopicId() {
         return topicId;
     }
@@ -74,11 +86,12 @@ public class TopicStatus {
             return false;
         }
         TopicStatus that = (TopicStatus) o;
-        return Objects.equals(name, that.name) && Objects.equals(ready, that.ready) && Objects.equals(management, that.management) && Objects.equals(partitions, that.partitions) && Objects.equals(topicId, that.topicId);
+        return Objects.equals(name, that.name) && Objects.equals(ready, that.ready) && Objects.equals(management, that.management) && Objects.equals(partitions, that.partitions) && Objects.equals(topicId, that.topicId)
+                && Objects.equals(createRequested, that.createRequested);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, ready, management, partitions, topicId);
+        return Objects.hash(name, ready, management, partitions, topicId, createRequested);
     }
 }

@@ -215,7 +215,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             Optional<KafkaObservation> observed = kafka.observe(id, settings.bootstrapServers(), new KafkaTarget(
                     settings.topic(), settings.groupId(), settings.management(), settings.partitions(),
                     settings.topicReplicas(), settings.topicConfig(), ownedTopicId(current),
-                    strimzi != null && strimzi.ready()));
+                    strimzi != null && strimzi.ready(), createRequested(current)));
             topic = strimzi != null ? strimzi : observed.map(KafkaObservation::topic).orElseGet(() ->
                     TopicObservation.notReady("Observing", "the first look at Kafka at " + settings.bootstrapServers()
                             + " is under way"));
@@ -249,6 +249,12 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
         writeStatus(current, next, context);
+        if (refused.isEmpty() && settings.management() == TopicManagement.Direct && createRequested(current)) {
+            // The intent to create the topic is now recorded: the observer may create it at once.
+            kafka.observe(id, settings.bootstrapServers(), new KafkaTarget(settings.topic(), settings.groupId(),
+                    settings.management(), settings.partitions(), settings.topicReplicas(), settings.topicConfig(),
+                    ownedTopicId(current), false, true));
+        }
         // Only now that the status says so: the Events tell of transitions a reader can see in the status.
         events.recordTransitions(context.getClient(), current, previous == null ? null : previous.getConditions(),
                 next.getConditions());
@@ -307,9 +313,16 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (created != null) {
             return created;
         }
-        boolean createdBeforeIds = t != null && Boolean.TRUE.equals(t.getReady()) && "Direct".equals(t.getManagement())
-                && Names.topic(demo).equals(t.getName());
+        // Before its id is recorded, the topic of the demo's name is its own if the demo was creating it (the intent
+        // recorded when no such topic existed), or if an operator that kept no ids saw it Ready in Direct mode.
+        boolean createdBeforeIds = t != null && "Direct".equals(t.getManagement()) && Names.topic(demo).equals(t.getName())
+                && (Boolean.TRUE.equals(t.getReady()) || Boolean.TRUE.equals(t.getCreateRequested()));
         return createdBeforeIds ? DirectTopics.CREATED_BEFORE_IDS : null;
+    }
+
+    private static boolean createRequested(InteractionDemo demo) {
+        TopicStatus t = demo.getStatus() == null ? null : demo.getStatus().getTopic();
+        return t != null && Boolean.TRUE.equals(t.getCreateRequested()) && Names.topic(demo).equals(t.getName());
     }
 
     /** A failure the reconcile did not expect ends in the Ready condition, never in a crash loop. */
@@ -361,7 +374,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         try {
             ResourceID id = ResourceID.fromResource(demo);
             kafka.observe(id, s.bootstrapServers(), new KafkaTarget(s.topic(), s.groupId(), s.management(),
-                    s.partitions(), s.topicReplicas(), s.topicConfig(), owned, false));
+                    s.partitions(), s.topicReplicas(), s.topicConfig(), owned, false, false));
             var admin = kafka.admin(id).orElseThrow(() -> new IllegalStateException(kafka.problem(id)
                     .orElse("cannot reach Kafka at " + s.bootstrapServers())));
             switch (DirectTopics.delete(admin, s.topic(), owned)) {

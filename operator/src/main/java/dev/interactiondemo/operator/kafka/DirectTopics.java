@@ -35,6 +35,8 @@ public final class DirectTopics {
      * the topic of that name is taken as the demo's own, and its id recorded from then on.
      */
     public static final String CREATED_BEFORE_IDS = "created-before-ids-were-kept";
+    /** The reason of a Direct-mode topic found missing before the demo recorded its intent to create it. */
+    public static final String ABSENT = "Creating";
 
     private DirectTopics() {
     }
@@ -43,12 +45,17 @@ public final class DirectTopics {
      * Creates the topic if missing and grows its partitions to {@code partitions} (Kafka cannot shrink them), if it is
      * the one this demo created.
      *
-     * @param ownedId the id of the topic this demo created, or null when it has created none (yet)
+     * @param ownedId   the id of the topic this demo created, or null when it has created none (yet)
+     * @param mayCreate whether the intent to create it is recorded (in the demo's status): until then a missing
+     *                  topic is only reported ({@link #ABSENT}), so that the intent is durable before the topic exists
      */
     public static TopicObservation ensure(Admin admin, String topic, int partitions, int replicas,
-                                          Map<String, String> config, String ownedId) {
+                                          Map<String, String> config, String ownedId, boolean mayCreate) {
         return observing(topic, () -> {
             Optional<TopicDescription> existing = describe(admin, topic);
+            if (existing.isEmpty() && !mayCreate) {
+                return TopicObservation.notReady(ABSENT, "topic " + topic + " does not exist yet: creating it");
+            }
             if (existing.isEmpty()) {
                 CreateTopicsResult created = admin.createTopics(List.of(new NewTopic(topic, partitions,
                         (short) replicas).configs(config)));

@@ -215,7 +215,8 @@ final class KafkaObserver implements AutoCloseable {
             boolean settled = known != null && known.ready() && known.partitions() != null
                     && (t.management() == TopicManagement.External || known.partitions() >= t.partitions());
             result.put(e.getKey(), settled ? known : t.management() == TopicManagement.Direct
-                    ? DirectTopics.ensure(a, t.topic(), t.partitions(), t.replicas(), t.config(), t.ownedTopicId())
+                    ? DirectTopics.ensure(a, t.topic(), t.partitions(), t.replicas(), t.config(), t.ownedTopicId(),
+                    t.mayCreate())
                     : DirectTopics.check(a, t.topic()));
         }
         return result;

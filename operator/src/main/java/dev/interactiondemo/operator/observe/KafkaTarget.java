@@ -12,7 +12,9 @@ import java.util.Map;
  *                    only counts, and only once {@code countable}
  * @param ownedTopicId Direct: the id of the topic the demo created, or null before it created one
  * @param countable   Strimzi: whether the KafkaTopic is Ready for its current spec (counts are read only then)
+ * @param mayCreate   Direct: whether the demo's status records that it is creating the topic (so that a topic of
+ *                    that name is known to be its own even if the operator stops before recording the id)
  */
 public record KafkaTarget(String topic, String groupId, TopicManagement management, int partitions, int replicas,
-                          Map<String, String> config, String ownedTopicId, boolean countable) {
+                          Map<String, String> config, String ownedTopicId, boolean countable, boolean mayCreate) {
 }

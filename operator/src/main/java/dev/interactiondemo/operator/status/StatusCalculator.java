@@ -8,6 +8,7 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.InteractionDemoStatus;
 import dev.interactiondemo.api.MessagesStatus;
 import dev.interactiondemo.api.Names;
+import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.api.TopicStatus;
 import dev.interactiondemo.api.WorkloadStatus;
 import dev.interactiondemo.api.status.Faults;
@@ -15,6 +16,7 @@ import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
+import dev.interactiondemo.operator.kafka.DirectTopics;
 import dev.interactiondemo.operator.observe.PodFigures;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -108,6 +110,13 @@ public final class StatusCalculator {
         // The id of the topic this demo created: kept while Kafka cannot be read, so ownership is never forgotten.
         t.setTopicId(o.topic().topicId() != null ? o.topic().topicId()
                 : previous == null || previous.getTopic() == null ? null : previous.getTopic().getTopicId());
+        // Direct mode: the intent to create the topic, recorded once the observer found none, until its id is known.
+        boolean requested = previous != null && previous.getTopic() != null
+                && Boolean.TRUE.equals(previous.getTopic().getCreateRequested());
+        if (s.management() == TopicManagement.Direct && t.getTopicId() == null
+                && (requested || DirectTopics.ABSENT.equals(o.topic().reason()))) {
+            t.setCreateRequested(true);
+        }
         status.setTopic(t);
 
         WorkloadStatus p = new WorkloadStatus();
