@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -242,7 +243,8 @@ class NotifierMainTest {
             assertEquals(1, occurrences(Files.readString(hostOut), "an HTTP server answered"), "logged once");
             assertEquals(1, occurrences(Files.readString(workerOut), "an HTTP server answered"), "logged once");
 
-            web.close();
+            web.close(); // returns once the port is free again, for the broker: the same address, now Kafka
+            awaitBindable(kafkaPort, Duration.ofSeconds(30));
             try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().port(kafkaPort).start();
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
@@ -272,26 +274,38 @@ class NotifierMainTest {
      * com.sun.net.httpserver would not do here: it waits for a line end that kafka-clients never sends, so its
      * clients time out instead. A KafkaConsumer with -Xmx64m given this server's address ends with "OutOfMemoryError:
      * Java heap space" within a second.)
+     *
+     * <p>{@link #close()} gives its port back before it returns, for a broker to take over. ServerSocket.close() alone
+     * does not: with a thread blocked in accept() the JDK only signals that thread, and Linux releases the listening
+     * socket when the thread leaves accept(), which on a loaded machine can be well after close() returned.
      */
     private static final class BadRequestServer implements AutoCloseable {
         private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final AtomicInteger connections = new AtomicInteger();
+        private final Thread thread = new Thread(this::serve, "bad-request-server");
+        /** The connection being answered, if any: closed by close(), so that serve() never waits on a client. */
+        private volatile Socket client;
 
         BadRequestServer() throws IOException {
-            Thread t = new Thread(this::serve, "bad-request-server");
-            t.setDaemon(true);
-            t.start();
+            thread.setDaemon(true);
+            thread.start();
         }
 
         private void serve() {
             while (!socket.isClosed()) {
                 try (Socket s = socket.accept()) {
+                    client = s;
+                    if (socket.isClosed()) {
+                        break; // close() may have looked for a client before this one was set
+                    }
                     connections.incrementAndGet();
                     s.getInputStream().read(new byte[1024]);
                     s.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
                     // closed, or the client went away: next
+                } finally {
+                    client = null;
                 }
             }
         }
@@ -304,9 +318,24 @@ class NotifierMainTest {
             return connections.get();
         }
 
+        /** Stops serving and returns once the serving thread is out of accept(), so the port is free again. */
         @Override
         public void close() throws IOException {
             socket.close();
+            Socket c = client;
+            if (c != null) {
+                c.close();
+            }
+            try {
+                thread.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the bad-request server stopped", e);
+            }
+            if (thread.isAlive()) {
+                throw new IOException("the bad-request server's thread did not end within 30 s: "
+                        + List.of(thread.getStackTrace()));
+            }
         }
     }
 
@@ -411,6 +440,28 @@ class NotifierMainTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("NOTIFIER_") || k.startsWith("KAFKA_") || k.startsWith("GREETER_"));
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /**
+     * Waits until {@code port} can be bound on the loopback address, as LocalKafkaBroker checks it, and fails with the
+     * last error if it cannot be within {@code timeout}. (Nothing should hold it once the server is closed; but the
+     * Host and the Worker keep connecting to it, and on Linux a connection to a free port in the ephemeral range can,
+     * rarely, connect to itself and hold the port for the few seconds until the client gives up on it.)
+     */
+    static void awaitBindable(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new AssertionError("port " + port + " still cannot be bound after " + timeout, e);
+                }
+            }
+            Thread.sleep(50); // a poll interval, not a wait standing in for the condition
+        }
     }
 
     static int freePort() throws IOException {
