@@ -95,6 +95,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final PodMetrics podMetrics;
     private final GreeterChannels greeters;
     private final DemoMetrics metrics;
+    private final DemoStatuses statuses;
     private final Clock clock;
     private final DemoEvents events;
     private final TopicWaits topicWaits = new TopicWaits();
@@ -115,13 +116,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
      *                      a Strimzi installed later needs an operator restart)
      */
     public InteractionDemoReconciler(OperatorConfig config, Observers observers, GreeterChannels greeters,
-                                     DemoMetrics metrics, Clock clock, boolean strimziServed) {
+                                     DemoMetrics metrics, DemoStatuses statuses, Clock clock, boolean strimziServed) {
         this.config = config;
         this.kafka = observers.kafka();
         this.greeterHealth = observers.greeters();
         this.podMetrics = observers.pods();
         this.greeters = greeters;
         this.metrics = metrics;
+        this.statuses = statuses;
         this.clock = clock;
         this.events = new DemoEvents(clock);
         this.greeterDeployment = new GreeterDeployment(config);
@@ -245,6 +247,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();
         InteractionDemoStatus previous = current.getStatus();
         metrics.record(current, next);
+        statuses.record(current, next);
         if (!StatusCalculator.changed(previous, next)) {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
@@ -407,6 +410,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         greeterHealth.forget(id);
         podMetrics.forget(id);
         metrics.forget(demo);
+        statuses.forget(demo);
         topicWaits.forget(Names.key(demo));
         if (demo.getMetadata().getUid() != null) {
             createdTopics.remove(demo.getMetadata().getUid());

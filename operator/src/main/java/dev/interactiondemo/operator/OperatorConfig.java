@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, String notifierImage,
                              String imagePullPolicy, Duration statusInterval, String kafkaTopicApiVersion,
                              Duration topicReadyTimeout, boolean leaderElection, String leaseName,
-                             String leaseNamespace, int httpPort, BootstrapPolicy allowedBootstrapServers) {
+                             String leaseNamespace, int httpPort, BootstrapPolicy allowedBootstrapServers,
+                             boolean webPage, int webPort) {
 
     static final String VERSION = versionOfThisBuild();
 
@@ -56,9 +57,12 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
     static final Option ALLOWED_BOOTSTRAP_SERVERS = Option.of("ALLOWED_BOOTSTRAP_SERVERS",
             "allowed-bootstrap-servers", "", "comma-separated host:port patterns ('*': any characters) that every "
                     + "bootstrap address of a demo must match; empty: any address");
+    static final Option WEB_PAGE = Option.of("WEB_PAGE", "web-page", "false",
+            "true: serve the live page of every demo, read-only, on WEB_PORT (reach it with kubectl port-forward)");
+    static final Option WEB_PORT = Option.of("WEB_PORT", "web-port", "8081", "HTTP port of the live page");
     public static final List<Option> OPTIONS = List.of(WATCH_NAMESPACES, GREETER_IMAGE, NOTIFIER_IMAGE,
             IMAGE_PULL_POLICY, STATUS_INTERVAL, KAFKA_TOPIC_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
-            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS);
+            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS, WEB_PAGE, WEB_PORT);
 
     public static OperatorConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -89,7 +93,8 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
                 apiVersion,
                 s.duration(TOPIC_READY_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
                 leaderElection, s.required(LEASE_NAME), leaseNamespace,
-                s.integer(HTTP_PORT, 0, 65535), bootstrapPolicy(s));
+                s.integer(HTTP_PORT, 0, 65535), bootstrapPolicy(s),
+                Boolean.parseBoolean(s.choice(WEB_PAGE, "true", "false")), s.integer(WEB_PORT, 0, 65535));
         s.validate();
         return c;
     }

@@ -50,11 +50,14 @@ public final class OperatorMain {
         Observers kafka = Observers.every(config.statusInterval(), Clock.systemUTC());
         GreeterChannels greeters = new GreeterChannels();
         AtomicBoolean stopping = new AtomicBoolean();
-        Operator operator = start(client, config, kafka, greeters, registry, stopping);
+        DemoStatuses statuses = new DemoStatuses(Clock.systemUTC());
+        Operator operator = start(client, config, kafka, greeters, registry, stopping, statuses);
         HttpEndpoints http;
+        OperatorWebPage page;
         try {
             http = HttpEndpoints.start(config.httpPort(), OperatorConfig.HTTP_PORT.label(), registry,
                     () -> notReadyReason(operator));
+            page = config.webPage() ? OperatorWebPage.start(config.webPort(), statuses) : null;
         } catch (PortInUseException e) {
             System.err.println("operator: " + e.getMessage());
             System.exit(1);
@@ -71,6 +74,9 @@ public final class OperatorMain {
             kafka.close();
             greeters.close();
             http.close();
+            if (page != null) {
+                page.close();
+            }
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
@@ -79,16 +85,19 @@ public final class OperatorMain {
     /** Registers the reconciler and starts the operator, for callers that never use leader election. */
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
-        return start(client, config, kafka, greeters, registry, new AtomicBoolean());
+        return start(client, config, kafka, greeters, registry, new AtomicBoolean(),
+                new DemoStatuses(Clock.systemUTC()));
     }
 
     /**
      * Registers the reconciler and starts the operator; the caller stops it, after setting {@code stopping}.
      *
      * @param stopping true once the caller is stopping the operator: losing the lease then is no reason to exit
+     * @param statuses where the latest status of each demo is kept for the web page
      */
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
-                                 GreeterChannels greeters, PrometheusMeterRegistry registry, AtomicBoolean stopping) {
+                                 GreeterChannels greeters, PrometheusMeterRegistry registry, AtomicBoolean stopping,
+                                 DemoStatuses statuses) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false) // the client belongs to the caller
@@ -105,7 +114,7 @@ public final class OperatorMain {
                 strimzi ? "served: topic management Strimzi available" : "not served: topic management Strimzi "
                         + "unavailable until Strimzi is installed and the operator restarted");
         operator.register(new InteractionDemoReconciler(config, kafka, greeters, new DemoMetrics(registry),
-                Clock.systemUTC(), strimzi), c -> {
+                statuses, Clock.systemUTC(), strimzi), c -> {
             if (config.watchNamespaces().isEmpty()) {
                 c.watchingAllNamespaces();
             } else {

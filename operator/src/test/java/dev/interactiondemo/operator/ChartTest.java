@@ -249,6 +249,25 @@ class ChartTest {
         OperatorConfig config = OperatorConfig.from(new String[0], operatorEnv);
         assertTrue(config.leaderElection());
         assertEquals(List.of(), config.allowedBootstrapServers().patterns());
+        assertFalse(config.webPage(), "the live page is off by default");
+    }
+
+    /** webPage.enabled turns the operator's read-only live page on, on its own container port. */
+    @Test
+    void theLivePageIsOneValueAway() {
+        Deployment d = deployment(Helm.render("--set", "webPage.enabled=true", "--set", "webPage.port=9091"));
+        Map<String, String> env = env(d);
+        assertEquals("true", env.get("WEB_PAGE"));
+        assertEquals("9091", env.get("WEB_PORT"));
+        assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                .anyMatch(p -> "web".equals(p.getName()) && p.getContainerPort() == 9091));
+        Map<String, String> operatorEnv = new HashMap<>(env);
+        operatorEnv.put("POD_NAMESPACE", Helm.RELEASE_NAMESPACE);
+        OperatorConfig config = OperatorConfig.from(new String[0], operatorEnv);
+        assertTrue(config.webPage());
+        assertEquals(9091, config.webPort());
+        assertTrue(deployment(Helm.render()).getSpec().getTemplate().getSpec().getContainers().get(0).getPorts()
+                .stream().noneMatch(p -> "web".equals(p.getName())), "no port while off");
     }
 
     /** kafka.allowedBootstrapServers reaches the operator as ALLOWED_BOOTSTRAP_SERVERS, and means what it says. */

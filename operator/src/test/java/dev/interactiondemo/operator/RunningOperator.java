@@ -21,6 +21,7 @@ final class RunningOperator implements AutoCloseable {
     final Operator operator;
     final PrometheusMeterRegistry registry = Metrics.newRegistry();
     final Observers kafka;
+    final DemoStatuses statuses = new DemoStatuses(Clock.systemUTC());
     private final GreeterChannels greeters;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -28,7 +29,7 @@ final class RunningOperator implements AutoCloseable {
                             Function<Pod, URI> podMetrics) {
         this.greeters = new GreeterChannels(greeterEndpoint);
         this.kafka = Observers.every(config.statusInterval(), Clock.systemUTC(), podMetrics);
-        this.operator = OperatorMain.start(client, config, kafka, greeters, registry, stopping);
+        this.operator = OperatorMain.start(client, config, kafka, greeters, registry, stopping, statuses);
     }
 
     /** Watches {@code namespace}; {@code env} overrides the test defaults (a 1 s status interval). */

@@ -3,11 +3,11 @@ package dev.interactiondemo.sandbox;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.interactiondemo.common.PortInUseException;
+import dev.interactiondemo.common.WebAssets;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -34,12 +34,6 @@ import java.util.concurrent.Executors;
  */
 final class WebPage implements AutoCloseable {
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
-    private static final Map<String, String> ASSETS = Map.of(
-            "/", "index.html",
-            "/index.html", "index.html",
-            "/app.js", "app.js",
-            "/style.css", "style.css",
-            "/favicon.svg", "favicon.svg");
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -60,7 +54,7 @@ final class WebPage implements AutoCloseable {
         }
         server.createContext("/", ex -> {
             try (ex) {
-                asset(ex);
+                WebAssets.serve(ex, "index.html");
             }
         });
         server.createContext("/api/", ex -> {
@@ -82,26 +76,6 @@ final class WebPage implements AutoCloseable {
 
     int port() {
         return server.getAddress().getPort();
-    }
-
-    private static void asset(HttpExchange ex) throws IOException {
-        String name = ASSETS.get(ex.getRequestURI().getPath());
-        if (name == null || !(ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD"))) {
-            respond(ex, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        byte[] body;
-        try (InputStream in = WebPage.class.getResourceAsStream("/web/" + name)) {
-            if (in == null) {
-                respond(ex, 404, "text/plain; charset=utf-8", "not in the jar\n".getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            body = in.readAllBytes();
-        }
-        String type = name.endsWith(".html") ? "text/html; charset=utf-8"
-                : name.endsWith(".js") ? "text/javascript; charset=utf-8"
-                : name.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
-        respond(ex, 200, type, body);
     }
 
     private static void api(HttpExchange ex, Sandbox sandbox) throws IOException {
@@ -186,20 +160,7 @@ final class WebPage implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, Object body) throws IOException {
-        respond(ex, status, "application/json", JSON.asJson(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void respond(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        WebAssets.respond(ex, status, "application/json", JSON.asJson(body).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -3,21 +3,17 @@ package dev.interactiondemo.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import dev.interactiondemo.common.testing.HeadlessChromium;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,11 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,33 +44,13 @@ class SandboxWebIT {
     private Process sandbox;
     private Path out;
     private Path err;
+    private HeadlessChromium chromium;
     private WebDriver browser;
-    private Path profile;
-
-    private static Optional<Path> find(String property, String... candidates) {
-        String configured = System.getProperty(property, System.getenv(property.toUpperCase().replace('.', '_')));
-        if (configured != null && !configured.isBlank()) {
-            return Optional.of(Path.of(configured)).filter(Files::isExecutable);
-        }
-        for (String name : candidates) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) {
-                    return Optional.of(p);
-                }
-            }
-        }
-        return Optional.empty();
-    }
 
     @BeforeEach
     void start() throws Exception {
-        Optional<Path> chromium = find("chrome.binary", "chromium", "chromium-browser");
-        Optional<Path> driver = find("chrome.driver", "chromedriver");
-        Assumptions.assumeTrue(chromium.isPresent() && driver.isPresent(),
-                "no headless browser here: needs Debian's chromium and chromium-driver (apt-get install chromium "
-                        + "chromium-driver), found chromium " + chromium.map(Path::toString).orElse("none")
-                        + ", chromedriver " + driver.map(Path::toString).orElse("none"));
+        chromium = HeadlessChromium.start();
+        browser = chromium.browser();
 
         out = Files.createTempFile("sandbox-web", ".out");
         err = Files.createTempFile("sandbox-web", ".err");
@@ -85,22 +59,12 @@ class SandboxWebIT {
                 "--greeter-port", "0", "--web-port", "0", "--output", "json")
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
 
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.get().toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,1400");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(driver.get().toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1280, 1400));
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (sandbox != null && sandbox.isAlive()) {
             sandbox.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -108,11 +72,6 @@ class SandboxWebIT {
         for (Path p : new Path[] {out, err}) {
             if (p != null) {
                 Files.deleteIfExists(p);
-            }
-        }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -1,5 +1,7 @@
-// The sandbox's live page: polls /api/history for the statuses it has not seen, draws them, and switches the
-// lessons' faults through /api/faults, /api/worker and /api/greeter. Hand-written, no library.
+// The live page of the sandbox and of the operator: polls api/history for the statuses it has not seen and draws
+// them. In the sandbox it also switches the lessons' faults through api/faults, api/worker and api/greeter; the
+// operator's page is read-only, for one demo at a time (?demo=<namespace>/<name>, chosen from api/demos).
+// Hand-written, no library.
 (function () {
   'use strict';
   var POLL_MS = 1000;
@@ -8,6 +10,8 @@
   var points = []; // {t, s: InteractionDemoStatus}
   var controls = null;
   var failures = 0;
+  var demo = new URLSearchParams(window.location.search).get('demo');
+  var demoQuery = demo ? '&demo=' + encodeURIComponent(demo) : '';
 
   var COLORS = { a: '#2b6cb0', b: '#2f855a', c: '#c05621', d: '#805ad5' };
   var CHARTS = [
@@ -53,7 +57,7 @@
   }
 
   function poll() {
-    fetch('api/history?after=' + lastSeq, { cache: 'no-store' })
+    fetch('api/history?after=' + lastSeq + demoQuery, { cache: 'no-store' })
       .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
       .then(function (body) {
         failures = 0;
@@ -68,7 +72,7 @@
       })
       .catch(function () {
         failures++;
-        setConnection('lost', 'the sandbox does not answer (finished?)');
+        setConnection('lost', document.body.getAttribute('data-lost') || 'no answer');
       })
       .then(function () { setTimeout(poll, failures > 5 ? 5000 : POLL_MS); });
   }
@@ -122,6 +126,7 @@
 
   function renderButtons() {
     var w = $('toggle-worker');
+    if (!w) { return; } // the operator's page is read-only
     w.textContent = controls.workerRunning ? 'Stop the Worker' : 'Start the Worker';
     w.setAttribute('aria-pressed', String(!controls.workerRunning));
     var g = $('toggle-greeter');
@@ -211,6 +216,30 @@
     return 10 * p;
   }
 
+  // The operator's page: the demos it manages, as links; the chosen one is drawn.
+  function listDemos() {
+    var list = $('demos');
+    if (!list) { return; }
+    fetch('api/demos', { cache: 'no-store' })
+      .then(function (r) { return r.json(); })
+      .then(function (demos) {
+        list.textContent = '';
+        if (!demos.length) { list.appendChild(el('li', { 'class': 'none' }, 'no InteractionDemo yet')); }
+        demos.forEach(function (d) {
+          var key = d.namespace + '/' + d.name;
+          var a = el('a', { href: '?demo=' + encodeURIComponent(key), 'data-demo': key,
+            'class': 'badge ' + (d.ready ? 'ok' : 'bad') + (key === demo ? ' chosen' : '') }, key);
+          var li = el('li', {});
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        if (!demo && demos.length) { window.location.search = '?demo=' + encodeURIComponent(demos[0].namespace + '/' + demos[0].name); }
+      })
+      .catch(function () { setConnection('lost', 'the operator does not answer'); })
+      .then(function () { setTimeout(listDemos, 5000); });
+  }
+
   window.addEventListener('resize', function () { if (points.length) { CHARTS.forEach(drawChart); } });
-  poll();
+  listDemos();
+  if (demo || !$('demos')) { poll(); }
 }());
