@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
  * attributes), the child of the caller's span when the call's metadata carries a W3C {@code traceparent}: the
  * OpenTelemetry gRPC instrumentation does it, with the {@link OpenTelemetry} given (see {@code common.Tracing}).
  *
- * <p>The {@link GreeterFaults} of the service drive the health service: switched unavailable, it reports NOT_SERVING
- * (for {@code greet.Greeter} and {@code ""}); switched back, SERVING.
+ * <p>The {@link GreeterFaults} of the service drive the health service: switched unavailable, {@code greet.Greeter}
+ * reports NOT_SERVING (its readiness: Kubernetes takes the pod out of the Service); the server as a whole ({@code ""},
+ * its liveness) stays SERVING, so the pod keeps running and is not restarted: the lesson is a callee that is up and
+ * refuses. Switched back, SERVING.
  *
  * <p>Shutdown drains: health turns NOT_SERVING, the server keeps accepting for {@code drainDelay} (time for load
  * balancers and Kubernetes endpoints to notice), then stops accepting and lets in-flight calls finish within
@@ -92,7 +94,7 @@ public final class GreeterServer implements AutoCloseable {
     /** Health follows the unavailable switch; ignored once draining (the health service is then terminal). */
     private synchronized void applyFaults() {
         ServingStatus status = faults.snapshot().unavailable() ? ServingStatus.NOT_SERVING : ServingStatus.SERVING;
-        health.setStatus("", status);
+        health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE, status);
     }
 
