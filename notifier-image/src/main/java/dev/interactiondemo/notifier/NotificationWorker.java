@@ -493,14 +493,17 @@ public final class NotificationWorker implements NotifierRole {
         endToEnd.record(Math.max(0, nanos));
     }
 
-    /** After a poll: commits what was processed without waiting; a failed commit is covered by the next one. */
+    /** After a poll: commits what was processed without waiting; a failed commit is made again after the next poll. */
     private void commitAsync() {
         if (!uncommitted) {
             return;
         }
         consumer.commitAsync(Map.copyOf(processed), (offsets, error) -> {
             if (error != null) {
-                LOG.warn("Commit failed; the next one covers it: {}", error.toString());
+                // Kafka runs this callback on the poll thread: the next loop commits again, records or not, so the
+                // last batch before a quiet spell is not left uncommitted (its lag would never reach 0).
+                uncommitted = true;
+                LOG.warn("Commit failed; committing again after the next poll: {}", error.toString());
             }
         });
         uncommitted = false;
