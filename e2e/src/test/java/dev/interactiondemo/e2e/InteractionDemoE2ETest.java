@@ -488,7 +488,7 @@ class InteractionDemoE2ETest {
         List<String> tenants = List.of("e2e-tenant-a", "e2e-tenant-b", "e2e-tenant-c");
         Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
                 "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
-                "--reuse-values", "--set", "watchNamespaces=null", "--wait", "--timeout", "5m");
+                "--reset-then-reuse-values", "--set", "watchNamespaces=null", "--wait", "--timeout", "5m");
         kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
         for (String ns : tenants) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)

@@ -66,6 +66,8 @@ class FaultsTest {
 
         DirectModeTest.patch(client, NS, "lesson", "{\"spec\":{\"faults\":{\"greeter\":{\"errorRate\":0.3,"
                 + "\"unavailable\":true},\"worker\":{\"failBeforeCommit\":0.01},\"kafka\":{\"cutProducer\":true}}}}");
+        assertEquals("Recreate", client.apps().deployments().inNamespace(NS).withName("lesson-greeter").get().getSpec()
+                .getStrategy().getType(), "an unready Greeter must replace the old one, not wait beside it");
         Await.until("the Greeter's faults rolled out", () -> "0.3".equals(env("lesson-greeter")
                 .get("GREETER_FAULT_ERROR_RATE")) && "true".equals(env("lesson-greeter").get("GREETER_FAULT_UNAVAILABLE")));
         Await.until("the Worker's fault rolled out", () -> "0.01".equals(env("lesson-worker")

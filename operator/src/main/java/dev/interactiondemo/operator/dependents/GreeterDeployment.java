@@ -5,6 +5,7 @@ import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 import java.util.ArrayList;
@@ -53,6 +54,10 @@ public class GreeterDeployment extends DemoDeployment {
                 .withPeriodSeconds(2).withFailureThreshold(60)
                 .endStartupProbe()
                 .build();
-        return PodTemplates.deployment(demo, Names.greeter(demo), COMPONENT, s.greeterReplicas(), container);
+        Deployment d = PodTemplates.deployment(demo, Names.greeter(demo), COMPONENT, s.greeterReplicas(), container);
+        // Recreate, not a rolling update: a Greeter switched unavailable is never ready, so a rolling update would
+        // keep the old, healthy pods serving and the fault would never show.
+        d.getSpec().setStrategy(new DeploymentStrategyBuilder().withType("Recreate").build());
+        return d;
     }
 }
