@@ -15,23 +15,25 @@
 
   var COLORS = { a: '#2b6cb0', b: '#2f855a', c: '#c05621', d: '#805ad5' };
   var CHARTS = [
-    { id: 'counts', series: [
+    { id: 'counts', caption: 'Messages: produced and consumed (Kafka offsets)', series: [
       { name: 'produced', color: COLORS.a, v: function (s) { return s.messages && s.messages.produced; } },
       { name: 'consumed', color: COLORS.b, v: function (s) { return s.messages && s.messages.consumed; } }] },
-    { id: 'lag', series: [
+    { id: 'lag', caption: 'Lag: messages waiting in Kafka', series: [
       { name: 'lag', color: COLORS.c, v: function (s) { return s.messages && s.messages.lag; } }] },
-    { id: 'rates', series: [
+    { id: 'rates', caption: 'Rates (messages per second)', series: [
       { name: 'produced/s', color: COLORS.a, v: function (s) { return s.messages && s.messages.producedPerSecond; } },
       { name: 'consumed/s', color: COLORS.b, v: function (s) { return s.messages && s.messages.consumedPerSecond; } }] },
-    { id: 'greeter', series: [
+    { id: 'greeter', caption: 'Greeter call latency seen by the Host (ms)', series: [
       { name: 'p50', color: COLORS.a, v: function (s) { return s.greeter && s.greeter.callLatencyP50Ms; } },
       { name: 'p99', color: COLORS.d, v: function (s) { return s.greeter && s.greeter.callLatencyP99Ms; } }] },
-    { id: 'errors', series: [
+    { id: 'errors', caption: 'Greeter errors (share of calls per interval, %)', series: [
       { name: 'errors %', color: '#c53030', v: function (s) { return s.greeter && s.greeter.errorRate != null ? s.greeter.errorRate * 100 : null; } }] },
-    { id: 'e2e', series: [
+    { id: 'e2e', caption: 'End-to-end latency, Host to Worker (ms)', series: [
       { name: 'p50', color: COLORS.b, v: function (s) { return s.delivery && s.delivery.endToEndLatencyP50Ms; } },
       { name: 'p99', color: COLORS.d, v: function (s) { return s.delivery && s.delivery.endToEndLatencyP99Ms; } }] }
   ];
+  var NUMBERS = [['produced', 'produced'], ['consumed', 'consumed'], ['lag', 'lag'],
+    ['greeter-errors', 'Greeter errors'], ['duplicates', 'duplicates'], ['lost', 'lost']];
   // Conditions where True is the bad news.
   var TRUE_IS_WARNING = { FaultsActive: true };
 
@@ -216,6 +218,25 @@
     return 10 * p;
   }
 
+  // The counters and the charts, the same on every page that has their two sections.
+  function layout() {
+    var numbers = $('numbers');
+    NUMBERS.forEach(function (n) {
+      var d = el('div', {});
+      d.appendChild(el('span', { 'class': 'label' }, n[1]));
+      d.appendChild(el('span', { id: n[0], 'class': 'big' }, '0'));
+      numbers.appendChild(d);
+    });
+    var charts = $('charts');
+    CHARTS.forEach(function (c) {
+      var f = el('figure', { 'class': 'chart' });
+      f.appendChild(el('figcaption', {}, c.caption));
+      f.appendChild(svg('svg', { id: 'chart-' + c.id }));
+      f.appendChild(el('div', { 'class': 'legend', id: 'legend-' + c.id }));
+      charts.appendChild(f);
+    });
+  }
+
   // The operator's page: the demos it manages, as links; the chosen one is drawn.
   function listDemos() {
     var list = $('demos');
@@ -240,6 +261,7 @@
   }
 
   window.addEventListener('resize', function () { if (points.length) { CHARTS.forEach(drawChart); } });
+  layout();
   listDemos();
   if (demo || !$('demos')) { poll(); }
 }());

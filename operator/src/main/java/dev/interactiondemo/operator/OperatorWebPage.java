@@ -1,22 +1,17 @@
 package dev.interactiondemo.operator;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.interactiondemo.common.PortInUseException;
+import dev.interactiondemo.common.LivePage;
 import dev.interactiondemo.common.WebAssets;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The operator's live page, read-only, for every demo it manages (turned on with {@code WEB_PAGE=true}; reach it
@@ -29,47 +24,19 @@ import java.util.concurrent.Executors;
  */
 public final class OperatorWebPage implements AutoCloseable {
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LivePage page;
 
-    private OperatorWebPage(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private OperatorWebPage(LivePage page) {
+        this.page = page;
     }
 
     public static OperatorWebPage start(int port, DemoStatuses statuses) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(port), 16);
-        } catch (BindException e) {
-            throw new PortInUseException(port, OperatorConfig.WEB_PORT.label(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/", ex -> {
-            try (ex) {
-                WebAssets.serve(ex, "operator.html");
-            }
-        });
-        server.createContext("/api/", ex -> {
-            try (ex) {
-                api(ex, statuses);
-            } catch (RuntimeException e) {
-                send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
-            }
-        });
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "operator-web");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.start();
-        return new OperatorWebPage(server, executor);
+        return new OperatorWebPage(LivePage.start(new InetSocketAddress(port), OperatorConfig.WEB_PORT.label(),
+                "operator.html", "operator-web", ex -> api(ex, statuses)));
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return page.port();
     }
 
     private static void api(HttpExchange ex, DemoStatuses statuses) throws IOException {
@@ -123,7 +90,6 @@ public final class OperatorWebPage implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        page.close();
     }
 }

@@ -1,23 +1,19 @@
 package dev.interactiondemo.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.interactiondemo.common.PortInUseException;
+import dev.interactiondemo.common.LivePage;
 import dev.interactiondemo.common.WebAssets;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The sandbox's live page, on the loopback interface only: the page itself and its script from the jar
@@ -34,48 +30,24 @@ import java.util.concurrent.Executors;
  */
 final class WebPage implements AutoCloseable {
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LivePage page;
 
-    private WebPage(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private WebPage(LivePage page) {
+        this.page = page;
     }
 
     static WebPage start(int port, Sandbox sandbox) {
-        HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 16);
-        } catch (BindException e) {
-            throw new PortInUseException(port, SandboxOptions.WEB_PORT.label() + " (0: any free port), or "
-                    + SandboxOptions.WEB.label() + "=false", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return new WebPage(LivePage.start(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port),
+                    SandboxOptions.WEB_PORT.label() + " (0: any free port), or " + SandboxOptions.WEB.label() + "=false",
+                    "index.html", "sandbox-web", ex -> api(ex, sandbox)));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("127.0.0.1 does not resolve", e);
         }
-        server.createContext("/", ex -> {
-            try (ex) {
-                WebAssets.serve(ex, "index.html");
-            }
-        });
-        server.createContext("/api/", ex -> {
-            try (ex) {
-                api(ex, sandbox);
-            } catch (RuntimeException e) {
-                send(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
-            }
-        });
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "sandbox-web");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.start();
-        return new WebPage(server, executor);
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return page.port();
     }
 
     private static void api(HttpExchange ex, Sandbox sandbox) throws IOException {
@@ -165,7 +137,6 @@ final class WebPage implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        page.close();
     }
 }
