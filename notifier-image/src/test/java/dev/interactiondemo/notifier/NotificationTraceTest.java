@@ -110,6 +110,7 @@ class NotificationTraceTest {
             assertTrue(waitedInKafka >= 300_000_000L, "the wait in Kafka is the gap between the send and the Worker's"
                     + " span: " + waitedInKafka + " ns");
             assertEquals(java.util.Optional.of("FIRST_DELIVERY"), process.attribute("notification.delivery"));
+            writeTimeline(List.of(notify, call, serve, send, process));
 
             // The trace id travels in the Notification, and is in the log lines about it on both sides.
             String traceId = notify.traceId();
@@ -155,6 +156,30 @@ class NotificationTraceTest {
                 .filter(s -> s.serviceName().equals(service) && s.span().getKind() == kind).toList();
         assertEquals(1, matching.size(), service + " " + kind + " in " + describe(spans));
         return matching.get(0);
+    }
+
+    /**
+     * The trace as a timeline, for docs/lessons.md: each span's service, kind and name, when it started after the
+     * notification's span did and how long it took (written to target/trace/notification-trace.txt).
+     */
+    private static void writeTimeline(List<OtlpReceiver.Received> spans) throws java.io.IOException {
+        long t0 = spans.get(0).span().getStartTimeUnixNano();
+        StringBuilder text = new StringBuilder("trace " + spans.get(0).traceId() + "\n");
+        for (OtlpReceiver.Received r : spans) {
+            var span = r.span();
+            int depth = 0;
+            for (String parent = r.parentSpanId(); !parent.isEmpty(); depth++) {
+                String p = parent;
+                parent = spans.stream().filter(x -> x.spanId().equals(p)).findFirst().map(OtlpReceiver.Received::parentSpanId)
+                        .orElse("");
+            }
+            text.append(String.format("%8.1f ms  %8.1f ms  %s%-16s %-9s %s%n",
+                    (span.getStartTimeUnixNano() - t0) / 1e6, (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1e6,
+                    "  ".repeat(depth), r.serviceName(), span.getKind().name().replace("SPAN_KIND_", ""), span.getName()));
+        }
+        java.nio.file.Path out = java.nio.file.Path.of("target", "trace", "notification-trace.txt");
+        java.nio.file.Files.createDirectories(out.getParent());
+        java.nio.file.Files.writeString(out, "   start  duration  span\n" + text);
     }
 
     private static String describe(List<OtlpReceiver.Received> spans) {
