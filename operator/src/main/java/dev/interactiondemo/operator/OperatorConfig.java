@@ -27,7 +27,7 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
                              String imagePullPolicy, Duration statusInterval, String kafkaTopicApiVersion,
                              Duration topicReadyTimeout, boolean leaderElection, String leaseName,
                              String leaseNamespace, int httpPort, BootstrapPolicy allowedBootstrapServers,
-                             boolean webPage, int webPort) {
+                             boolean webPage, int webPort, String otlpEndpoint) {
 
     static final String VERSION = versionOfThisBuild();
 
@@ -60,9 +60,13 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
     static final Option WEB_PAGE = Option.of("WEB_PAGE", "web-page", "false",
             "true: serve the live page of every demo, read-only, on WEB_PORT (reach it with kubectl port-forward)");
     static final Option WEB_PORT = Option.of("WEB_PORT", "web-port", "8081", "HTTP port of the live page");
+    static final Option OTLP_ENDPOINT = Option.of("OTLP_ENDPOINT", "otlp-endpoint", "",
+            "where the demos' pods send their traces (OTLP over HTTP, e.g. http://otel-collector.observability:4318),"
+                    + " as their OTEL_EXPORTER_OTLP_ENDPOINT; empty: no tracing");
     public static final List<Option> OPTIONS = List.of(WATCH_NAMESPACES, GREETER_IMAGE, NOTIFIER_IMAGE,
             IMAGE_PULL_POLICY, STATUS_INTERVAL, KAFKA_TOPIC_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
-            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS, WEB_PAGE, WEB_PORT);
+            LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS, WEB_PAGE, WEB_PORT,
+            OTLP_ENDPOINT);
 
     public static OperatorConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -94,9 +98,18 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
                 s.duration(TOPIC_READY_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
                 leaderElection, s.required(LEASE_NAME), leaseNamespace,
                 s.integer(HTTP_PORT, 0, 65535), bootstrapPolicy(s),
-                Boolean.parseBoolean(s.choice(WEB_PAGE, "true", "false")), s.integer(WEB_PORT, 0, 65535));
+                Boolean.parseBoolean(s.choice(WEB_PAGE, "true", "false")), s.integer(WEB_PORT, 0, 65535),
+                otlpEndpoint(s));
         s.validate();
         return c;
+    }
+
+    private static String otlpEndpoint(Settings s) {
+        String e = s.string(OTLP_ENDPOINT).trim();
+        if (!e.isEmpty() && !e.matches("https?://[^\\s]+")) {
+            s.problem(OTLP_ENDPOINT.label() + ": '" + e + "' is not an http:// or https:// address");
+        }
+        return e;
     }
 
     private static BootstrapPolicy bootstrapPolicy(Settings s) {

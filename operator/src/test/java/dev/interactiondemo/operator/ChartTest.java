@@ -250,6 +250,21 @@ class ChartTest {
         assertTrue(config.leaderElection());
         assertEquals(List.of(), config.allowedBootstrapServers().patterns());
         assertFalse(config.webPage(), "the live page is off by default");
+        assertEquals("", config.otlpEndpoint(), "no tracing by default");
+    }
+
+    /** tracing.otlpEndpoint reaches the operator, which gives it to the demos' pods. */
+    @Test
+    void theTracingEndpointReachesTheOperator() {
+        Map<String, String> env = env(deployment(Helm.render("--set", "tracing.otlpEndpoint=http://otel:4318")));
+        assertEquals("http://otel:4318", env.get("OTLP_ENDPOINT"));
+        Map<String, String> operatorEnv = new HashMap<>(env);
+        operatorEnv.put("POD_NAMESPACE", Helm.RELEASE_NAMESPACE);
+        assertEquals("http://otel:4318", OperatorConfig.from(new String[0], operatorEnv).otlpEndpoint());
+        Helm.Result refused = Helm.run("template", "x", Helm.chart().toString(), "--set",
+                "tracing.otlpEndpoint=otel:4318");
+        assertTrue(refused.exitCode() != 0 && refused.output().contains("otlpEndpoint"),
+                "the schema refuses an address that is not http(s)://: " + refused.output());
     }
 
     /** webPage.enabled turns the operator's read-only live page on, on its own container port. */

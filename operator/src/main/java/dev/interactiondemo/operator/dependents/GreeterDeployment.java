@@ -30,6 +30,7 @@ public class GreeterDeployment extends DemoDeployment {
                 // Report NOT_SERVING for a few seconds before closing, while endpoints update.
                 env("GREETER_DRAIN_DELAY", "5s"),
                 env("GREETER_SHUTDOWN_GRACE", "20s")));
+        env.addAll(PodTemplates.tracing(demo, config, "greeter"));
         // A fault is rolled out as configuration; only when switched on, so a demo without faults never restarts.
         if (s.greeterErrorRate() > 0) {
             env.add(env("GREETER_FAULT_ERROR_RATE", s.greeterErrorRate()));

@@ -3,9 +3,11 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
@@ -20,7 +22,7 @@ public class HostDeployment extends DemoDeployment {
     @Override
     protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
         DemoSettings s = DemoSettings.of(demo, config);
-        var container = NotifierContainers.of(COMPONENT, s.producerImage(), config, s.producerResources(), List.of(
+        List<EnvVar> env = new ArrayList<>(List.of(
                 env("NOTIFIER_ROLE", "host"),
                 env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
                 env("NOTIFIER_TOPIC", s.topic()),
@@ -28,6 +30,8 @@ public class HostDeployment extends DemoDeployment {
                 env("NOTIFIER_RATE", s.messagesPerSecond()),
                 env("NOTIFIER_CALL_MODE", s.callMode().name()),
                 env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
+        env.addAll(PodTemplates.tracing(demo, config, "notifier-host"));
+        var container = NotifierContainers.of(COMPONENT, s.producerImage(), config, s.producerResources(), env);
         return PodTemplates.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), container);
     }
 }

@@ -106,6 +106,20 @@ final class PodTemplates {
                 .withResources(resources(resources));
     }
 
+    /**
+     * Where the part sends its traces, when the operator has an OTLP endpoint: the standard OpenTelemetry variables,
+     * the service named after the part, the demo in the resource attributes. None otherwise.
+     */
+    static List<EnvVar> tracing(InteractionDemo demo, OperatorConfig config, String service) {
+        if (config.otlpEndpoint().isEmpty()) {
+            return List.of();
+        }
+        return List.of(env("OTEL_EXPORTER_OTLP_ENDPOINT", config.otlpEndpoint()),
+                env("OTEL_SERVICE_NAME", service),
+                env("OTEL_RESOURCE_ATTRIBUTES", "k8s.namespace.name=" + demo.getMetadata().getNamespace()
+                        + ",interactiondemo.name=" + demo.getMetadata().getName()));
+    }
+
     static EnvVar env(String name, Object value) {
         return new EnvVar(name, String.valueOf(value), null);
     }

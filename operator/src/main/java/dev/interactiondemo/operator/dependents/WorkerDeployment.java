@@ -28,6 +28,7 @@ public class WorkerDeployment extends DemoDeployment {
                 env("NOTIFIER_TOPIC", s.topic()),
                 env("NOTIFIER_GROUP_ID", s.groupId()),
                 env("NOTIFIER_PROCESSING_DELAY", s.processingDelay())));
+        env.addAll(PodTemplates.tracing(demo, config, "notifier-worker"));
         if (s.failBeforeCommit() > 0) {
             env.add(env("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", s.failBeforeCommit()));
         }
