@@ -1,6 +1,5 @@
 package dev.interactiondemo.common;
 
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,7 +106,7 @@ public final class KafkaAddressCheck {
             socket.setSoTimeout(remaining(end));
             socket.getOutputStream().write(apiVersionsRequest(correlationId));
             socket.getOutputStream().flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
+            InputStream in = socket.getInputStream();
             byte[] head = new byte[4];
             readFully(in, head, socket, end);
             int size = ByteBuffer.wrap(head).getInt();
@@ -157,11 +156,11 @@ public final class KafkaAddressCheck {
                 + " under " + MAX_RESPONSE_BYTES;
     }
 
-    private static void readFully(DataInputStream in, byte[] into, Socket socket, long end) throws IOException {
+    private static void readFully(InputStream in, byte[] into, Socket socket, long end) throws IOException {
         int read = 0;
         while (read < into.length) {
             socket.setSoTimeout(remaining(end));
-            int n = ((InputStream) in).read(into, read, into.length - read);
+            int n = in.read(into, read, into.length - read);
             if (n < 0) {
                 throw new EOFException();
             }

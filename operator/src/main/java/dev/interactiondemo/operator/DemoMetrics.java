@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.status.Conditions;
 import dev.interactiondemo.api.status.StatusConditions;
 import io.micrometer.core.instrument.Gauge;
@@ -36,7 +37,7 @@ public final class DemoMetrics {
     }
 
     void record(InteractionDemo demo, InteractionDemoStatus status) {
-        Values v = demos.computeIfAbsent(key(demo), k -> register(demo));
+        Values v = demos.computeIfAbsent(Names.key(demo), k -> register(demo));
         if (status.getMessages() != null) {
             v.produced = status.getMessages().getProduced();
             v.consumed = status.getMessages().getConsumed();
@@ -47,7 +48,7 @@ public final class DemoMetrics {
     }
 
     void forget(InteractionDemo demo) {
-        Values v = demos.remove(key(demo));
+        Values v = demos.remove(Names.key(demo));
         if (v != null) {
             v.meters.forEach(registry::remove);
         }
@@ -70,9 +71,5 @@ public final class DemoMetrics {
         v.meters.add(Gauge.builder("interactiondemo_ready", v, x -> x.ready).tags(tags)
                 .description("1 when the demo's Ready condition is True").register(registry));
         return v;
-    }
-
-    private static String key(InteractionDemo demo) {
-        return demo.getMetadata().getNamespace() + "/" + demo.getMetadata().getName();
     }
 }

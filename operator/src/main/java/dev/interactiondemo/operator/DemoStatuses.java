@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.status.Conditions;
 import dev.interactiondemo.api.status.StatusConditions;
 
@@ -33,12 +34,12 @@ public final class DemoStatuses {
     }
 
     void record(InteractionDemo demo, InteractionDemoStatus status) {
-        latest.compute(key(demo), (k, before) -> before != null && before.status().equals(status) ? before
+        latest.compute(Names.key(demo), (k, before) -> before != null && before.status().equals(status) ? before
                 : new Entry(before == null ? 1 : before.seq() + 1, clock.millis(), status));
     }
 
     void forget(InteractionDemo demo) {
-        latest.remove(key(demo));
+        latest.remove(Names.key(demo));
     }
 
     public List<Listed> list() {
@@ -53,9 +54,5 @@ public final class DemoStatuses {
     /** The demo's latest status if it is newer than {@code after}. */
     public Optional<Entry> after(String demo, long after) {
         return Optional.ofNullable(latest.get(demo)).filter(e -> e.seq() > after);
-    }
-
-    private static String key(InteractionDemo demo) {
-        return demo.getMetadata().getNamespace() + "/" + demo.getMetadata().getName();
     }
 }

@@ -214,10 +214,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             // The last observation of the demo's Kafka cluster; its observer reads it again every status interval.
             TopicObservation strimzi = settings.management() == TopicManagement.Strimzi
                     ? observeKafkaTopic(current, settings, context) : null;
-            Optional<KafkaObservation> observed = kafka.observe(id, settings.bootstrapServers(), new KafkaTarget(
-                    settings.topic(), settings.groupId(), settings.management(), settings.partitions(),
-                    settings.topicReplicas(), settings.topicConfig(), ownedTopicId(current),
-                    strimzi != null && strimzi.ready(), createRequested(current)));
+            Optional<KafkaObservation> observed = kafka.observe(id, settings.bootstrapServers(), target(current,
+                    settings, strimzi != null && strimzi.ready(), createRequested(current)));
             topic = strimzi != null ? strimzi : observed.map(KafkaObservation::topic).orElseGet(() ->
                     TopicObservation.notReady("Observing", "the first look at Kafka at " + settings.bootstrapServers()
                             + " is under way"));
@@ -254,9 +252,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         writeStatus(current, next, context);
         if (refused.isEmpty() && settings.management() == TopicManagement.Direct && createRequested(current)) {
             // The intent to create the topic is now recorded: the observer may create it at once.
-            kafka.observe(id, settings.bootstrapServers(), new KafkaTarget(settings.topic(), settings.groupId(),
-                    settings.management(), settings.partitions(), settings.topicReplicas(), settings.topicConfig(),
-                    ownedTopicId(current), false, true));
+            kafka.observe(id, settings.bootstrapServers(), target(current, settings, false, true));
         }
         // Only now that the status says so: the Events tell of transitions a reader can see in the status.
         events.recordTransitions(context.getClient(), current, previous == null ? null : previous.getConditions(),
@@ -323,6 +319,12 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         return createdBeforeIds ? DirectTopics.CREATED_BEFORE_IDS : null;
     }
 
+    /** What the demo's Kafka observer reads and, in Direct mode, keeps in place. */
+    private KafkaTarget target(InteractionDemo demo, DemoSettings s, boolean countable, boolean mayCreate) {
+        return new KafkaTarget(s.topic(), s.groupId(), s.management(), s.partitions(), s.topicReplicas(),
+                s.topicConfig(), ownedTopicId(demo), countable, mayCreate);
+    }
+
     private static boolean createRequested(InteractionDemo demo) {
         TopicStatus t = demo.getStatus() == null ? null : demo.getStatus().getTopic();
         return t != null && Boolean.TRUE.equals(t.getCreateRequested()) && Names.topic(demo).equals(t.getName());
@@ -376,8 +378,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
         try {
             ResourceID id = ResourceID.fromResource(demo);
-            kafka.observe(id, s.bootstrapServers(), new KafkaTarget(s.topic(), s.groupId(), s.management(),
-                    s.partitions(), s.topicReplicas(), s.topicConfig(), owned, false, false));
+            kafka.observe(id, s.bootstrapServers(), target(demo, s, false, false)); // never create while deleting
             var admin = kafka.admin(id).orElseThrow(() -> new IllegalStateException(kafka.problem(id)
                     .orElse("cannot reach Kafka at " + s.bootstrapServers())));
             switch (DirectTopics.delete(admin, s.topic(), owned)) {

@@ -528,7 +528,7 @@ class ChartTest {
                     "--set", "networkPolicy.dns.to[0].ipBlock.cidr=169.254.20.10/32"))) {
                 Files.writeString(manifest, Helm.template(concat(values, "--show-only",
                         "templates/networkpolicy.yaml")).orFail().output());
-                Helm.Result applied = kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
+                Helm.Result applied = Helm.kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
                         "--validate=strict", "-f", manifest.toString());
                 assertEquals(0, applied.exitCode(), applied.output());
                 assertTrue(applied.output().contains("networkpolicy.networking.k8s.io/" + FULLNAME), applied.output());
@@ -573,22 +573,6 @@ class ChartTest {
     private static String[] concat(String[] first, String... more) {
         return Stream.concat(Arrays.stream(first), Arrays.stream(more))
                 .toArray(String[]::new);
-    }
-
-    private static Helm.Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of(Helm.kubeBinaries().resolve("kubectl").toString()));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-            return new Helm.Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     static Set<String> permissions(List<PolicyRule> rules) {

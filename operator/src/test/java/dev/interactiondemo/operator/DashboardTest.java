@@ -359,7 +359,7 @@ class DashboardTest {
                     "--set", "podMonitor.labels.release=prometheus", "--set", "dashboards.namespace=monitoring"))) {
                 String yaml = Helm.template(concat(values, showOnly)).orFail().output();
                 Files.writeString(manifest, yaml);
-                Helm.Result applied = kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
+                Helm.Result applied = Helm.kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
                         "--validate=strict", "-f", manifest.toString());
                 assertEquals(0, applied.exitCode(), applied.output());
                 for (String accepted : List.of("podmonitor.monitoring.coreos.com/" + ChartTest.FULLNAME + "-demos",
@@ -371,7 +371,7 @@ class DashboardTest {
 
                 // The check has teeth: a misspelt field is refused.
                 Files.writeString(manifest, yaml.replace("podMetricsEndpoints:", "podMetricEndpoints:"));
-                Helm.Result refused = kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
+                Helm.Result refused = Helm.kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
                         "--validate=strict", "-f", manifest.toString());
                 assertNotEquals(0, refused.exitCode(), refused.output());
                 assertTrue(refused.output().contains("podMetricEndpoints"), refused.output());
@@ -1530,19 +1530,4 @@ class DashboardTest {
         return Stream.concat(Arrays.stream(first), Arrays.stream(more)).toArray(String[]::new);
     }
 
-    private static Helm.Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of(Helm.kubeBinaries().resolve("kubectl").toString()));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-            return new Helm.Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -73,15 +73,24 @@ final class Helm {
     }
 
     static Result run(String... args) {
+        return exec(binary(), args);
+    }
+
+    /** The test binaries' kubectl, as the chart tests use it to hand rendered objects to the API server. */
+    static Result kubectl(String... args) {
+        return exec(kubeBinaries().resolve("kubectl"), args);
+    }
+
+    private static Result exec(Path binary, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(binary().toString());
+        command.add(binary.toString());
         command.addAll(Arrays.asList(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(2, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                throw new AssertionError("helm did not finish: " + command);
+                throw new AssertionError(binary.getFileName() + " did not finish: " + command);
             }
             return new Result(p.exitValue(), out);
         } catch (IOException e) {

@@ -5,8 +5,6 @@ public final class ProbeException extends RuntimeException {
     public enum Kind {
         /** Nothing answered: no such host, refused, or no answer in time. */
         UNREACHABLE,
-        /** Something answered that is not Kafka (HTTP, TLS, another protocol). */
-        NOT_KAFKA,
         TOPIC_MISSING
     }
 

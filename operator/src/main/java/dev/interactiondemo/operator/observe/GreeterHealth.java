@@ -13,12 +13,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -29,39 +25,19 @@ import java.util.function.Consumer;
 public final class GreeterHealth {
     static final Duration DEADLINE = Duration.ofSeconds(2);
 
-    private record Entry(GreeterProbe.Health health, Instant at, boolean checking) {
-    }
-
-    private final Duration interval;
-    private final Clock clock;
-    private volatile Consumer<ResourceID> onChange = id -> { };
-    private final Map<ResourceID, Entry> entries = new ConcurrentHashMap<>();
+    private final LatestReadings<GreeterProbe.Health> readings;
 
     public GreeterHealth(Duration interval, Clock clock) {
-        this.interval = interval;
-        this.clock = clock;
+        this.readings = new LatestReadings<>(interval, clock);
     }
 
     public void onChange(Consumer<ResourceID> listener) {
-        this.onChange = listener;
+        readings.onChange(listener);
     }
 
     /** The latest answer for {@code demo}'s Greeter; starts a check on {@code channel} if that answer is stale. */
     public Optional<GreeterProbe.Health> latest(ResourceID demo, Channel channel) {
-        Instant now = clock.instant();
-        AtomicBoolean startNow = new AtomicBoolean();
-        Entry e = entries.compute(demo, (k, before) -> {
-            boolean stale = before == null || before.at() == null || !before.at().plus(interval).isAfter(now);
-            if (before != null && (before.checking() || !stale)) {
-                return before;
-            }
-            startNow.set(true);
-            return new Entry(before == null ? null : before.health(), before == null ? null : before.at(), true);
-        });
-        if (startNow.get()) {
-            start(demo, channel);
-        }
-        return Optional.ofNullable(e.health());
+        return readings.latest(demo, () -> start(demo, channel));
     }
 
     private void start(ResourceID demo, Channel channel) {
@@ -70,13 +46,13 @@ public final class GreeterHealth {
         Futures.addCallback(future, new FutureCallback<>() {
             @Override
             public void onSuccess(HealthCheckResponse response) {
-                done(demo, new GreeterProbe.Health(response.getStatus().name(), ""));
+                readings.done(demo, new GreeterProbe.Health(response.getStatus().name(), ""));
             }
 
             @Override
             public void onFailure(Throwable t) {
                 Status s = Status.fromThrowable(t);
-                done(demo, s.getCode() == Status.Code.NOT_FOUND
+                readings.done(demo, s.getCode() == Status.Code.NOT_FOUND
                         ? new GreeterProbe.Health("SERVICE_UNKNOWN", "no health status for " + GreeterProbe.SERVICE)
                         : new GreeterProbe.Health("UNREACHABLE", s.getCode()
                         + (s.getDescription() == null ? "" : ": " + s.getDescription())));
@@ -84,23 +60,7 @@ public final class GreeterHealth {
         }, MoreExecutors.directExecutor());
     }
 
-    private void done(ResourceID demo, GreeterProbe.Health health) {
-        Entry before = entries.get(demo);
-        if (before == null) {
-            return; // forgotten meanwhile
-        }
-        entries.put(demo, new Entry(health, clock.instant(), false));
-        if (!health.equals(before.health())) {
-            onChange.accept(demo);
-        }
-    }
-
     public void forget(ResourceID demo) {
-        entries.remove(demo);
-    }
-
-    /** For tests: how many demos have an entry. */
-    public int size() {
-        return entries.size();
+        readings.forget(demo);
     }
 }

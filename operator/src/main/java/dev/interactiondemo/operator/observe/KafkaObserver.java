@@ -70,7 +70,7 @@ final class KafkaObserver implements AutoCloseable {
     /** Only touched on the observer's thread, but read by deletions: volatile. */
     private volatile Admin admin;
     private Duration backoff = Duration.ZERO;
-    private String lastProblem;
+    private volatile String lastProblem;
     private volatile boolean closed;
 
     KafkaObserver(String bootstrap, Duration interval, Clock clock, Consumer<ResourceID> onChange) {

@@ -11,13 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -31,20 +28,16 @@ public final class PodMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(PodMetrics.class);
     static final Duration DEADLINE = Duration.ofSeconds(2);
 
-    private record Entry(PodFigures figures, Instant at, boolean reading, long calls, long failures) {
-    }
+    private static final PodFigures NOTHING = new PodFigures(null, null, null, null, null, null, null, null, null,
+            null, null);
 
-    private final Duration interval;
-    private final Clock clock;
     private final Function<Pod, URI> endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
-    private final Map<ResourceID, Entry> entries = new ConcurrentHashMap<>();
-    private volatile Consumer<ResourceID> onChange = id -> { };
+    private final LatestReadings<PodFigures> readings;
 
     /** @param endpoint where a pod's metrics are: {@code http://<pod IP>:8080/metrics} in a cluster */
     public PodMetrics(Duration interval, Clock clock, Function<Pod, URI> endpoint) {
-        this.interval = interval;
-        this.clock = clock;
+        this.readings = new LatestReadings<>(interval, clock);
         this.endpoint = endpoint;
     }
 
@@ -53,30 +46,16 @@ public final class PodMetrics {
     }
 
     public void onChange(Consumer<ResourceID> listener) {
-        this.onChange = listener;
+        readings.onChange(listener);
     }
 
     /** The latest figures of a demo's pods; starts a new reading of {@code hosts} and {@code workers} when stale. */
     public Optional<PodFigures> latest(ResourceID demo, List<Pod> hosts, List<Pod> workers) {
-        Instant now = clock.instant();
-        boolean[] start = {false};
-        Entry e = entries.compute(demo, (k, before) -> {
-            boolean stale = before == null || before.at() == null || !before.at().plus(interval).isAfter(now);
-            if (before != null && (before.reading() || !stale)) {
-                return before;
-            }
-            start[0] = true;
-            return before == null ? new Entry(null, null, true, 0, 0)
-                    : new Entry(before.figures(), before.at(), true, before.calls(), before.failures());
-        });
-        if (start[0]) {
-            read(demo, running(hosts), running(workers));
-        }
-        return Optional.ofNullable(e.figures());
+        return readings.latest(demo, () -> read(demo, running(hosts), running(workers)));
     }
 
     public void forget(ResourceID demo) {
-        entries.remove(demo);
+        readings.forget(demo);
     }
 
     private static List<Pod> running(List<Pod> pods) {
@@ -96,8 +75,7 @@ public final class PodMetrics {
                         done(demo, h, w);
                     } catch (RuntimeException e) {
                         LOG.warn("Could not read the pods' metrics of {}: {}", demo, e.toString());
-                        entries.computeIfPresent(demo, (k, v) -> new Entry(v.figures(), clock.instant(), false,
-                                v.calls(), v.failures()));
+                        readings.done(demo, readings.previous(demo).orElse(NOTHING));
                     }
                 });
     }
@@ -110,14 +88,11 @@ public final class PodMetrics {
     }
 
     private void done(ResourceID demo, List<PromText> hosts, List<PromText> workers) {
-        Entry before = entries.get(demo);
-        if (before == null) {
-            return; // forgotten meanwhile
-        }
+        PodFigures before = readings.previous(demo).orElse(NOTHING);
         long calls = (long) sum(hosts, "notifier_greeter_calls_total");
         long failures = (long) sum(hosts, "notifier_greeter_failures_total");
-        long newCalls = calls - before.calls();
-        long newFailures = failures - before.failures();
+        long newCalls = calls - Objects.requireNonNullElse(before.calls(), 0L);
+        long newFailures = failures - Objects.requireNonNullElse(before.failures(), 0L);
         Double errorRate = null;
         if (!hosts.isEmpty()) {
             errorRate = newCalls <= 0 ? 0.0 : Math.round((double) Math.max(0, newFailures) / newCalls * 1000) / 1000.0;
@@ -133,10 +108,7 @@ public final class PodMetrics {
                 workers.isEmpty() ? null : (long) sum(workers, "notifier_lost_total"),
                 quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.5"),
                 quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.99"));
-        entries.put(demo, new Entry(f, clock.instant(), false, calls, failures));
-        if (!f.equals(before.figures())) {
-            onChange.accept(demo);
-        }
+        readings.done(demo, f);
     }
 
     private static double sum(List<PromText> texts, String name) {
