@@ -347,6 +347,7 @@ class InteractionDemoE2ETest {
         patch("{\"spec\":{\"faults\":{\"greeter\":{\"unavailable\":true}}}}");
         try {
             InteractionDemo blocked = await("the Host blocked, the lag drained", d -> is(d, "GreeterAvailable", "False")
+                    && "NOT_SERVING".equals(d.getStatus().getGreeter().getServing())
                     && d.getStatus().getMessages().getProducedPerSecond() == 0.0 && d.getStatus().getMessages().getLag() == 0
                     && is(d, "FaultsActive", "True"), Duration.ofMinutes(4));
             long produced = blocked.getStatus().getMessages().getProduced();

@@ -87,4 +87,19 @@ class StatusConditionsTest {
         // a recreated topic: counts went down, rates are not negative
         assertEquals(0.0, MessageStats.of(b, new KafkaReading(T0.plusSeconds(4), 3, 0, 3)).producedPerSecond());
     }
+
+    @Test
+    void theSameReadingAgainKeepsItsRates() {
+        MessageStats s = MessageStats.of(new KafkaReading(T0, 100, 90, 10),
+                new KafkaReading(T0.plusSeconds(2).plusNanos(999_999), 110, 96, 14));
+        MessageStats stored = new MessageStats(110, 96, 14, 5.0, 3.0, T0.plusSeconds(2)); // as the status keeps it
+        MessageStats again = MessageStats.next(stored, new KafkaReading(T0.plusSeconds(2).plusNanos(999_999), 110, 96,
+                14));
+        assertEquals(s.producedPerSecond(), again.producedPerSecond());
+        assertEquals(3.0, again.consumedPerSecond());
+        MessageStats newer = MessageStats.next(stored, new KafkaReading(T0.plusSeconds(4), 110, 100, 10));
+        assertEquals(0.0, newer.producedPerSecond());
+        assertEquals(2.0, newer.consumedPerSecond());
+        assertEquals(0.0, MessageStats.next(null, new KafkaReading(T0, 1, 1, 0)).producedPerSecond());
+    }
 }

@@ -12,7 +12,6 @@ import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.api.TopicStatus;
 import dev.interactiondemo.api.WorkloadStatus;
 import dev.interactiondemo.api.status.Faults;
-import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
@@ -54,9 +53,9 @@ public final class StatusCalculator {
         PartState consumer = workloadState(o.worker(), s.consumerReplicas(), "Worker", o.dependentErrors().get("worker"),
                 null);
 
-        KafkaReading previousReading = previousReading(previous);
-        MessageStats stats = o.reading() == null ? null : MessageStats.of(previousReading, o.reading());
-        Condition flowing = withIdleWorkers(StatusConditions.messagesFlowing(stats, previousReading != null,
+        MessageStats previousStats = previousStats(previous);
+        MessageStats stats = o.reading() == null ? null : MessageStats.next(previousStats, o.reading());
+        Condition flowing = withIdleWorkers(StatusConditions.messagesFlowing(stats, previousStats != null,
                 o.kafkaProblem()), o.members());
 
         List<String> faults = Faults.active(demo.getSpec().getFaults());
@@ -234,11 +233,20 @@ public final class StatusCalculator {
         return d.map(Deployment::getStatus).map(st -> st.getReadyReplicas() == null ? 0 : st.getReadyReplicas()).orElse(0);
     }
 
-    private static KafkaReading previousReading(InteractionDemoStatus previous) {
+    private static MessageStats previousStats(InteractionDemoStatus previous) {
         if (previous == null || previous.getMessages() == null || previous.getMessages().getLastUpdated() == null) {
             return null;
         }
         MessagesStatus m = previous.getMessages();
-        return new KafkaReading(Instant.parse(m.getLastUpdated()), m.getProduced(), m.getConsumed(), m.getLag());
+        return new MessageStats(orZero(m.getProduced()), orZero(m.getConsumed()), orZero(m.getLag()),
+                orZero(m.getProducedPerSecond()), orZero(m.getConsumedPerSecond()), Instant.parse(m.getLastUpdated()));
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static double orZero(Double value) {
+        return value == null ? 0 : value;
     }
 }

@@ -76,6 +76,31 @@ class StatusCalculatorTest {
         assertEquals(T0.toString(), condition(s, "Ready").getLastTransitionTime(), "unchanged: time kept");
     }
 
+    /**
+     * A Greeter going down between two readings of Kafka: the status is recomputed from the same reading, which says
+     * nothing about the Host having stopped. Rates of 0 here once let a lesson see "nothing produced" while the Host
+     * was still publishing.
+     */
+    @Test
+    void aStatusRecomputedFromTheSameReadingKeepsItsRates() {
+        InteractionDemo d = demo("{}");
+        d.setStatus(compute(d, available(1), SERVING, new KafkaReading(T0, 100, 90, 10), T0));
+        KafkaReading reading = new KafkaReading(T0.plusSeconds(10).plusNanos(123_456), 150, 140, 10);
+        d.setStatus(compute(d, available(1), SERVING, reading, T0.plusSeconds(10)));
+        InteractionDemoStatus s = compute(d, available(1), new GreeterProbe.Health("UNREACHABLE", "refused"), reading,
+                T0.plusSeconds(11));
+        assertEquals("False", condition(s, "GreeterAvailable").getStatus());
+        assertEquals(5.0, s.getMessages().getProducedPerSecond(), "the rate of the last two readings");
+        assertEquals(5.0, s.getMessages().getConsumedPerSecond());
+        assertEquals("Flowing", condition(s, "MessagesFlowing").getReason());
+        assertEquals(150L, s.getMessages().getProduced());
+
+        InteractionDemoStatus later = compute(d, available(1), SERVING, new KafkaReading(T0.plusSeconds(20), 150, 150,
+                0), T0.plusSeconds(20));
+        assertEquals(0.0, later.getMessages().getProducedPerSecond(), "a new reading: the Host has stopped");
+        assertEquals(1.0, later.getMessages().getConsumedPerSecond());
+    }
+
     @Test
     void aGreeterThatDoesNotServeIsNotAvailableEvenWithItsPodsReady() {
         InteractionDemoStatus s = compute(demo("{}"), available(1), new GreeterProbe.Health("UNREACHABLE",
