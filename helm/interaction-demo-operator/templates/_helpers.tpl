@@ -74,6 +74,9 @@ them sufficient, and each one needed, against a real API server:
   creates). None is ever deleted by the operator: owner references let Kubernetes' garbage collector do it.
 - Events: one per (demo, reason), named after them: create (the first occurrence), get and patch (a repeat: its
   count read and bumped, with its last timestamp).
+- KafkaUsers (kafka.user.managed): as KafkaTopics. An existing KafkaUser (kafka.user.name) is read with list.
+- Secrets: get only, of the Secrets a demo names for Kafka (kafka.tls, kafka.authentication, a KafkaUser's), in
+  the demo's namespace: its credentials for the operator's own readings. No list, no watch.
 */}}
 {{- define "ido.watchRules" -}}
 - apiGroups: [interactiondemo.dev]
@@ -89,8 +92,11 @@ them sufficient, and each one needed, against a real API server:
   resources: [services]
   verbs: [list, watch, create, patch]
 - apiGroups: [kafka.strimzi.io]
-  resources: [kafkatopics]
+  resources: [kafkatopics, kafkausers]
   verbs: [list, watch, create, patch]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
   verbs: [list, watch, create, patch, delete]

@@ -73,10 +73,19 @@ public final class Names {
         return greeter(d) + "." + d.getMetadata().getNamespace() + ".svc:" + GREETER_PORT;
     }
 
-    /** Kafka's bootstrap address: bootstrapServers, else the Strimzi cluster's bootstrap Service. */
+    /**
+     * Kafka's bootstrap address: bootstrapServers, else the Strimzi cluster's bootstrap Service (port 9092, or 9093,
+     * Strimzi's TLS listener, with tls).
+     */
     public static String bootstrapServers(InteractionDemo d) {
         var k = d.getSpec().getKafka();
         return k.getBootstrapServers() != null ? k.getBootstrapServers()
-                : k.getClusterName() + "-kafka-bootstrap." + d.getMetadata().getNamespace() + ".svc:9092";
+                : k.getClusterName() + "-kafka-bootstrap." + d.getMetadata().getNamespace() + ".svc:"
+                + (k.getTls() == null ? 9092 : 9093);
+    }
+
+    /** The KafkaUser the operator manages for a demo (user.managed), and so the Secret Strimzi writes for it. */
+    public static String kafkaUser(InteractionDemo d) {
+        return d.getMetadata().getName() + "-user";
     }
 }

@@ -1,5 +1,9 @@
 package dev.interactiondemo.common;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +43,12 @@ public final class KafkaAddressCheck {
         /** Something answered, but not Kafka (HTTP, TLS, another protocol): the message says what. */
         NOT_KAFKA,
         /** Nothing could be reached: no such host, refused, or no answer within the deadline. */
-        UNREACHABLE
+        UNREACHABLE,
+        /**
+         * The TLS handshake failed: the broker's certificate is not trusted or does not name the address, the broker
+         * refused the client certificate, or the listener does not speak TLS.
+         */
+        TLS_FAILED
     }
 
     /** @param message a sentence a user can act on, naming the address; empty for {@link Verdict#KAFKA} */
@@ -56,26 +66,48 @@ public final class KafkaAddressCheck {
      * and none answers as something else (kafka-clients would try them all).
      */
     public static Result checkAll(String bootstrapServers, Duration deadline) {
+        return checkAll(bootstrapServers, deadline, KafkaClientSecurity.NONE);
+    }
+
+    /**
+     * As {@link #checkAll(String, Duration)}, over TLS when {@code security} says so: the TLS handshake (with its
+     * trust, client certificate and host name verification, as kafka-clients does it) comes first, then ApiVersions.
+     */
+    public static Result checkAll(String bootstrapServers, Duration deadline, KafkaClientSecurity security) {
+        SSLContext tls = null;
+        if (security.tls()) {
+            try {
+                tls = security.sslContext();
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                return new Result(Verdict.TLS_FAILED, bootstrapServers, "the TLS settings for " + bootstrapServers
+                        + " cannot be used: " + e.getMessage());
+            }
+        }
         List<Result> results = new ArrayList<>();
         for (String address : bootstrapServers.split(",")) {
             String a = address.trim();
             if (!a.isEmpty()) {
-                results.add(check(a, deadline));
+                results.add(check(a, deadline, tls));
             }
         }
         if (results.isEmpty()) {
             return new Result(Verdict.UNREACHABLE, bootstrapServers, "no bootstrap address given");
         }
         for (Result r : results) {
-            if (r.verdict() == Verdict.NOT_KAFKA) {
+            if (r.verdict() == Verdict.NOT_KAFKA || r.verdict() == Verdict.TLS_FAILED) {
                 return r;
             }
         }
         return results.stream().filter(Result::isKafka).findFirst().orElse(results.get(0));
     }
 
-    /** Checks one {@code host:port}. */
+    /** Checks one {@code host:port}, in plaintext. */
     public static Result check(String address, Duration deadline) {
+        return check(address, deadline, null);
+    }
+
+    /** Checks one {@code host:port}; over TLS with {@code tls}, unless it is null. */
+    static Result check(String address, Duration deadline, SSLContext tls) {
         int colon = address.lastIndexOf(':');
         if (colon <= 0 || colon == address.length() - 1) {
             return new Result(Verdict.UNREACHABLE, address, "bootstrap address " + address + " is not host:port");
@@ -101,9 +133,21 @@ public final class KafkaAddressCheck {
             return new Result(Verdict.UNREACHABLE, address, "bootstrap host " + host + " (" + address
                     + ") does not resolve");
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(target, timeout);
-            socket.setSoTimeout(remaining(end));
+        try (Socket plain = new Socket()) {
+            plain.connect(target, timeout);
+            plain.setSoTimeout(remaining(end));
+            Socket socket = plain;
+            if (tls != null) {
+                try {
+                    socket = handshake(tls, plain, host, port);
+                } catch (SSLException e) {
+                    return new Result(Verdict.TLS_FAILED, address, "TLS handshake with " + address + " failed: "
+                            + tlsProblem(e));
+                } catch (EOFException e) {
+                    return new Result(Verdict.TLS_FAILED, address, "TLS handshake with " + address + " failed: the "
+                            + "listener closed the connection (does it speak TLS?)");
+                }
+            }
             socket.getOutputStream().write(apiVersionsRequest(correlationId));
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
@@ -123,6 +167,9 @@ public final class KafkaAddressCheck {
                         + " is not a Kafka broker: its answer does not match Kafka's ApiVersions request");
             }
             return new Result(Verdict.KAFKA, address, "");
+        } catch (SSLException e) {
+            // TLS 1.3 says a refused client certificate only after the handshake, on the first read
+            return new Result(Verdict.TLS_FAILED, address, "TLS with " + address + " failed: " + tlsProblem(e));
         } catch (UnknownHostException e) {
             return new Result(Verdict.UNREACHABLE, address, "bootstrap host " + host + " (" + address
                     + ") does not resolve");
@@ -137,6 +184,38 @@ public final class KafkaAddressCheck {
             return new Result(Verdict.UNREACHABLE, address, "cannot connect to bootstrap address " + address + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    private static Socket handshake(SSLContext tls, Socket plain, String host, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // as kafka-clients: the certificate names the host
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** A TLS failure in words a user can act on. */
+    private static String tlsProblem(SSLException e) {
+        String m = String.valueOf(e.getMessage());
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (m.contains("PKIX path") || cause instanceof java.security.cert.CertPathValidatorException
+                || cause.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
+            return "the broker's certificate is not signed by a trusted CA (check the trusted certificates)";
+        }
+        if (m.contains("No subject alternative") || m.contains("No name matching")) {
+            return "the broker's certificate does not name this address (" + m + ")";
+        }
+        if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("unknown_ca")) {
+            return "the broker refused the client certificate (" + m + ")";
+        }
+        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
+            return "the listener does not speak TLS (a plaintext listener needs no TLS settings)";
+        }
+        return m;
     }
 
     /** What the first bytes of a non-Kafka answer look like, in words. */

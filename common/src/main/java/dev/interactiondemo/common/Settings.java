@@ -160,6 +160,11 @@ public final class Settings {
         problems.add(message);
     }
 
+    /** How many problems were found so far: a caller's checks can tell whether theirs added any. */
+    public int problemCount() {
+        return problems.size();
+    }
+
     /** Throws a {@link ConfigException} naming every bad value seen so far. */
     public void validate() {
         if (!problems.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.KafkaAddressCheck;
+import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.common.KafkaFailures;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -24,22 +26,39 @@ final class KafkaGate {
     }
 
     /**
-     * Returns true once {@code bootstrapServers} answers as Kafka; false if {@code running} turned false (or the
-     * thread was interrupted) first.
+     * Returns the security to connect with once {@code bootstrapServers} answers as Kafka with it (read afresh from
+     * its files each time, so a changed Secret counts); null if {@code running} turned false (or the thread was
+     * interrupted) first.
      *
      * @param notReady gets {@code "kafka: <what answered>"} after each failed check
      */
-    static boolean awaitKafka(String bootstrapServers, Consumer<String> notReady, BooleanSupplier running) {
+    static KafkaClientSecurity awaitKafka(String bootstrapServers, KafkaSecurityFiles security,
+                                          Consumer<String> notReady, BooleanSupplier running) {
         Backoff backoff = new Backoff(FIRST_RECHECK, LAST_RECHECK);
         while (running.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-            KafkaAddressCheck.Result result = KafkaAddressCheck.checkAll(bootstrapServers, CHECK_DEADLINE);
-            if (result.isKafka()) {
-                return true;
+            KafkaClientSecurity loaded = null;
+            try {
+                loaded = security.load();
+            } catch (IllegalArgumentException e) {
+                notReady.accept("kafka: the security settings cannot be used: " + e.getMessage());
             }
-            notReady.accept("kafka: " + result.message());
+            if (loaded != null) {
+                KafkaAddressCheck.Result result = KafkaAddressCheck.checkAll(bootstrapServers, CHECK_DEADLINE, loaded);
+                if (result.isKafka()) {
+                    return loaded;
+                }
+                notReady.accept("kafka: " + result.message());
+            }
             pause(backoff.next(), running);
         }
-        return false;
+        return null;
+    }
+
+    /** A Kafka client failure in words for {@code /readyz}: a security failure says which, with its reason. */
+    static String problem(Throwable error, KafkaClientSecurity security) {
+        return KafkaFailures.classify(error, KafkaFailures.principal(security))
+                .map(f -> "kafka: " + f.reason() + ": " + f.message())
+                .orElse("kafka: " + error.getMessage());
     }
 
     /** Waits for {@code d}, or less if {@code running} turns false or the thread is interrupted. */

@@ -3,6 +3,7 @@ package dev.interactiondemo.notifier;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloReply;
 import dev.interactiondemo.greet.HelloRequest;
@@ -108,6 +109,9 @@ public final class NotificationHost implements NotifierRole {
     private final String bootstrapServers;
     private final ManagedChannel channel;
     private final Map<String, Object> producerProps;
+    private final KafkaSecurityFiles kafkaSecurity;
+    /** The security of the current producer (for the words of its failures). */
+    private volatile KafkaClientSecurity security = KafkaClientSecurity.NONE;
     private final MeterRegistry registry;
     private final Tracer tracer;
     private final KafkaTelemetry kafkaTelemetry;
@@ -173,6 +177,7 @@ public final class NotificationHost implements NotifierRole {
         this.config = config.host();
         this.topic = config.topic();
         this.bootstrapServers = config.bootstrapServers();
+        this.kafkaSecurity = config.kafkaSecurity();
         this.registry = registry;
         this.tracer = openTelemetry.getTracer("dev.interactiondemo.notifier");
         this.kafkaTelemetry = KafkaTelemetry.create(openTelemetry);
@@ -503,7 +508,7 @@ public final class NotificationHost implements NotifierRole {
      */
     private void sendFailed(Link l, Exception error) {
         sendFailures.increment();
-        noteKafkaProblem("kafka: " + error.getMessage());
+        noteKafkaProblem(KafkaGate.problem(error, security));
         if (l.failed().compareAndSet(false, true)) {
             l.producer().close(Duration.ZERO);
             LockSupport.unpark(kafka);
@@ -531,10 +536,12 @@ public final class NotificationHost implements NotifierRole {
                 LockSupport.parkNanos(this, 1_000_000_000L); // sendFailed() unparks
                 continue;
             }
-            if (!KafkaGate.awaitKafka(bootstrapServers, this::noteKafkaProblem, () -> !kafkaStopped)) {
+            KafkaClientSecurity checked = KafkaGate.awaitKafka(bootstrapServers, kafkaSecurity, this::noteKafkaProblem,
+                    () -> !kafkaStopped);
+            if (checked == null) {
                 return;
             }
-            if (reconnect()) {
+            if (reconnect(checked)) {
                 backoff.reset();
                 readPartitionsAt = System.nanoTime() + PARTITIONS_READ_EVERY.toNanos();
             } else {
@@ -547,19 +554,22 @@ public final class NotificationHost implements NotifierRole {
      * A new producer, the topic's partition count from it, then every pending notification in sequence order;
      * false when that failed at once.
      */
-    private boolean reconnect() {
+    private boolean reconnect(KafkaClientSecurity checked) {
         Producer<String, byte[]> producer;
+        security = checked;
+        Map<String, Object> props = new HashMap<>(producerProps);
+        props.putAll(checked.clientProperties());
         try {
             producer = kafkaTelemetry.wrap(
-                    new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer()));
+                    new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()));
         } catch (KafkaException e) {
-            noteKafkaProblem("kafka: " + e.getMessage());
+            noteKafkaProblem(KafkaGate.problem(e, checked));
             return false;
         }
         try {
             partitionCount = producer.partitionsFor(topic).size(); // waits up to max.block.ms for the topic
         } catch (RuntimeException e) {
-            noteKafkaProblem("kafka: " + e.getMessage());
+            noteKafkaProblem(KafkaGate.problem(e, checked));
             producer.close(Duration.ZERO);
             return false;
         }

@@ -1,6 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.notification.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -67,6 +68,8 @@ public final class NotificationWorker implements NotifierRole {
     public static final int INJECTED_FAILURE_EXIT_STATUS = 3;
     /** How long an embedded Worker waits, after an injected failure, before it creates a new consumer. */
     public static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+    /** The longest pause between consumers while they keep failing (e.g. a refused login). */
+    static final Duration FAILED_RECONNECT_MAX = Duration.ofSeconds(30);
 
     /** What the Worker does once an injected failure has closed its consumer without a commit. */
     public enum OnInjectedFailure {
@@ -82,6 +85,9 @@ public final class NotificationWorker implements NotifierRole {
     private final NotifierConfig.Worker config;
     private final String topic;
     private final Map<String, Object> consumerProps;
+    private final KafkaSecurityFiles kafkaSecurity;
+    /** Whether the current consumer polled at least once (a failure after that starts the back-off afresh). */
+    private volatile boolean polled;
     private final String bootstrapServers;
     /** Created by the poll thread once the bootstrap address answers as Kafka; null before and between two. */
     private volatile Consumer<String, byte[]> consumer;
@@ -160,6 +166,7 @@ public final class NotificationWorker implements NotifierRole {
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         this.consumerProps = Map.copyOf(props); // the consumer itself is created by the poll thread
         this.bootstrapServers = config.bootstrapServers();
+        this.kafkaSecurity = config.kafkaSecurity();
         this.consumed = Counter.builder("notifier.consumed").description("notifications processed, duplicates included")
                 .register(registry);
         this.delivered = Counter.builder("notifier.delivered")
@@ -303,21 +310,55 @@ public final class NotificationWorker implements NotifierRole {
                         double endToEndP50Ms, double endToEndP99Ms, long delivered, long injectedFailures) {
     }
 
+    /** How a consumer's life ended. */
+    private enum Ended {
+        /** The Worker stops. */
+        STOPPED,
+        /** The injected fault closed the consumer without a commit. */
+        INJECTED,
+        /** The consumer failed (say, Kafka refused its login or an ACL is missing): a new one after a pause. */
+        FAILED
+    }
+
+    /**
+     * The poll thread: a consumer once Kafka answers, and a new one after an injected fault or a failure (with a
+     * pause that grows up to {@link #FAILED_RECONNECT_MAX} while failures repeat), until the Worker stops.
+     */
     private void run() {
+        Backoff backoff = new Backoff(KafkaGate.FIRST_RECHECK, FAILED_RECONNECT_MAX);
         try {
-            if (!KafkaGate.awaitKafka(bootstrapServers, this::notReady, () -> running)) {
-                return;
-            }
-            while (consume()) { // an injected failure closed the consumer without a commit
-                if (onInjectedFailure == OnInjectedFailure.EXIT) {
-                    LOG.warn("Worker exiting with status {} (injected fault), to be restarted",
-                            INJECTED_FAILURE_EXIT_STATUS);
-                    stopped.countDown(); // the shutdown hook's close() need not wait for this thread
-                    System.exit(INJECTED_FAILURE_EXIT_STATUS);
+            while (running) {
+                KafkaClientSecurity security = KafkaGate.awaitKafka(bootstrapServers, kafkaSecurity, this::notReady,
+                        () -> running);
+                if (security == null) {
+                    return;
                 }
-                KafkaGate.pause(RECONNECT_PAUSE, () -> running);
-                if (running) {
-                    LOG.info("Worker creating a new consumer after the injected fault");
+                switch (consume(security)) {
+                    case STOPPED -> {
+                        return;
+                    }
+                    case INJECTED -> {
+                        if (onInjectedFailure == OnInjectedFailure.EXIT) {
+                            LOG.warn("Worker exiting with status {} (injected fault), to be restarted",
+                                    INJECTED_FAILURE_EXIT_STATUS);
+                            stopped.countDown(); // the shutdown hook's close() need not wait for this thread
+                            System.exit(INJECTED_FAILURE_EXIT_STATUS);
+                        }
+                        backoff.reset();
+                        KafkaGate.pause(RECONNECT_PAUSE, () -> running);
+                        if (running) {
+                            LOG.info("Worker creating a new consumer after the injected fault");
+                        }
+                    }
+                    case FAILED -> {
+                        if (polled) {
+                            backoff.reset();
+                        }
+                        KafkaGate.pause(backoff.next(), () -> running);
+                        if (running) {
+                            LOG.info("Worker creating a new consumer after a failure");
+                        }
+                    }
                 }
             }
         } finally {
@@ -330,21 +371,23 @@ public final class NotificationWorker implements NotifierRole {
      * processed and leaves its group) or the injected fault fires after a batch (returns true; the consumer leaves
      * without a commit).
      */
-    private boolean consume() {
+    private Ended consume(KafkaClientSecurity security) {
         Consumer<String, byte[]> c;
+        polled = false;
+        Map<String, Object> props = new HashMap<>(consumerProps);
+        props.putAll(security.clientProperties());
         try {
-            c = kafkaTelemetry.wrap(
-                    new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer()));
+            c = kafkaTelemetry.wrap(new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()));
         } catch (KafkaException e) {
             LOG.error("Worker cannot create its consumer", e);
             problem.set("cannot create a consumer: " + e);
-            return false;
+            return Ended.FAILED;
         }
         consumer = c;
         boolean injected = false;
         try {
             if (!running) {
-                return false; // close() came while the consumer was being created: it saw none to wake up
+                return Ended.STOPPED; // close() came while the consumer was being created: it saw none to wake up
             }
             c.subscribe(List.of(topic), rebalanceListener);
             long nextCheck = 0;
@@ -354,20 +397,24 @@ public final class NotificationWorker implements NotifierRole {
                     nextCheck = System.nanoTime() + CONNECTIVITY_CHECK_EVERY.toNanos();
                 }
                 int batch = processAll(c.poll(Duration.ofMillis(500)));
+                polled = true;
                 if (batch > 0 && running && faults.failsBeforeCommit()) {
                     injected = true;
                     failBeforeCommit(batch);
-                    return true;
+                    return Ended.INJECTED;
                 }
                 commitAsync();
             }
-            return false;
+            return Ended.STOPPED;
         } catch (WakeupException e) {
-            return false; // close() asked us to stop
+            return Ended.STOPPED; // close() asked us to stop
         } catch (RuntimeException e) {
-            LOG.error("Worker poll loop failed", e);
-            problem.set("poll loop failed: " + e);
-            return false;
+            String why = KafkaGate.problem(e, security);
+            if (!why.equals(problem.get())) {
+                LOG.error("Worker poll loop failed: {}", why, e);
+            }
+            problem.set(why);
+            return Ended.FAILED;
         } finally {
             try {
                 if (!injected) {

@@ -1,9 +1,12 @@
 package dev.interactiondemo.notifier;
 
+import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The notifier's configuration: environment variables, overridden by flags, validated at start-up. Options of the
  * other role are ignored.
  */
-public record NotifierConfig(Role role, String bootstrapServers, String topic, int httpPort, Host host, Worker worker) {
+public record NotifierConfig(Role role, String bootstrapServers, KafkaSecurityFiles kafkaSecurity, String topic,
+                             int httpPort, Host host, Worker worker) {
 
     public enum Role { HOST, WORKER }
 
@@ -48,6 +52,21 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
             + "also accepted as the first argument");
     static final Option BOOTSTRAP = Option.of("KAFKA_BOOTSTRAP_SERVERS", "bootstrap-servers", null,
             "Kafka bootstrap servers, host:port[,host:port]");
+    static final Option KAFKA_TLS = Option.of("KAFKA_TLS", "kafka-tls", "false",
+            "true: connect to Kafka with TLS (host names verified against the brokers' certificates)");
+    static final Option KAFKA_TRUSTED = Option.of("KAFKA_TLS_TRUSTED_CERTIFICATES", "kafka-tls-trusted-certificates",
+            null, "PEM files of the CAs to trust, comma-separated; a file name may be a glob (dir/*.crt). Default: the "
+                    + "JVM's trusted CAs");
+    static final Option KAFKA_CERTIFICATE = Option.of("KAFKA_TLS_CERTIFICATE_FILE", "kafka-tls-certificate-file", null,
+            "mutual TLS: the PEM client certificate file");
+    static final Option KAFKA_KEY = Option.of("KAFKA_TLS_KEY_FILE", "kafka-tls-key-file", null,
+            "mutual TLS: its private key file, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY)");
+    static final Option KAFKA_MECHANISM = Option.of("KAFKA_SASL_MECHANISM", "kafka-sasl-mechanism", null,
+            "SASL: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN; empty for none");
+    static final Option KAFKA_USERNAME = Option.of("KAFKA_SASL_USERNAME", "kafka-sasl-username", null,
+            "SASL: the user name");
+    static final Option KAFKA_PASSWORD_FILE = Option.of("KAFKA_SASL_PASSWORD_FILE", "kafka-sasl-password-file", null,
+            "SASL: the file that holds the password (never the password itself)");
     static final Option TOPIC = Option.of("NOTIFIER_TOPIC", "topic", "notifications", "Kafka topic");
     static final Option HTTP_PORT = Option.of("NOTIFIER_HTTP_PORT", "http-port", "8080",
             "HTTP port for /healthz, /readyz, /metrics");
@@ -84,7 +103,8 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
                     + "batch delivered again as duplicates) or exit (status 3, for Kubernetes to restart it; a new "
                     + "process starts a fresh audit, which cannot see those duplicates)");
 
-    public static final List<Option> OPTIONS = List.of(ROLE, BOOTSTRAP, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
+    public static final List<Option> OPTIONS = List.of(ROLE, BOOTSTRAP, KAFKA_TLS, KAFKA_TRUSTED, KAFKA_CERTIFICATE,
+            KAFKA_KEY, KAFKA_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD_FILE, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
             CALL_MODE, MAX_IN_FLIGHT, GREETER_DEADLINE, RECIPIENTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, PRODUCER_ID,
             MAX_PENDING, GROUP_ID, PROCESSING_DELAY, FAULT_FAIL_BEFORE_COMMIT, FAULT_ON_FAILURE);
 
@@ -112,6 +132,7 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
         if (!bootstrap.isEmpty() && !Arrays.stream(bootstrap.split(",")).allMatch(NotifierConfig::isHostPort)) {
             s.problem(BOOTSTRAP.label() + ": '" + bootstrap + "' is not a list of host:port");
         }
+        KafkaSecurityFiles security = kafkaSecurity(s);
         String topic = s.required(TOPIC);
         if (!topic.isEmpty() && !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
             s.problem(TOPIC.label() + ": '" + topic + "' is not a valid Kafka topic name "
@@ -148,7 +169,53 @@ public record NotifierConfig(Role role, String bootstrapServers, String topic, i
                             .toUpperCase()));
         }
         s.validate();
-        return new NotifierConfig(role, bootstrap, topic, httpPort, host, worker);
+        return new NotifierConfig(role, bootstrap, security, topic, httpPort, host, worker);
+    }
+
+    /** The Kafka security options, checked together, and the files they name read once (so a bad one fails now). */
+    private static KafkaSecurityFiles kafkaSecurity(Settings s) {
+        boolean tls = s.choice(KAFKA_TLS, "false", "true").equals("true");
+        List<String> trusted = Arrays.stream(s.string(KAFKA_TRUSTED).split(",")).map(String::trim)
+                .filter(t -> !t.isEmpty()).toList();
+        String mechanism = s.string(KAFKA_MECHANISM).toUpperCase(Locale.ROOT);
+        String username = s.string(KAFKA_USERNAME);
+        String passwordFile = s.string(KAFKA_PASSWORD_FILE);
+        String certificate = s.string(KAFKA_CERTIFICATE);
+        String key = s.string(KAFKA_KEY);
+        int before = s.problemCount();
+        if (!mechanism.isEmpty() && !KafkaClientSecurity.MECHANISMS.contains(mechanism)) {
+            s.problem(KAFKA_MECHANISM.label() + ": '" + mechanism + "' is not one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN");
+        }
+        if (!tls && (!trusted.isEmpty() || !certificate.isEmpty())) {
+            s.problem(KAFKA_TRUSTED.label() + " and " + KAFKA_CERTIFICATE.label() + " need " + KAFKA_TLS.label()
+                    + "=true");
+        }
+        if (certificate.isEmpty() != key.isEmpty()) {
+            s.problem(KAFKA_CERTIFICATE.label() + " and " + KAFKA_KEY.label() + " go together");
+        }
+        if (mechanism.isEmpty() && (!username.isEmpty() || !passwordFile.isEmpty())) {
+            s.problem(KAFKA_USERNAME.label() + " and " + KAFKA_PASSWORD_FILE.label() + " need "
+                    + KAFKA_MECHANISM.label());
+        }
+        if (!mechanism.isEmpty() && (username.isEmpty() || passwordFile.isEmpty())) {
+            s.problem(KAFKA_MECHANISM.label() + " " + mechanism + " needs " + KAFKA_USERNAME.label() + " and "
+                    + KAFKA_PASSWORD_FILE.label());
+        }
+        if (!mechanism.isEmpty() && !certificate.isEmpty()) {
+            s.problem("authenticate with SASL or with a client certificate, not both");
+        }
+        if (s.problemCount() > before) {
+            return KafkaSecurityFiles.NONE;
+        }
+        KafkaSecurityFiles files = new KafkaSecurityFiles(tls, trusted, mechanism.isEmpty() ? null : mechanism,
+                username.isEmpty() ? null : username, passwordFile.isEmpty() ? null : Path.of(passwordFile),
+                certificate.isEmpty() ? null : Path.of(certificate), key.isEmpty() ? null : Path.of(key));
+        try {
+            files.load();
+        } catch (IllegalArgumentException e) {
+            s.problem("Kafka security: " + e.getMessage());
+        }
+        return files;
     }
 
     private static boolean isHostPort(String hp) {

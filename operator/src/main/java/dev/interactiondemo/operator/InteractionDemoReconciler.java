@@ -14,11 +14,17 @@ import dev.interactiondemo.operator.dependents.HostKafkaCut;
 import dev.interactiondemo.operator.dependents.Labels;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
+import dev.interactiondemo.api.status.Conditions;
+import dev.interactiondemo.operator.dependents.StrimziKafkaUser;
 import dev.interactiondemo.operator.kafka.DirectTopics;
+import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.operator.kafka.KafkaCredentials;
+import dev.interactiondemo.operator.kafka.StrimziUsers;
 import dev.interactiondemo.operator.kafka.StrimziTopics;
 import dev.interactiondemo.operator.kafka.TopicObservation;
-import dev.interactiondemo.operator.kafka.TopicWaits;
+import dev.interactiondemo.operator.kafka.StrimziWaits;
 import dev.interactiondemo.operator.observe.GreeterHealth;
+import dev.interactiondemo.operator.observe.KafkaConnection;
 import dev.interactiondemo.operator.observe.KafkaObservation;
 import dev.interactiondemo.operator.observe.KafkaObservers;
 import dev.interactiondemo.operator.observe.KafkaTarget;
@@ -29,6 +35,7 @@ import dev.interactiondemo.operator.status.DependentFailure;
 import dev.interactiondemo.operator.status.Observation;
 import dev.interactiondemo.operator.status.StatusCalculator;
 import dev.interactiondemo.probes.GreeterProbe;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -51,6 +58,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +106,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final DemoStatuses statuses;
     private final Clock clock;
     private final DemoEvents events;
-    private final TopicWaits topicWaits = new TopicWaits();
+    private final StrimziWaits topicWaits = new StrimziWaits();
     /** Ids of the topics created for demos (by uid), in case the status that records one could not be written. */
     private final Map<String, String> createdTopics = new ConcurrentHashMap<>();
 
@@ -108,15 +116,19 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final HostDeployment hostDeployment;
     private final WorkerDeployment workerDeployment;
     private final HostKafkaCut hostKafkaCut;
-    private final boolean strimziServed;
+    private final StrimziKafkaUser kafkaUser;
+    private final StrimziApis strimzi;
+    private final StrimziWaits userWaits = new StrimziWaits();
+    /** Reads the Secrets a demo names for Kafka; made with the first reconcile's client. */
+    private volatile KafkaCredentials credentials;
     private final Workflow<InteractionDemo> workflow;
 
     /**
-     * @param strimziServed whether the cluster serves KafkaTopics in the configured apiVersion (checked at start-up:
-     *                      a Strimzi installed later needs an operator restart)
+     * @param strimzi which Strimzi resources the cluster serves in the configured apiVersion (checked at start-up: a
+     *                Strimzi installed later needs an operator restart)
      */
     public InteractionDemoReconciler(OperatorConfig config, Observers observers, GreeterChannels greeters,
-                                     DemoMetrics metrics, DemoStatuses statuses, Clock clock, boolean strimziServed) {
+                                     DemoMetrics metrics, DemoStatuses statuses, Clock clock, StrimziApis strimzi) {
         this.config = config;
         this.kafka = observers.kafka();
         this.greeterHealth = observers.greeters();
@@ -132,13 +144,17 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         this.hostDeployment = new HostDeployment(config);
         this.workerDeployment = new WorkerDeployment(config);
         this.hostKafkaCut = new HostKafkaCut();
-        this.strimziServed = strimziServed;
+        this.kafkaUser = new StrimziKafkaUser(config);
+        this.strimzi = strimzi;
         BootstrapAllowed allowed = new BootstrapAllowed(config.allowedBootstrapServers());
         var workflow = new WorkflowBuilder<InteractionDemo>()
                 .addDependentResource(greeterDeployment)
                 .addDependentResource(greeterService);
-        if (strimziServed) {
+        if (strimzi.topics()) {
             workflow.addDependentResourceAndConfigure(kafkaTopic).withActivationCondition(new StrimziTopicActivation(config));
+        }
+        if (strimzi.users()) {
+            workflow.addDependentResourceAndConfigure(kafkaUser).withActivationCondition(new StrimziUserActivation());
         }
         this.workflow = workflow
                 .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed))
@@ -200,9 +216,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
 
         ResourceID id = ResourceID.fromResource(current);
         Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
+        KafkaAccess access = KafkaAccess.of(current);
+        Condition user = userCondition(current, access, settings, context);
+        KafkaCredentials.Result security = refused.isPresent() ? null
+                : credentials(context).resolve(current.getMetadata().getNamespace(), access);
         TopicObservation topic;
         KafkaReading reading = null;
         String kafkaProblem;
+        String kafkaProblemReason = null;
         Optional<KafkaObservation> consumers = Optional.empty();
         if (refused.isPresent()) {
             kafka.forget(id);
@@ -210,11 +231,20 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                     + " is not allowed by this operator (allowed: " + config.allowedBootstrapServers() + "); "
                     + "ask the cluster's administrators which Kafka to use");
             kafkaProblem = "the bootstrap address is not allowed";
+        } else if (security instanceof KafkaCredentials.Failed failed) {
+            kafka.forget(id);
+            String message = "the credentials for Kafka cannot be used: " + failed.message();
+            topic = settings.management() == TopicManagement.Strimzi ? observeKafkaTopic(current, settings, context)
+                    : TopicObservation.notReady(failed.reason(), message);
+            kafkaProblem = message;
+            kafkaProblemReason = failed.reason();
         } else {
+            KafkaConnection connection = new KafkaConnection(settings.bootstrapServers(),
+                    ((KafkaCredentials.Resolved) security).security());
             // The last observation of the demo's Kafka cluster; its observer reads it again every status interval.
             TopicObservation strimzi = settings.management() == TopicManagement.Strimzi
                     ? observeKafkaTopic(current, settings, context) : null;
-            Optional<KafkaObservation> observed = kafka.observe(id, settings.bootstrapServers(), target(current,
+            Optional<KafkaObservation> observed = kafka.observe(id, connection, target(current,
                     settings, strimzi != null && strimzi.ready(), createRequested(current)));
             topic = strimzi != null ? strimzi : observed.map(KafkaObservation::topic).orElseGet(() ->
                     TopicObservation.notReady("Observing", "the first look at Kafka at " + settings.bootstrapServers()
@@ -228,6 +258,11 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             consumers = topic.ready() ? observed : Optional.empty();
             kafkaProblem = !topic.ready() ? "the topic is not ready (" + topic.reason() + ")"
                     : observed.map(KafkaObservation::problem).orElse(observed.isEmpty() ? "no reading yet" : null);
+            kafkaProblemReason = observed.map(KafkaObservation::problemReason).orElse(null);
+            if (!topic.ready() && strimzi != null && kafkaProblemReason != null) {
+                // Strimzi mode: the KafkaTopic may be Ready while the demo's credentials are refused
+                kafkaProblem = observed.map(KafkaObservation::problem).orElse(kafkaProblem);
+            }
         }
         Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
         GreeterProbe.Health health = greeter.isPresent()
@@ -239,7 +274,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         InteractionDemoStatus next = StatusCalculator.compute(new Observation(current, settings, greeter, host,
                 workerDeployment.getSecondaryResource(current, context), topic, health, reading, kafkaProblem, errors,
                 clock.instant(), consumers.map(KafkaObservation::members).orElse(null),
-                consumers.map(KafkaObservation::partitions).orElse(null), figures));
+                consumers.map(KafkaObservation::partitions).orElse(null), figures, kafkaProblemReason, user));
 
         boolean hostWaits = host.isEmpty() && settings.producerReplicas() > 0 && refused.isEmpty();
         Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();
@@ -250,9 +285,11 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
         writeStatus(current, next, context);
-        if (refused.isEmpty() && settings.management() == TopicManagement.Direct && createRequested(current)) {
+        if (security instanceof KafkaCredentials.Resolved resolved && settings.management() == TopicManagement.Direct
+                && createRequested(current)) {
             // The intent to create the topic is now recorded: the observer may create it at once.
-            kafka.observe(id, settings.bootstrapServers(), target(current, settings, false, true));
+            kafka.observe(id, new KafkaConnection(settings.bootstrapServers(), resolved.security()),
+                    target(current, settings, false, true));
         }
         // Only now that the status says so: the Events tell of transitions a reader can see in the status.
         events.recordTransitions(context.getClient(), current, previous == null ? null : previous.getConditions(),
@@ -287,7 +324,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     }
 
     private TopicObservation observeKafkaTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
-        if (!strimziServed) {
+        if (!strimzi.topics()) {
             return TopicObservation.notReady("StrimziNotInstalled", "this cluster did not serve "
                     + config.kafkaTopicApiVersion() + " KafkaTopic when the operator started: install Strimzi (or "
                     + "set the operator's KAFKA_TOPIC_API_VERSION to the version it serves) and restart the "
@@ -295,8 +332,49 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
         var topic = kafkaTopic.getSecondaryResource(demo, context).map(StrimziKafkaTopic::typed);
         Instant now = clock.instant();
-        Instant since = topic.map(t -> topicWaits.since(Names.key(demo), t, now)).orElse(now);
+        Instant since = topic.map(t -> topicWaits.since(Names.key(demo), t.getMetadata(), now)).orElse(now);
         return StrimziTopics.observe(topic, s.clusterName(), config.topicReadyTimeout(), since, now);
+    }
+
+    private KafkaCredentials credentials(Context<InteractionDemo> context) {
+        KafkaCredentials c = credentials;
+        if (c == null) {
+            synchronized (this) {
+                if (credentials == null) {
+                    credentials = new KafkaCredentials(context.getClient(), clock);
+                }
+                c = credentials;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * UserReady for a demo that takes its credentials from a KafkaUser: what the KafkaUser's status says (the managed
+     * one from the dependent's informer; an existing one read by name). Null for other demos.
+     */
+    private Condition userCondition(InteractionDemo demo, KafkaAccess access, DemoSettings s,
+                                    Context<InteractionDemo> context) {
+        if (access.kafkaUser() == null) {
+            return null;
+        }
+        if (!strimzi.users()) {
+            return Conditions.of(StrimziUsers.USER_READY, false, "StrimziNotInstalled", "this cluster did not serve "
+                    + config.kafkaTopicApiVersion() + " KafkaUser when the operator started: install Strimzi and "
+                    + "restart the operator, or give the credentials in kafka.authentication");
+        }
+        Optional<KafkaUser> user;
+        if (access.managedUser()) {
+            user = kafkaUser.getSecondaryResource(demo, context).map(StrimziKafkaUser::typed);
+        } else {
+            user = context.getClient().genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaUser")
+                    .inNamespace(demo.getMetadata().getNamespace()).withField("metadata.name", access.kafkaUser())
+                    .list().getItems().stream().findFirst().map(StrimziKafkaUser::typed);
+        }
+        Instant now = clock.instant();
+        Instant since = user.map(u -> userWaits.since(Names.key(demo), u.getMetadata(), now)).orElse(now);
+        return StrimziUsers.observe(user, access.kafkaUser(), access.managedUser(), s.clusterName(),
+                config.topicReadyTimeout(), since, now);
     }
 
     /**
@@ -378,7 +456,13 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
         try {
             ResourceID id = ResourceID.fromResource(demo);
-            kafka.observe(id, s.bootstrapServers(), target(demo, s, false, false)); // never create while deleting
+            KafkaCredentials.Result security = credentials(context).resolve(demo.getMetadata().getNamespace(),
+                    KafkaAccess.of(demo));
+            if (security instanceof KafkaCredentials.Failed failed) {
+                throw new IllegalStateException("the credentials for Kafka cannot be used: " + failed.message());
+            }
+            kafka.observe(id, new KafkaConnection(s.bootstrapServers(), ((KafkaCredentials.Resolved) security)
+                    .security()), target(demo, s, false, false)); // never create while deleting
             var admin = kafka.admin(id).orElseThrow(() -> new IllegalStateException(kafka.problem(id)
                     .orElse("cannot reach Kafka at " + s.bootstrapServers())));
             switch (DirectTopics.delete(admin, s.topic(), owned)) {
@@ -413,6 +497,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         metrics.forget(demo);
         statuses.forget(demo);
         topicWaits.forget(Names.key(demo));
+        userWaits.forget(Names.key(demo));
         if (demo.getMetadata().getUid() != null) {
             createdTopics.remove(demo.getMetadata().getUid());
         }
@@ -467,6 +552,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             kind = "NetworkPolicy";
             existing = first(client.network().v1().networkPolicies().inNamespace(namespace)
                     .withField("metadata.name", HostKafkaCut.name(demo)).list().getItems());
+        } else if (dependent == kafkaUser) {
+            kind = "KafkaUser";
+            existing = first(client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaUser")
+                    .inNamespace(namespace).withField("metadata.name", Names.kafkaUser(demo)).list().getItems());
         } else if (dependent == kafkaTopic) {
             kind = "KafkaTopic";
             existing = first(client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaTopic")
@@ -496,6 +585,9 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
         if (dependent == kafkaTopic) {
             return "topic";
+        }
+        if (dependent == kafkaUser) {
+            return "user";
         }
         if (dependent == hostKafkaCut) {
             return "host";

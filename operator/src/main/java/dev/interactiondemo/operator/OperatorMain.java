@@ -109,10 +109,12 @@ public final class OperatorMain {
                 o.withLeaderElectionConfiguration(leaderElection(config, stopping));
             }
         });
-        boolean strimzi = client.supports(config.kafkaTopicApiVersion(), "KafkaTopic");
-        LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}", config.kafkaTopicApiVersion(),
-                strimzi ? "served: topic management Strimzi available" : "not served: topic management Strimzi "
-                        + "unavailable until Strimzi is installed and the operator restarted");
+        StrimziApis strimzi = StrimziApis.servedBy(client, config.kafkaTopicApiVersion());
+        LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}; KafkaUser {}", config.kafkaTopicApiVersion(),
+                strimzi.topics() ? "served: topic management Strimzi available" : "not served: topic management "
+                        + "Strimzi unavailable until Strimzi is installed and the operator restarted",
+                strimzi.users() ? "served: kafka.user available" : "not served: kafka.user unavailable until Strimzi "
+                        + "is installed and the operator restarted");
         operator.register(new InteractionDemoReconciler(config, kafka, greeters, new DemoMetrics(registry),
                 statuses, Clock.systemUTC(), strimzi), c -> {
             if (config.watchNamespaces().isEmpty()) {

@@ -13,12 +13,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One real kube-apiserver + etcd (fabric8 kube-api-test) for all operator tests of a JVM, with the InteractionDemo
- * CRD from {@code crds/} and a stand-in for Strimzi's KafkaTopic CRD installed. Stopped when the JVM exits.
+ * CRD from {@code crds/} and stand-ins for Strimzi's KafkaTopic and KafkaUser CRDs installed. Stopped when the JVM exits.
  */
 final class KubeApi {
     private static KubeAPIServer server;
@@ -35,10 +36,12 @@ final class KubeApi {
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-api-stop"));
             client = newClient();
             install(Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE));
-            try (InputStream in = KubeApi.class.getResourceAsStream("/strimzi/kafkatopics-crd.yaml")) {
-                install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            for (String crd : List.of("/strimzi/kafkatopics-crd.yaml", "/strimzi/kafkausers-crd.yaml")) {
+                try (InputStream in = KubeApi.class.getResourceAsStream(crd)) {
+                    install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
         return client;

@@ -85,6 +85,19 @@ public final class StatusConditions {
      * @param kafkaProblem why Kafka could not be read, or {@code null}
      */
     public static Condition messagesFlowing(MessageStats stats, boolean ratesKnown, String kafkaProblem) {
+        return messagesFlowing(stats, ratesKnown, null, kafkaProblem);
+    }
+
+    /**
+     * As {@link #messagesFlowing(MessageStats, boolean, String)}, where {@code problemReason} names a problem in the
+     * demo's own settings (a refused login, an untrusted certificate, a missing Secret or ACL): then nothing can
+     * flow until the settings change, and the condition is False with that reason rather than Unknown.
+     */
+    public static Condition messagesFlowing(MessageStats stats, boolean ratesKnown, String problemReason,
+                                            String kafkaProblem) {
+        if (kafkaProblem != null && problemReason != null && !problemReason.equals("KafkaUnreachable")) {
+            return Conditions.of(MESSAGES_FLOWING, false, problemReason, "cannot read message counts: " + kafkaProblem);
+        }
         if (kafkaProblem != null || stats == null) {
             return Conditions.unknown(MESSAGES_FLOWING, "KafkaUnreachable",
                     "cannot read message counts: " + Objects.requireNonNullElse(kafkaProblem, "no reading yet"));

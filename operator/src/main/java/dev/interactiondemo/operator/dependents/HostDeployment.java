@@ -3,6 +3,7 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.kafka.KafkaAccess;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -31,7 +32,11 @@ public class HostDeployment extends DemoDeployment {
                 env("NOTIFIER_CALL_MODE", s.callMode().name()),
                 env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
         env.addAll(PodTemplates.tracing(demo, config, "notifier-host"));
-        var container = NotifierContainers.of(COMPONENT, s.producerImage(), config, s.producerResources(), env);
-        return PodTemplates.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), container);
+        KafkaClientMounts kafka = KafkaClientMounts.of(KafkaAccess.of(demo));
+        env.addAll(kafka.variables());
+        var container = NotifierContainers.of(COMPONENT, s.producerImage(), config, s.producerResources(), env,
+                kafka.mounts());
+        return PodTemplates.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), container,
+                kafka.volumes());
     }
 }

@@ -5,6 +5,7 @@ import dev.interactiondemo.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 
 import java.util.List;
 
@@ -14,8 +15,9 @@ final class NotifierContainers {
     }
 
     static Container of(String role, String image, OperatorConfig config, ResourceRequirements resources,
-                        List<EnvVar> env) {
+                        List<EnvVar> env, List<VolumeMount> mounts) {
         return PodTemplates.container(role, image, config, env, resources)
+                .addAllToVolumeMounts(mounts)
                 .addNewPort().withName("http").withContainerPort(Names.NOTIFIER_HTTP_PORT).withProtocol("TCP").endPort()
                 .withNewReadinessProbe()
                 .withNewHttpGet().withPath("/readyz").withNewPort("http").endHttpGet()

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
@@ -32,6 +33,12 @@ final class PodTemplates {
     /** A Deployment of one container, owned by and labelled for {@code demo}'s {@code component}. */
     static Deployment deployment(InteractionDemo demo, String name, String component, int replicas,
                                  Container container) {
+        return deployment(demo, name, component, replicas, container, List.of());
+    }
+
+    /** As {@link #deployment(InteractionDemo, String, String, int, Container)}, with more volumes. */
+    static Deployment deployment(InteractionDemo demo, String name, String component, int replicas,
+                                 Container container, List<Volume> volumes) {
         PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata().withLabels(Labels.of(demo, component)).endMetadata()
                 .withNewSpec()
@@ -53,6 +60,7 @@ final class PodTemplates {
                         .build())
                 .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
                 .endVolume()
+                .addAllToVolumes(volumes)
                 .endSpec()
                 .build();
         return new DeploymentBuilder()

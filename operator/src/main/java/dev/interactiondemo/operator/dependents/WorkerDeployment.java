@@ -3,6 +3,7 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.kafka.KafkaAccess;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,7 +33,11 @@ public class WorkerDeployment extends DemoDeployment {
         if (s.failBeforeCommit() > 0) {
             env.add(env("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", s.failBeforeCommit()));
         }
-        var container = NotifierContainers.of(COMPONENT, s.consumerImage(), config, s.consumerResources(), env);
-        return PodTemplates.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), container);
+        KafkaClientMounts kafka = KafkaClientMounts.of(KafkaAccess.of(demo));
+        env.addAll(kafka.variables());
+        var container = NotifierContainers.of(COMPONENT, s.consumerImage(), config, s.consumerResources(), env,
+                kafka.mounts());
+        return PodTemplates.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), container,
+                kafka.volumes());
     }
 }

@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.kafka;
 
+import dev.interactiondemo.common.KafkaFailures;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -121,6 +122,11 @@ public final class DirectTopics {
             if (e.getCause() instanceof InvalidConfigurationException) {
                 return TopicObservation.notReady("InvalidTopicConfig", "Kafka refused topic " + topic + "'s "
                         + "topic.config: " + e.getCause().getMessage());
+            }
+            var security = KafkaFailures.classify(e.getCause(), "the demo's Kafka user");
+            if (security.isPresent()) {
+                return TopicObservation.notReady(security.get().reason(), "cannot manage topic " + topic + ": "
+                        + security.get().message());
             }
             return unreachable(topic, e.getCause());
         } catch (TimeoutException e) {

@@ -15,15 +15,17 @@ import java.util.Objects;
  * @param topic   the topic as found (Direct, External); null in Strimzi mode, where the KafkaTopic's status tells
  * @param reading the counts, or null when they could not be read
  * @param problem why the counts could not be read, or null
+ * @param problemReason a condition reason for the problem when it is one a user fixes in the demo's settings
+ *                      ({@code KafkaAuthenticationFailed}, ...), else null
  * @param at      when the observer made this observation
  * @param members the consumer group's members and their partitions, when read
  * @param partitions per partition: end, committed, lag, when read
  */
-public record KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, Instant at,
-                               List<ConsumerMember> members, List<PartitionLag> partitions) {
+public record KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, String problemReason,
+                               Instant at, List<ConsumerMember> members, List<PartitionLag> partitions) {
 
     public KafkaObservation(TopicObservation topic, KafkaReading reading, String problem, Instant at) {
-        this(topic, reading, problem, at, null, null);
+        this(topic, reading, problem, null, at, null, null);
     }
 
     /** Whether {@code other} tells the reconciler something this one did not (the reading time alone does not). */
@@ -35,6 +37,7 @@ public record KafkaObservation(TopicObservation topic, KafkaReading reading, Str
                 && reading.produced() == other.reading.produced() && reading.consumed() == other.reading.consumed()
                 && reading.lag() == other.reading.lag();
         return !sameCounts || !Objects.equals(topic, other.topic) || !Objects.equals(problem, other.problem)
+                || !Objects.equals(problemReason, other.problemReason)
                 || !Objects.equals(members, other.members);
     }
 }

@@ -5,6 +5,7 @@ import dev.interactiondemo.api.PartitionLag;
 import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.common.KafkaAddressCheck;
+import dev.interactiondemo.common.KafkaFailures;
 import dev.interactiondemo.operator.kafka.DirectTopics;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 import dev.interactiondemo.probes.MessageCounter;
@@ -61,6 +62,7 @@ final class KafkaObserver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaObserver.class);
 
     private final String bootstrap;
+    private final KafkaConnection connection;
     private final Duration interval;
     private final Clock clock;
     private final Consumer<ResourceID> onChange;
@@ -73,8 +75,9 @@ final class KafkaObserver implements AutoCloseable {
     private volatile String lastProblem;
     private volatile boolean closed;
 
-    KafkaObserver(String bootstrap, Duration interval, Clock clock, Consumer<ResourceID> onChange) {
-        this.bootstrap = bootstrap;
+    KafkaObserver(KafkaConnection connection, Duration interval, Clock clock, Consumer<ResourceID> onChange) {
+        this.connection = connection;
+        this.bootstrap = connection.bootstrap();
         this.interval = interval;
         this.clock = clock;
         this.onChange = onChange;
@@ -132,16 +135,19 @@ final class KafkaObserver implements AutoCloseable {
 
     private Admin adminOrNull() {
         if (admin == null) {
-            KafkaAddressCheck.Result check = KafkaAddressCheck.checkAll(bootstrap, CHECK_DEADLINE);
+            KafkaAddressCheck.Result check = KafkaAddressCheck.checkAll(bootstrap, CHECK_DEADLINE,
+                    connection.security());
             if (!check.isKafka()) {
                 throw new AddressRefused(check);
             }
-            admin = Admin.create(Map.of(
+            Map<String, Object> config = new HashMap<>(connection.security().clientProperties());
+            config.putAll(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.CLIENT_ID_CONFIG, "interaction-demo-operator",
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
                     AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000));
+            admin = Admin.create(config);
         }
         return admin;
     }
@@ -165,29 +171,38 @@ final class KafkaObserver implements AutoCloseable {
             Map<ResourceID, TopicObservation> topics = topicStep(a);
             countStep(a, topics);
             if (lastProblem != null) {
-                LOG.info("Kafka at {} answers again", bootstrap);
+                LOG.info("Kafka at {} answers again", connection);
             }
             lastProblem = null;
             backoff = Duration.ZERO;
             schedule(interval);
         } catch (AddressRefused e) {
-            String reason = e.check.verdict() == KafkaAddressCheck.Verdict.NOT_KAFKA ? "NotKafka" : "KafkaUnreachable";
+            String reason = switch (e.check.verdict()) {
+                case NOT_KAFKA -> "NotKafka";
+                case TLS_FAILED -> KafkaFailures.TLS_FAILED;
+                default -> "KafkaUnreachable";
+            };
             failAll(reason, e.check.message());
         } catch (RuntimeException e) {
-            failAll("KafkaUnreachable", "cannot read from Kafka at " + bootstrap + ": " + rootMessage(e));
+            var security = KafkaFailures.classify(e, KafkaFailures.principal(connection.security()));
+            if (security.isPresent()) {
+                failAll(security.get().reason(), "Kafka at " + bootstrap + ": " + security.get().message());
+            } else {
+                failAll("KafkaUnreachable", "cannot read from Kafka at " + bootstrap + ": " + rootMessage(e));
+            }
         }
     }
 
     private void failAll(String reason, String message) {
         if (!message.equals(lastProblem)) {
-            LOG.warn("Kafka at {}: {}", bootstrap, message);
+            LOG.warn("Kafka at {}: {}", connection, message);
         }
         lastProblem = message;
         for (var e : targets.entrySet()) {
             KafkaTarget t = e.getValue();
             TopicObservation topic = t.management() == TopicManagement.Strimzi ? null
                     : TopicObservation.notReady(reason, message);
-            publish(e.getKey(), new KafkaObservation(topic, null, message, clock.instant()));
+            publish(e.getKey(), new KafkaObservation(topic, null, message, reason, clock.instant(), null, null));
         }
         backoff = backoff.isZero() ? interval : backoff.multipliedBy(2);
         if (backoff.compareTo(MAX_BACKOFF) > 0) {
@@ -283,7 +298,7 @@ final class KafkaObserver implements AutoCloseable {
                     p -> starts.get(p).offset(), offsets);
             List<PartitionLag> lags = ps.stream().sorted(Comparator.comparingInt(TopicPartition::partition))
                     .map(p -> lag(p, ends.get(p).offset(), starts.get(p).offset(), offsets.get(p))).toList();
-            publish(e.getKey(), new KafkaObservation(topic, reading, null, reading.at(),
+            publish(e.getKey(), new KafkaObservation(topic, reading, null, null, reading.at(),
                     members(descriptions.get(t.groupId()), t.topic()), lags));
         }
     }

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The operator's Kafka observers: one per Kafka cluster (bootstrap address) that at least one demo uses, made with
- * its first demo and closed, with its Admin client and thread, when its last demo goes or moves to another address.
+ * The operator's Kafka observers: one per Kafka cluster and security (a {@link KafkaConnection}) that at least one
+ * demo uses, made with its first demo and closed, with its Admin client and thread, when its last demo goes or moves
+ * to another address or other credentials.
  */
 public final class KafkaObservers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaObservers.class);
@@ -22,9 +23,9 @@ public final class KafkaObservers implements AutoCloseable {
     private final Duration interval;
     private final Clock clock;
     private volatile Consumer<ResourceID> onChange = id -> { };
-    private final Map<String, KafkaObserver> observers = new HashMap<>();
-    /** Which address each demo is observed at. */
-    private final Map<ResourceID, String> addresses = new HashMap<>();
+    private final Map<KafkaConnection, KafkaObserver> observers = new HashMap<>();
+    /** How each demo is observed. */
+    private final Map<ResourceID, KafkaConnection> addresses = new HashMap<>();
 
     public KafkaObservers(Duration interval, Clock clock) {
         this.interval = interval;
@@ -36,15 +37,16 @@ public final class KafkaObservers implements AutoCloseable {
         this.onChange = listener;
     }
 
-    /** Observes {@code demo} at {@code bootstrap} from now on, and returns its latest observation, if any yet. */
-    public synchronized Optional<KafkaObservation> observe(ResourceID demo, String bootstrap, KafkaTarget target) {
-        String before = addresses.put(demo, bootstrap);
-        if (before != null && !before.equals(bootstrap)) {
+    /** Observes {@code demo} through {@code connection} from now on, and returns its latest observation, if any yet. */
+    public synchronized Optional<KafkaObservation> observe(ResourceID demo, KafkaConnection connection,
+                                                           KafkaTarget target) {
+        KafkaConnection before = addresses.put(demo, connection);
+        if (before != null && !before.equals(connection)) {
             leave(demo, before);
         }
-        KafkaObserver observer = observers.computeIfAbsent(bootstrap, b -> {
-            LOG.info("Observing Kafka at {}", b);
-            return new KafkaObserver(b, interval, clock, id -> onChange.accept(id));
+        KafkaObserver observer = observers.computeIfAbsent(connection, c -> {
+            LOG.info("Observing Kafka at {}", c);
+            return new KafkaObserver(c, interval, clock, id -> onChange.accept(id));
         });
         observer.register(demo, target);
         return observer.latest(demo);
@@ -52,7 +54,7 @@ public final class KafkaObservers implements AutoCloseable {
 
     /** The demo is gone: it is no longer observed, and its cluster's observer closes if it was the last. */
     public synchronized void forget(ResourceID demo) {
-        String address = addresses.remove(demo);
+        KafkaConnection address = addresses.remove(demo);
         if (address != null) {
             leave(demo, address);
         }
@@ -62,7 +64,7 @@ public final class KafkaObservers implements AutoCloseable {
     public Optional<Admin> admin(ResourceID demo) {
         KafkaObserver observer;
         synchronized (this) {
-            String address = addresses.get(demo);
+            KafkaConnection address = addresses.get(demo);
             observer = address == null ? null : observers.get(address);
         }
         return observer == null ? Optional.empty() : Optional.ofNullable(observer.admin());
@@ -70,7 +72,7 @@ public final class KafkaObservers implements AutoCloseable {
 
     /** Why the cluster of a demo cannot be used, as its last round found; empty when it worked. */
     public synchronized Optional<String> problem(ResourceID demo) {
-        String address = addresses.get(demo);
+        KafkaConnection address = addresses.get(demo);
         KafkaObserver observer = address == null ? null : observers.get(address);
         return observer == null ? Optional.empty() : Optional.ofNullable(observer.problem());
     }
@@ -80,7 +82,7 @@ public final class KafkaObservers implements AutoCloseable {
         return observers.size();
     }
 
-    private void leave(ResourceID demo, String address) {
+    private void leave(ResourceID demo, KafkaConnection address) {
         KafkaObserver observer = observers.get(address);
         if (observer != null && observer.unregister(demo)) {
             observers.remove(address);

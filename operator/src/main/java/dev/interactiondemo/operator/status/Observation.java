@@ -8,6 +8,7 @@ import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 import dev.interactiondemo.operator.observe.PodFigures;
 import dev.interactiondemo.probes.GreeterProbe;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.time.Instant;
@@ -25,18 +26,32 @@ import java.util.Optional;
  * @param members          the consumer group's members and their partitions, or null when not read
  * @param partitions       per partition: end, committed, lag; or null when not read
  * @param pods             what the Hosts' and Workers' /metrics say, or null before the first reading
+ * @param kafkaProblemReason a condition reason for {@code kafkaProblem} when the demo's own settings cause it (a
+ *                         refused login, a missing Secret, ...), else null
+ * @param user             the {@code UserReady} condition when the demo takes its credentials from a KafkaUser, else
+ *                         null
  */
 public record Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                           Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
                           GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                           Map<String, DependentFailure> dependentErrors, Instant now,
-                          List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods) {
+                          List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods,
+                          String kafkaProblemReason, Condition user) {
+
+    public Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
+                       Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
+                       GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
+                       Map<String, DependentFailure> dependentErrors, Instant now,
+                       List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods) {
+        this(demo, settings, greeter, host, worker, topic, greeterHealth, reading, kafkaProblem, dependentErrors, now,
+                members, partitions, pods, null, null);
+    }
 
     public Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                        Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
                        GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                        Map<String, DependentFailure> dependentErrors, Instant now) {
         this(demo, settings, greeter, host, worker, topic, greeterHealth, reading, kafkaProblem, dependentErrors, now,
-                null, null, null);
+                null, null, null, null, null);
     }
 }

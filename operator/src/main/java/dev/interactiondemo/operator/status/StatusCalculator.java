@@ -56,11 +56,14 @@ public final class StatusCalculator {
         MessageStats previousStats = previousStats(previous);
         MessageStats stats = o.reading() == null ? null : MessageStats.next(previousStats, o.reading());
         Condition flowing = withIdleWorkers(StatusConditions.messagesFlowing(stats, previousStats != null,
-                o.kafkaProblem()), o.members());
+                o.kafkaProblemReason(), o.kafkaProblem()), o.members());
 
         List<String> faults = Faults.active(demo.getSpec().getFaults());
         List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeter, topic, producer, consumer,
                 flowing));
+        if (o.user() != null) {
+            computed.add(o.user());
+        }
         computed.add(Faults.condition(faults, s.cutProducer() ? "the Host's traffic to Kafka is denied by "
                 + "NetworkPolicy " + Names.host(demo) + "-kafka-cut (enforced only where the cluster's network plugin "
                 + "enforces NetworkPolicies)" : null));

@@ -92,14 +92,14 @@ class StrimziTopicsTest {
 
     @Test
     void waitsOfLaterGenerationsStartWhenFirstSeen() {
-        TopicWaits waits = new TopicWaits();
+        StrimziWaits waits = new StrimziWaits();
         KafkaTopic first = topic().editMetadata().withGeneration(1L).endMetadata().build();
-        assertEquals(CREATED, waits.since("ns/d", first, CREATED.plusSeconds(900)));
+        assertEquals(CREATED, waits.since("ns/d", first.getMetadata(), CREATED.plusSeconds(900)));
         KafkaTopic second = topic().editMetadata().withGeneration(2L).endMetadata().build();
         Instant seen = CREATED.plusSeconds(1000);
-        assertEquals(seen, waits.since("ns/d", second, seen));
-        assertEquals(seen, waits.since("ns/d", second, seen.plusSeconds(50)), "the same generation keeps its start");
+        assertEquals(seen, waits.since("ns/d", second.getMetadata(), seen));
+        assertEquals(seen, waits.since("ns/d", second.getMetadata(), seen.plusSeconds(50)), "the same generation keeps its start");
         waits.forget("ns/d");
-        assertEquals(seen.plusSeconds(60), waits.since("ns/d", second, seen.plusSeconds(60)));
+        assertEquals(seen.plusSeconds(60), waits.since("ns/d", second.getMetadata(), seen.plusSeconds(60)));
     }
 }

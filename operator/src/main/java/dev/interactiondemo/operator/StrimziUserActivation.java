@@ -1,0 +1,17 @@
+package dev.interactiondemo.operator;
+
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.operator.kafka.KafkaAccess;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/** The KafkaUser dependent is active for demos with {@code kafka.user.managed}. */
+final class StrimziUserActivation implements Condition<GenericKubernetesResource, InteractionDemo> {
+    @Override
+    public boolean isMet(DependentResource<GenericKubernetesResource, InteractionDemo> dependent,
+                         InteractionDemo demo, Context<InteractionDemo> context) {
+        return KafkaAccess.of(demo).managedUser();
+    }
+}
