@@ -181,4 +181,104 @@ class ValidationTest {
         assertTrue(e.getMessage().contains("spec.kafka.topic.partitions") && e.getMessage().contains("cannot shrink"),
                 e.getMessage());
     }
+
+    @Test
+    void securedKafkaSettingsAreAcceptedInStrimzisShapes() {
+        InteractionDemo created = client.resources(InteractionDemo.class).inNamespace(ns).resource(demo("secured", """
+                kafka:
+                  bootstrapServers: kafka:9093
+                  topic: {management: Direct}
+                  tls:
+                    trustedCertificates:
+                      - {secretName: my-cluster-cluster-ca-cert, certificate: ca.crt}
+                      - {secretName: more-cas, pattern: "*.crt"}
+                  authentication:
+                    type: scram-sha-512
+                    username: alice
+                    passwordSecret: {secretName: alice, password: password}
+                """)).create();
+        assertEquals("SCRAM_SHA_512", created.getSpec().getKafka().getAuthentication().getType().name());
+        assertEquals(2, created.getSpec().getKafka().getTls().getTrustedCertificates().size());
+        client.resources(InteractionDemo.class).inNamespace(ns).resource(demo("managed-user", """
+                kafka:
+                  clusterName: my-cluster
+                  tls: {}
+                  user: {managed: true, authentication: tls}
+                """)).create();
+    }
+
+    @Test
+    void securedKafkaSettingsThatDoNotGoTogetherAreRefused() {
+        String m = rejection("tls-auth-no-tls", """
+                kafka:
+                  bootstrapServers: kafka:9093
+                  authentication: {type: tls, certificateAndKey: {secretName: u, certificate: user.crt, key: user.key}}
+                """);
+        assertTrue(m.contains("spec.kafka.tls") && m.contains("tls authentication (a client certificate) needs tls"), m);
+        m = rejection("scram-no-password", """
+                kafka:
+                  bootstrapServers: kafka:9092
+                  authentication: {type: scram-sha-512, username: alice}
+                """);
+        assertTrue(m.contains("spec.kafka.authentication.passwordSecret") && m.contains("needs username and "
+                + "passwordSecret"), m);
+        m = rejection("tls-with-password", """
+                kafka:
+                  bootstrapServers: kafka:9093
+                  tls: {}
+                  authentication:
+                    type: tls
+                    username: alice
+                    certificateAndKey: {secretName: u, certificate: user.crt, key: user.key}
+                """);
+        assertTrue(m.contains("tls authentication takes certificateAndKey only"), m);
+        m = rejection("unknown-mechanism", """
+                kafka:
+                  bootstrapServers: kafka:9092
+                  authentication: {type: gssapi, username: a, passwordSecret: {secretName: s, password: p}}
+                """);
+        assertTrue(m.contains("spec.kafka.authentication.type") && m.contains("Unsupported value"), m);
+        m = rejection("both-cert-and-pattern", """
+                kafka:
+                  bootstrapServers: kafka:9093
+                  tls: {trustedCertificates: [{secretName: ca, certificate: ca.crt, pattern: "*.crt"}]}
+                """);
+        assertTrue(m.contains("set certificate (one key of the Secret) or pattern"), m);
+        m = rejection("bad-secret-name", """
+                kafka:
+                  bootstrapServers: kafka:9093
+                  tls: {trustedCertificates: [{secretName: "Not_A_Name", certificate: ca.crt}]}
+                """);
+        assertTrue(m.contains("spec.kafka.tls.trustedCertificates[0].secretName") && m.contains("should match"), m);
+    }
+
+    @Test
+    void aKafkaUserNeedsStrimziAndExcludesOtherCredentials() {
+        String m = rejection("user-no-cluster", """
+                kafka:
+                  bootstrapServers: kafka:9092
+                  topic: {management: Direct}
+                  user: {managed: true}
+                """);
+        assertTrue(m.contains("spec.kafka.clusterName") && m.contains("user needs clusterName"), m);
+        m = rejection("user-and-auth", """
+                kafka:
+                  clusterName: c
+                  user: {managed: true}
+                  authentication: {type: scram-sha-512, username: a, passwordSecret: {secretName: s, password: p}}
+                """);
+        assertTrue(m.contains("user and authentication exclude each other"), m);
+        m = rejection("user-both", """
+                kafka:
+                  clusterName: c
+                  user: {managed: true, name: existing}
+                """);
+        assertTrue(m.contains("set managed: true (the operator creates the KafkaUser) or name"), m);
+        m = rejection("tls-user-no-tls", """
+                kafka:
+                  clusterName: c
+                  user: {managed: true, authentication: tls}
+                """);
+        assertTrue(m.contains("a KafkaUser with tls authentication needs tls"), m);
+    }
 }
