@@ -1,8 +1,10 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.KafkaAuthenticationType;
 import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.operator.dependents.DemoSettings;
+import dev.interactiondemo.operator.kafka.KafkaAccess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +13,10 @@ import io.strimzi.api.kafka.Crds;
 import io.strimzi.api.kafka.model.common.UnknownPropertyPreserving;
 import io.strimzi.api.kafka.model.kafka.EphemeralStorage;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerType;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExamplesTest {
     private static final String NS = "examples";
+    private static final String KAFKA = "kafka-single-node.yaml";
+    private static final String SECURED = "interactiondemo-strimzi-secured.yaml";
+    private static final List<String> FILES = List.of("interactiondemo-strimzi.yaml", "interactiondemo-direct.yaml",
+            KAFKA, SECURED);
     private static Path examples;
     private static Path kubeconfig;
 
@@ -66,15 +76,13 @@ class ExamplesTest {
     @Test
     void theExamplesAreThere() throws IOException {
         try (var files = Files.list(examples)) {
-            assertEquals(Set.of("interactiondemo-strimzi.yaml", "interactiondemo-direct.yaml", "kafka-single-node.yaml"),
-                    Set.copyOf(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).toList()));
+            assertEquals(Set.copyOf(FILES), Set.copyOf(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml")).toList()));
         }
     }
 
     @Test
     void everyExampleIsAcceptedByTheApiServerStrictly() {
-        for (String file : List.of("interactiondemo-strimzi.yaml", "interactiondemo-direct.yaml",
-                "kafka-single-node.yaml")) {
+        for (String file : FILES) {
             String out = kubectl("apply", "--dry-run=server", "--validate=strict", "-n", NS, "-f",
                     examples.resolve(file).toString());
             assertFalse(out.toLowerCase().contains("warning"), file + ": " + out);
@@ -98,7 +106,7 @@ class ExamplesTest {
         assertEquals("demo", demo.getSpec().getKafka().getClusterName());
         DemoSettings s = DemoSettings.of(demo, config());
         assertEquals(TopicManagement.Strimzi, s.management());
-        Kafka kafka = strimzi(Kafka.class);
+        Kafka kafka = strimzi(KAFKA, Kafka.class);
         assertEquals(kafka.getMetadata().getName(), s.clusterName());
         assertTrue(kafka.getSpec().getKafka().getListeners().stream().anyMatch(l -> l.getPort() == 9092 && !l.isTls()),
                 "a plain listener on 9092, where the operator points the Host and the Worker");
@@ -116,11 +124,11 @@ class ExamplesTest {
 
     @Test
     void theKafkaExampleIsASingleKraftNodeWithTheTopicOperator() throws IOException {
-        Kafka kafka = strimzi(Kafka.class);
-        KafkaNodePool pool = strimzi(KafkaNodePool.class);
+        Kafka kafka = strimzi(KAFKA, Kafka.class);
+        KafkaNodePool pool = strimzi(KAFKA, KafkaNodePool.class);
         assertNoUnknownFields(kafka, "Kafka");
         assertNoUnknownFields(pool, "KafkaNodePool");
-        String yaml = Files.readString(examples.resolve("kafka-single-node.yaml"));
+        String yaml = Files.readString(examples.resolve(KAFKA));
         assertEquals(2, yaml.split("(?m)^apiVersion: kafka\\.strimzi\\.io/v1$").length - 1, "both kafka.strimzi.io/v1");
         assertEquals(kafka.getMetadata().getName(), pool.getMetadata().getLabels().get("strimzi.io/cluster"));
         assertEquals(1, pool.getSpec().getReplicas());
@@ -134,6 +142,58 @@ class ExamplesTest {
         }
     }
 
+    @Test
+    void theSecuredDemoUsesTheTlsListenerWithScramAndAManagedKafkaUser() throws IOException {
+        Kafka kafka = strimzi(SECURED, Kafka.class);
+        KafkaNodePool pool = strimzi(SECURED, KafkaNodePool.class);
+        assertNoUnknownFields(kafka, "Kafka");
+        assertNoUnknownFields(pool, "KafkaNodePool");
+        String yaml = Files.readString(examples.resolve(SECURED));
+        assertEquals(2, yaml.split("(?m)^apiVersion: kafka\\.strimzi\\.io/v1$").length - 1, "both kafka.strimzi.io/v1");
+        assertEquals(kafka.getMetadata().getName(), pool.getMetadata().getLabels().get("strimzi.io/cluster"));
+        assertEquals(1, pool.getSpec().getReplicas());
+        assertEquals(Set.of(ProcessRoles.CONTROLLER, ProcessRoles.BROKER), Set.copyOf(pool.getSpec().getRoles()));
+        assertTrue(pool.getSpec().getStorage() instanceof EphemeralStorage);
+        // Both Kafka examples can go into one namespace.
+        assertFalse(kafka.getMetadata().getName().equals(strimzi(KAFKA, Kafka.class).getMetadata().getName()));
+        assertFalse(pool.getMetadata().getName().equals(strimzi(KAFKA, KafkaNodePool.class).getMetadata().getName()));
+
+        List<GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners();
+        assertEquals(1, listeners.size(), "one listener: every client logs in over TLS");
+        GenericKafkaListener tls = listeners.get(0);
+        assertEquals("tls", tls.getName());
+        assertEquals(9093, tls.getPort());
+        assertEquals(KafkaListenerType.INTERNAL, tls.getType());
+        assertTrue(tls.isTls());
+        assertTrue(tls.getAuth() instanceof KafkaListenerAuthenticationScramSha512, "scram-sha-512: " + tls.getAuth());
+        assertTrue(kafka.getSpec().getKafka().getAuthorization() instanceof KafkaAuthorizationSimple, "simple (ACLs)");
+        assertTrue(kafka.getSpec().getEntityOperator().getTopicOperator() != null, "the Topic Operator is on");
+        assertTrue(kafka.getSpec().getEntityOperator().getUserOperator() != null, "the User Operator is on");
+        Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
+        for (String key : List.of("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                "transaction.state.log.min.isr", "default.replication.factor", "min.insync.replicas")) {
+            assertEquals(1, config.get(key), key);
+        }
+
+        InteractionDemo demo = demo(SECURED);
+        assertEquals(kafka.getMetadata().getName(), demo.getSpec().getKafka().getClusterName());
+        DemoSettings s = DemoSettings.of(demo, config());
+        assertEquals(TopicManagement.Strimzi, s.management());
+        assertEquals(kafka.getMetadata().getName() + "-kafka-bootstrap.demo.svc:9093", s.bootstrapServers(),
+                "the TLS listener's port");
+        KafkaAccess access = KafkaAccess.of(demo);
+        assertTrue(access.tls());
+        assertEquals(1, access.trusted().size());
+        assertEquals(kafka.getMetadata().getName() + "-cluster-ca-cert", access.trusted().get(0).getSecretName(),
+                "Strimzi's cluster CA");
+        assertEquals("ca.crt", access.trusted().get(0).getCertificate());
+        assertEquals(KafkaAuthenticationType.SCRAM_SHA_512, access.type(), "what the listener takes");
+        assertTrue(access.managedUser());
+        assertEquals(demo.getMetadata().getName() + "-user", access.kafkaUser());
+        assertEquals(access.kafkaUser(), access.username());
+        assertEquals(access.kafkaUser(), access.password().getSecretName(), "the User Operator's Secret");
+    }
+
     // --- helpers ---
 
     private static OperatorConfig config() {
@@ -141,19 +201,24 @@ class ExamplesTest {
     }
 
     private static InteractionDemo demo(String file) throws IOException {
-        InteractionDemo demo = Serialization.unmarshal(Files.readString(examples.resolve(file)), InteractionDemo.class);
+        InteractionDemo demo = Serialization.unmarshal(document(file, "InteractionDemo"), InteractionDemo.class);
         demo.getMetadata().setNamespace("demo");
         return demo;
     }
 
-    private static <T extends HasMetadata> T strimzi(Class<T> type) throws IOException {
-        String yaml = Files.readString(examples.resolve("kafka-single-node.yaml"));
+    private static <T extends HasMetadata> T strimzi(String file, Class<T> type) throws IOException {
+        return Serialization.unmarshal(document(file, type.getSimpleName()), type);
+    }
+
+    /** The YAML document of {@code kind} in {@code file} (one document or several, separated by ---). */
+    private static String document(String file, String kind) throws IOException {
+        String yaml = Files.readString(examples.resolve(file));
         for (String doc : yaml.split("(?m)^---\\s*$")) {
-            if (doc.contains("kind: " + type.getSimpleName() + "\n")) {
-                return Serialization.unmarshal(doc, type);
+            if (doc.contains("kind: " + kind + "\n")) {
+                return doc;
             }
         }
-        throw new AssertionError("no " + type.getSimpleName() + " in kafka-single-node.yaml");
+        throw new AssertionError("no " + kind + " in " + file);
     }
 
     /** Strimzi's model keeps fields it does not know aside: there must be none, at any depth. */
