@@ -18,6 +18,7 @@ import java.util.List;
 final class FaultSwitches {
     private final GreeterFaults greeter;
     private final WorkerFaults worker;
+    /** Null with a secured Kafka: no proxy, no cut. */
     private final KafkaProxy proxy;
 
     FaultSwitches(GreeterFaults greeter, WorkerFaults worker, KafkaProxy proxy) {
@@ -26,14 +27,23 @@ final class FaultSwitches {
         this.proxy = proxy;
     }
 
-    /** Switches one fault on, changes it, or (rate 0, false) off. */
+    /**
+     * Switches one fault on, changes it, or (rate 0, false) off; an {@link IllegalArgumentException} for
+     * {@code kafka.cutProducer=true} without a proxy.
+     */
     synchronized void apply(FaultSetting s) {
         switch (s.name()) {
             case FaultSetting.GREETER_ERROR_RATE -> greeter.setErrorRate(s.rate());
             case FaultSetting.GREETER_UNAVAILABLE -> greeter.setUnavailable(s.flag());
             case FaultSetting.WORKER_FAIL_BEFORE_COMMIT -> worker.setFailBeforeCommit(s.rate());
             case FaultSetting.KAFKA_CUT_PRODUCER -> {
-                if (s.flag()) {
+                if (proxy == null) {
+                    if (s.flag()) {
+                        throw new IllegalArgumentException(FaultSetting.KAFKA_CUT_PRODUCER + " needs "
+                                + SandboxOptions.KAFKA_SECURITY.label() + "=none: with a secured Kafka the Host "
+                                + "connects to its listener directly, with no proxy to cut");
+                    }
+                } else if (s.flag()) {
                     proxy.cut();
                 } else {
                     proxy.restore();
@@ -60,7 +70,7 @@ final class FaultSwitches {
         ws.setFailBeforeCommit(worker.failBeforeCommit());
         spec.setWorker(ws);
         KafkaFaultsSpec ks = new KafkaFaultsSpec();
-        ks.setCutProducer(proxy.isCut());
+        ks.setCutProducer(proxy != null && proxy.isCut());
         spec.setKafka(ks);
         return spec;
     }

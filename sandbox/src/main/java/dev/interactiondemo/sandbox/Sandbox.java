@@ -52,8 +52,12 @@ import java.util.concurrent.TimeUnit;
  * went end to end and none was lost.
  *
  * <p>The Host reaches Kafka through a {@link KafkaProxy} (the broker advertises the proxy's address on the Host's
- * listener), so that {@code kafka.cutProducer} cuts the Host, and only the Host, off. The parts can be stopped and
- * started and the faults switched while it runs: by a {@link SandboxOptions.Scenario}, or from the {@link WebPage}.
+ * listener), so that {@code kafka.cutProducer} cuts the Host, and only the Host, off. With
+ * {@code --kafka-security scram} or {@code mtls} there is no proxy (its listener is plaintext): the Host and the
+ * Workers connect to the broker's secured listener directly, each as a Kafka user of its own ({@link KafkaAccess}),
+ * and the cut is refused. The sandbox's own readings always use the PLAINTEXT listener, as a super user. The parts
+ * can be stopped and started and the faults switched while it runs: by a {@link SandboxOptions.Scenario}, or from
+ * the {@link WebPage}.
  */
 public final class Sandbox {
     static final String TOPIC = "notifications";
@@ -71,7 +75,10 @@ public final class Sandbox {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
     private LocalKafkaBroker kafka;
+    /** Between the Host and Kafka; null with a secured Kafka. */
     private KafkaProxy proxy;
+    /** The users and files of a secured Kafka; null with none. */
+    private KafkaAccess access;
     private Admin admin;
     private final GreeterFaults greeterFaults = new GreeterFaults();
     private final WorkerFaults workerFaults = new WorkerFaults();
@@ -152,10 +159,18 @@ public final class Sandbox {
     }
 
     private void start() {
-        proxy = new KafkaProxy();
-        kafka = LocalKafkaBroker.builder().port(options.kafkaPort())
-                .extraListener(HOST_LISTENER, "localhost:" + proxy.port()).start();
-        proxy.forwardTo(kafka.listenerPort(HOST_LISTENER));
+        LocalKafkaBroker.Builder broker = LocalKafkaBroker.builder().port(options.kafkaPort());
+        if (options.kafkaSecurity() == SandboxOptions.KafkaSecurity.NONE) {
+            proxy = new KafkaProxy();
+            broker.extraListener(HOST_LISTENER, "localhost:" + proxy.port());
+        } else {
+            access = KafkaAccess.create(options.kafkaSecurity());
+            broker.secured(access.serverTls());
+        }
+        kafka = broker.start();
+        if (proxy != null) {
+            proxy.forwardTo(kafka.listenerPort(HOST_LISTENER));
+        }
         faults = new FaultSwitches(greeterFaults, workerFaults, proxy);
         options.faults().forEach(faults::apply);
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
@@ -164,20 +179,32 @@ public final class Sandbox {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + TOPIC + ": " + e.getMessage(), e);
         }
+        if (access != null) {
+            access.grant(kafka, TOPIC, GROUP);
+        }
         startGreeter(options.greeterPort());
         greeterPort = greeter.port();
         probeChannel = Grpc.newChannelBuilder("localhost:" + greeterPort, InsecureChannelCredentials.create()).build();
         startWorker();
-        host = new NotificationHost(notifierConfig("host", "localhost:" + proxy.port()), Metrics.newRegistry()).start();
+        host = new NotificationHost(notifierConfig("host", proxy != null ? "localhost:" + proxy.port()
+                : clientBootstrapServers()), Metrics.newRegistry()).start();
         if (options.web()) {
             web = WebPage.start(options.webPort(), this);
         }
-        err.printf("sandbox: Kafka at %s (the Host's way in: localhost:%d), topic %s (%d partitions); Greeter at "
-                        + "localhost:%d; Host: %s/s, %s calls; %d Worker%s%s%s%n",
-                kafka.bootstrapServers(), proxy.port(), TOPIC, options.partitions(), greeterPort, options.rate(),
-                options.callMode(), options.workers(), options.workers() == 1 ? "" : "s", options.scenario() == SandboxOptions.Scenario.NONE ? ""
-                        : "; scenario " + options.scenario().label(),
+        String kafkaWays = proxy != null
+                ? kafka.bootstrapServers() + " (the Host's way in: localhost:" + proxy.port() + ")"
+                : kafka.bootstrapServers() + " (PLAINTEXT: the sandbox's own readings, as a super user; the Host "
+                + "and the Workers on " + access.listener() + " " + clientBootstrapServers() + ")";
+        err.printf("sandbox: Kafka at %s, topic %s (%d partitions); Greeter at localhost:%d; Host: %s/s, %s calls; "
+                        + "%d Worker%s%s%s%n",
+                kafkaWays, TOPIC, options.partitions(), greeterPort, options.rate(), options.callMode(),
+                options.workers(), options.workers() == 1 ? "" : "s",
+                options.scenario() == SandboxOptions.Scenario.NONE ? "" : "; scenario " + options.scenario().label(),
                 options.faults().isEmpty() ? "" : "; faults " + options.faults());
+        if (access != null) {
+            err.printf("sandbox: Kafka security %s: %s, least-privilege ACLs; their files in %s until exit%n",
+                    options.kafkaSecurity().label(), access.describe(), access.directory());
+        }
         if (web != null) {
             err.printf("sandbox: web page at http://localhost:%d/%n", web.port());
         }
@@ -195,7 +222,7 @@ public final class Sandbox {
             if (audits.size() <= i) {
                 audits.add(new DeliveryAudit());
             }
-            started.add(new NotificationWorker(notifierConfig("worker", kafka.bootstrapServers()),
+            started.add(new NotificationWorker(notifierConfig("worker", clientBootstrapServers()),
                     Metrics.newRegistry(), audits.get(i), workerFaults, OpenTelemetry.noop()).start());
         }
         workers = List.copyOf(started);
@@ -237,6 +264,7 @@ public final class Sandbox {
         }
     }
 
+    /** Switches a fault; an {@link IllegalArgumentException} if this run cannot have it (the cut, when secured). */
     synchronized void applyFault(FaultSetting f) {
         faults.apply(f);
         err.println("sandbox: fault " + f + "; in force: " + faults.active());
@@ -253,7 +281,7 @@ public final class Sandbox {
         f.put(FaultSetting.GREETER_ERROR_RATE, g.errorRate());
         f.put(FaultSetting.GREETER_UNAVAILABLE, g.unavailable());
         f.put(FaultSetting.WORKER_FAIL_BEFORE_COMMIT, workerFaults.failBeforeCommit());
-        f.put(FaultSetting.KAFKA_CUT_PRODUCER, proxy.isCut());
+        f.put(FaultSetting.KAFKA_CUT_PRODUCER, isCut());
         c.put("faults", f);
         c.put("rate", options.rate());
         c.put("callMode", options.callMode());
@@ -262,7 +290,20 @@ public final class Sandbox {
         c.put("interval", options.interval().toMillis());
         c.put("greeter", "localhost:" + greeterPort);
         c.put("kafka", kafka.bootstrapServers());
+        c.put("kafkaSecurity", options.kafkaSecurity().label());
+        if (access != null) {
+            c.put("kafkaSecuredListener", access.listener() + " " + clientBootstrapServers());
+        }
         return c;
+    }
+
+    /** Where the Workers (and, secured, the Host) connect: the PLAINTEXT listener, or the secured one. */
+    private String clientBootstrapServers() {
+        return access == null ? kafka.bootstrapServers() : kafka.bootstrapServers(access.listener());
+    }
+
+    private boolean isCut() {
+        return proxy != null && proxy.isCut();
     }
 
     History history() {
@@ -280,6 +321,9 @@ public final class Sandbox {
                 "--group-id=" + GROUP,
                 "--processing-delay=" + options.processingDelay().toMillis() + "ms",
                 "--producer-id=sandbox-host"));
+        if (access != null) {
+            args.addAll(access.notifierFlags(role));
+        }
         return NotifierConfig.from(args.toArray(String[]::new), Map.of());
     }
 
@@ -395,7 +439,7 @@ public final class Sandbox {
         List<String> activeFaults = faults.active();
         List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeterState, topicState, producerState,
                 consumerState, StatusConditions.messagesFlowing(stats, ratesKnown, kafkaProblem)));
-        computed.add(Faults.condition(activeFaults, proxy.isCut() ? CUT_NOTE : null));
+        computed.add(Faults.condition(activeFaults, isCut() ? CUT_NOTE : null));
         List<Condition> conditions = StatusConditions.withTransitionTimes(lastConditions, computed,
                 Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS));
         lastConditions = conditions;
@@ -473,6 +517,7 @@ public final class Sandbox {
         closeQuietly(admin);
         closeQuietly(proxy);
         closeQuietly(kafka);
+        closeQuietly(access);
     }
 
     private void closeQuietly(AutoCloseable c) {

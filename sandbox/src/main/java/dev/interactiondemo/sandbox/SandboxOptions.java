@@ -14,7 +14,36 @@ import java.util.Optional;
 public record SandboxOptions(Optional<Duration> duration, double rate, String callMode, int maxInFlight,
                              String output, Duration interval, int greeterPort, int kafkaPort, int partitions,
                              Duration greeterDelay, Duration processingDelay, Scenario scenario,
-                             List<FaultSetting> faults, boolean web, int webPort, int workers) {
+                             List<FaultSetting> faults, boolean web, int webPort, int workers,
+                             KafkaSecurity kafkaSecurity) {
+
+    /**
+     * How the Host and the Workers connect to Kafka. Secured, each logs in as a user of its own that Kafka's ACLs
+     * allow only what its part needs; the sandbox's own readings still use the broker's PLAINTEXT listener.
+     */
+    public enum KafkaSecurity {
+        /** The PLAINTEXT listener, no authentication (the Host through the cuttable proxy). */
+        NONE(null),
+        /** SCRAM-SHA-512 over TLS: the SASL_SSL listener, a user name and a password each. */
+        SCRAM("SASL_SSL"),
+        /** Mutual TLS: the SSL listener, a client certificate each. */
+        MTLS("SSL");
+
+        private final String listener;
+
+        KafkaSecurity(String listener) {
+            this.listener = listener;
+        }
+
+        /** The broker's listener the Host and the Workers use; null for none (PLAINTEXT). */
+        String listener() {
+            return listener;
+        }
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** A lesson: a fault staged in the middle third of the run, to watch the two interaction styles react. */
     public enum Scenario {
@@ -83,8 +112,14 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
             "serve the live page (charts, conditions, fault buttons): true or false");
     static final Option WEB_PORT = Option.of("SANDBOX_WEB_PORT", "web-port", "8081",
             "the page's port on localhost (0: any free port); the address is printed at start");
+    static final Option KAFKA_SECURITY = Option.of("SANDBOX_KAFKA_SECURITY", "kafka-security", "none",
+            "how the Host and the Worker connect to Kafka: none (PLAINTEXT), scram (SCRAM-SHA-512 over TLS: the "
+                    + "SASL_SSL listener) or mtls (mutual TLS: the SSL listener); secured, each is a Kafka user with "
+                    + "least-privilege ACLs, while the sandbox's own readings stay on PLAINTEXT (a super user). Not "
+                    + "with kafka.cutProducer or --scenario kafka-cut");
     static final List<Option> OPTIONS = List.of(DURATION, RATE, CALL_MODE, MAX_IN_FLIGHT, OUTPUT, INTERVAL,
-            GREETER_PORT, KAFKA_PORT, PARTITIONS, WORKERS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT);
+            GREETER_PORT, KAFKA_PORT, PARTITIONS, WORKERS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT,
+            KAFKA_SECURITY);
 
     public static SandboxOptions from(String[] args, Map<String, String> env) {
         return from(parse(args, env));
@@ -136,6 +171,22 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                 s.problem(FAULT.label() + ": " + e.getMessage());
             }
         }
+        KafkaSecurity security = KafkaSecurity.valueOf(s.choice(KAFKA_SECURITY, "none", "scram", "mtls")
+                .toUpperCase(Locale.ROOT));
+        if (security != KafkaSecurity.NONE) {
+            // The cut needs the Host on the proxy's plaintext listener; secured, it connects to its listener directly.
+            String why = " do not go together: the cut is a plaintext proxy in front of the Host, and with "
+                    + security.label() + " the Host connects to the " + security.listener() + " listener directly "
+                    + "(the cut needs none)";
+            if (scenario == Scenario.KAFKA_CUT) {
+                s.problem(SCENARIO.label() + " " + scenario.label() + " and " + KAFKA_SECURITY.label() + " "
+                        + security.label() + why);
+            }
+            if (faults.stream().anyMatch(f -> f.name().equals(FaultSetting.KAFKA_CUT_PRODUCER) && f.flag())) {
+                s.problem(FAULT.label() + " " + FaultSetting.KAFKA_CUT_PRODUCER + "=true and " + KAFKA_SECURITY.label()
+                        + " " + security.label() + why);
+            }
+        }
         if (scenario != Scenario.NONE && duration.isEmpty()) {
             s.problem(SCENARIO.label() + " needs " + DURATION.label() + ": the outage takes its middle third");
         }
@@ -157,7 +208,8 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                 List.copyOf(faults),
                 Boolean.parseBoolean(s.choice(WEB, "true", "false")),
                 s.integer(WEB_PORT, 0, 65535),
-                s.integer(WORKERS, 1, 8));
+                s.integer(WORKERS, 1, 8),
+                security);
         s.validate();
         return o;
     }

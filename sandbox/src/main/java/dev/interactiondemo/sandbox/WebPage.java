@@ -102,7 +102,12 @@ final class WebPage implements AutoCloseable {
                     send(ex, 400, Map.of("error", e.getMessage()));
                     return;
                 }
-                sandbox.applyFault(f);
+                try {
+                    sandbox.applyFault(f);
+                } catch (IllegalArgumentException e) {
+                    send(ex, 400, Map.of("error", e.getMessage()));
+                    return;
+                }
             }
             case "/api/worker", "/api/greeter" -> {
                 Object running = request.get("running");

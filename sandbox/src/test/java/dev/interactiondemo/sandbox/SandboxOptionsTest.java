@@ -1,6 +1,7 @@
 package dev.interactiondemo.sandbox;
 
 import dev.interactiondemo.common.ConfigException;
+import dev.interactiondemo.common.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -72,5 +73,58 @@ class SandboxOptionsTest {
             SandboxOptions o = SandboxOptions.from(new String[] {"--duration=30s", "--scenario=" + lesson}, Map.of());
             assertEquals(lesson, o.scenario().label());
         }
+    }
+
+    @Test
+    void kafkaSecurityIsNoneByDefaultScramOrMtls() {
+        assertEquals(SandboxOptions.KafkaSecurity.NONE, SandboxOptions.from(new String[0], Map.of()).kafkaSecurity());
+        assertEquals(SandboxOptions.KafkaSecurity.SCRAM,
+                SandboxOptions.from(new String[] {"--kafka-security", "scram"}, Map.of()).kafkaSecurity());
+        assertEquals(SandboxOptions.KafkaSecurity.MTLS,
+                SandboxOptions.from(new String[] {"--kafka-security=MTLS"}, Map.of()).kafkaSecurity());
+        assertEquals(SandboxOptions.KafkaSecurity.SCRAM,
+                SandboxOptions.from(new String[0], Map.of("SANDBOX_KAFKA_SECURITY", "scram")).kafkaSecurity());
+        assertEquals(SandboxOptions.KafkaSecurity.NONE, SandboxOptions.from(new String[] {"--kafka-security=none"},
+                Map.of("SANDBOX_KAFKA_SECURITY", "mtls")).kafkaSecurity(), "the flag wins over the variable");
+        assertEquals("SASL_SSL", SandboxOptions.KafkaSecurity.SCRAM.listener());
+        assertEquals("SSL", SandboxOptions.KafkaSecurity.MTLS.listener());
+    }
+
+    @Test
+    void anUnknownKafkaSecurityIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> SandboxOptions.from(
+                new String[] {"--kafka-security=tls"}, Map.of()));
+        assertTrue(e.getMessage().contains("SANDBOX_KAFKA_SECURITY (--kafka-security): 'tls' is not one of none, "
+                + "scram, mtls"), e.getMessage());
+    }
+
+    @Test
+    void aSecuredKafkaRefusesTheCutNamingBoth() {
+        ConfigException scenario = assertThrows(ConfigException.class, () -> SandboxOptions.from(
+                new String[] {"--duration=30s", "--scenario=kafka-cut", "--kafka-security=scram"}, Map.of()));
+        assertTrue(scenario.getMessage().contains("SANDBOX_SCENARIO (--scenario) kafka-cut and SANDBOX_KAFKA_SECURITY "
+                + "(--kafka-security) scram do not go together"), scenario.getMessage());
+        assertTrue(scenario.getMessage().contains("the Host connects to the SASL_SSL listener directly"),
+                scenario.getMessage());
+        ConfigException fault = assertThrows(ConfigException.class, () -> SandboxOptions.from(
+                new String[] {"--fault=kafka.cutProducer=true"}, Map.of("SANDBOX_KAFKA_SECURITY", "mtls")));
+        assertTrue(fault.getMessage().contains("SANDBOX_FAULTS (--fault) kafka.cutProducer=true and "
+                + "SANDBOX_KAFKA_SECURITY (--kafka-security) mtls do not go together"), fault.getMessage());
+        // the other lessons, and the cut switched off, are fine
+        SandboxOptions o = SandboxOptions.from(new String[] {"--duration=30s", "--scenario=worker-outage",
+                "--fault=kafka.cutProducer=false", "--kafka-security=mtls"}, Map.of());
+        assertEquals(SandboxOptions.KafkaSecurity.MTLS, o.kafkaSecurity());
+        assertEquals(SandboxOptions.KafkaSecurity.NONE, SandboxOptions.from(new String[] {"--duration=30s",
+                "--scenario=kafka-cut"}, Map.of()).kafkaSecurity());
+    }
+
+    @Test
+    void theHelpListsKafkaSecurity() {
+        String help = Settings.usage("sandbox", SandboxOptions.OPTIONS);
+        assertTrue(help.contains("--kafka-security"), help);
+        assertTrue(help.contains("SANDBOX_KAFKA_SECURITY"), help);
+        assertTrue(help.contains("none (PLAINTEXT), scram (SCRAM-SHA-512 over TLS"), help);
+        assertTrue(help.contains("the sandbox's own readings stay on PLAINTEXT"), help);
+        assertTrue(help.contains("[default: none]"), help);
     }
 }
