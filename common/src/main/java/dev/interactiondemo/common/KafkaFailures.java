@@ -25,6 +25,11 @@ public final class KafkaFailures {
     private KafkaFailures() {
     }
 
+    /** Whether {@code reason} is one of this class's: a failure only the demo's security settings can fix. */
+    public static boolean isSecurityFailure(String reason) {
+        return AUTHENTICATION_FAILED.equals(reason) || TLS_FAILED.equals(reason) || AUTHORIZATION_FAILED.equals(reason);
+    }
+
     /**
      * The security failure in {@code error} or its causes, if there is one.
      *

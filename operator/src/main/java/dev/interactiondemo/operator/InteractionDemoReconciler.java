@@ -15,6 +15,7 @@ import dev.interactiondemo.operator.dependents.Labels;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import dev.interactiondemo.api.status.Conditions;
+import dev.interactiondemo.common.KafkaFailures;
 import dev.interactiondemo.operator.dependents.StrimziKafkaUser;
 import dev.interactiondemo.operator.kafka.DirectTopics;
 import dev.interactiondemo.operator.kafka.KafkaAccess;
@@ -73,6 +74,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Reconciles an InteractionDemo: the Greeter Deployment and Service, the topic (a Strimzi KafkaTopic, or through
@@ -258,9 +260,12 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             consumers = topic.ready() ? observed : Optional.empty();
             kafkaProblem = !topic.ready() ? "the topic is not ready (" + topic.reason() + ")"
                     : observed.map(KafkaObservation::problem).orElse(observed.isEmpty() ? "no reading yet" : null);
-            kafkaProblemReason = observed.map(KafkaObservation::problemReason).orElse(null);
-            if (!topic.ready() && strimzi != null && kafkaProblemReason != null) {
-                // Strimzi mode: the KafkaTopic may be Ready while the demo's credentials are refused
+            // The demo's security settings refused (its login, its certificate, an ACL): MessagesFlowing says so.
+            kafkaProblemReason = Stream.of(observed.map(KafkaObservation::problemReason).orElse(null),
+                    topic.ready() ? null : topic.reason()).filter(KafkaFailures::isSecurityFailure).findFirst()
+                    .orElse(null);
+            if (kafkaProblemReason != null && !topic.ready() && strimzi != null) {
+                // Strimzi mode: the KafkaTopic may be waiting, the reason is the observer's
                 kafkaProblem = observed.map(KafkaObservation::problem).orElse(kafkaProblem);
             }
         }

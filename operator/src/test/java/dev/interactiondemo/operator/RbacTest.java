@@ -105,6 +105,7 @@ class RbacTest {
         admin = client(null);
         installCrd(Files.newInputStream(Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE)));
         installCrd(RbacTest.class.getResourceAsStream("/strimzi/kafkatopics-crd.yaml"));
+        installCrd(RbacTest.class.getResourceAsStream("/strimzi/kafkausers-crd.yaml"));
     }
 
     @AfterAll
@@ -277,12 +278,16 @@ class RbacTest {
                 .build()).serverSideApply();
     }
 
-    /** Direct- and Strimzi-mode demos in one namespace: creation, the Strimzi one switched to Direct, deletion. */
+    /**
+     * Direct- and Strimzi-mode demos in one namespace, and one with a managed KafkaUser (whose Secret the operator
+     * reads): creation, the Strimzi one switched to Direct, deletion.
+     */
     private static final class Scenario {
         private final String ns;
         private final boolean strict;
         private final String direct;
         private final String strimzi;
+        private final String user;
 
         Scenario(String ns, boolean strict) {
             this.ns = ns;
@@ -290,6 +295,7 @@ class RbacTest {
             // Names unique across namespaces: the Direct topics share one Kafka broker.
             this.direct = ns + "-direct";
             this.strimzi = ns + "-strimzi";
+            this.user = ns + "-user";
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .serverSideApply();
         }
@@ -306,6 +312,16 @@ class RbacTest {
                       kafka:
                         clusterName: my-cluster
                     """.formatted(strimzi), InteractionDemo.class)).create();
+            admin.resources(InteractionDemo.class).inNamespace(ns).resource(Serialization.unmarshal("""
+                    apiVersion: interactiondemo.dev/v1alpha1
+                    kind: InteractionDemo
+                    metadata:
+                      name: %s
+                    spec:
+                      kafka:
+                        clusterName: my-cluster
+                        user: {managed: true}
+                    """.formatted(user), InteractionDemo.class)).create();
         }
 
         void awaitEverything() {
@@ -317,6 +333,14 @@ class RbacTest {
                 await("Service " + s, () -> admin.services().inNamespace(ns).withName(s).get() != null);
             }
             await("KafkaTopic " + strimzi + "-notifications", () -> topic().get() != null);
+            await("KafkaUser " + user + "-user", () -> admin.genericKubernetesResources("kafka.strimzi.io/v1",
+                    "KafkaUser").inNamespace(ns).withName(user + "-user").get() != null);
+            await("the status of " + user + ", its Secret looked for", () -> {
+                InteractionDemo d = demo(user);
+                return d != null && d.getStatus() != null && d.getStatus().getConditions() != null
+                        && d.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("UserReady"))
+                        && d.getStatus().getConditions().stream().anyMatch(c -> "SecretNotFound".equals(c.getReason()));
+            });
             // The Topic Operator's part: the topic is Ready; then the Host starts.
             if (topic().get() != null) {
                 topic().editStatus(t -> {
@@ -359,10 +383,10 @@ class RbacTest {
             admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
                     PatchType.JSON_MERGE), "{\"spec\":{\"faults\":null}}");
             await("the cut lifted", () -> cut.get() == null);
-            for (String name : List.of(direct, strimzi)) {
+            for (String name : List.of(direct, strimzi, user)) {
                 admin.resources(InteractionDemo.class).inNamespace(ns).withName(name).delete();
             }
-            for (String name : List.of(direct, strimzi)) {
+            for (String name : List.of(direct, strimzi, user)) {
                 await(name + " deleted (its finalizer removed)", () -> demo(name) == null);
             }
         }

@@ -49,10 +49,12 @@ public final class DirectTopics {
      * @param ownedId   the id of the topic this demo created, or null when it has created none (yet)
      * @param mayCreate whether the intent to create it is recorded (in the demo's status): until then a missing
      *                  topic is only reported ({@link #ABSENT}), so that the intent is durable before the topic exists
+     * @param principal who the Admin client is to Kafka's ACLs, for the messages of refusals
      */
     public static TopicObservation ensure(Admin admin, String topic, int partitions, int replicas,
-                                          Map<String, String> config, String ownedId, boolean mayCreate) {
-        return observing(topic, () -> {
+                                          Map<String, String> config, String ownedId, boolean mayCreate,
+                                          String principal) {
+        return observing(topic, principal, () -> {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty() && !mayCreate) {
                 return TopicObservation.notReady(ABSENT, "topic " + topic + " does not exist yet: creating it");
@@ -97,8 +99,8 @@ public final class DirectTopics {
     }
 
     /** Checks that a topic someone else manages exists. */
-    public static TopicObservation check(Admin admin, String topic) {
-        return observing(topic, () -> describe(admin, topic)
+    public static TopicObservation check(Admin admin, String topic, String principal) {
+        return observing(topic, principal, () -> describe(admin, topic)
                 .map(d -> TopicObservation.ready("Exists", "topic " + topic + " exists with "
                         + d.partitions().size() + " partitions", d.partitions().size()))
                 .orElseGet(() -> TopicObservation.notReady("TopicMissing", "topic " + topic
@@ -111,10 +113,16 @@ public final class DirectTopics {
     }
 
     /** Runs {@code call}, turning Kafka's failures into observations. */
-    private static TopicObservation observing(String topic, AdminCall call) {
+    private static TopicObservation observing(String topic, String principal, AdminCall call) {
         try {
             return call.call();
         } catch (ExecutionException e) {
+            // first: kafka-clients' authentication and authorization failures are InvalidConfigurationExceptions too
+            var security = KafkaFailures.classify(e.getCause(), principal);
+            if (security.isPresent()) {
+                return TopicObservation.notReady(security.get().reason(), "cannot manage topic " + topic + ": "
+                        + security.get().message());
+            }
             if (e.getCause() instanceof InvalidReplicationFactorException) {
                 return TopicObservation.notReady("InvalidReplicationFactor", "cannot create topic " + topic + ": "
                         + e.getCause().getMessage() + " (topic.replicas is more than the brokers)");
@@ -122,11 +130,6 @@ public final class DirectTopics {
             if (e.getCause() instanceof InvalidConfigurationException) {
                 return TopicObservation.notReady("InvalidTopicConfig", "Kafka refused topic " + topic + "'s "
                         + "topic.config: " + e.getCause().getMessage());
-            }
-            var security = KafkaFailures.classify(e.getCause(), "the demo's Kafka user");
-            if (security.isPresent()) {
-                return TopicObservation.notReady(security.get().reason(), "cannot manage topic " + topic + ": "
-                        + security.get().message());
             }
             return unreachable(topic, e.getCause());
         } catch (TimeoutException e) {

@@ -220,6 +220,7 @@ final class KafkaObserver implements AutoCloseable {
     /** Direct and External topics whose last observation was not ready (or whose spec changed): created or checked. */
     private Map<ResourceID, TopicObservation> topicStep(Admin a) {
         Map<ResourceID, TopicObservation> result = new HashMap<>();
+        String principal = KafkaFailures.principal(connection.security());
         for (var e : targets.entrySet()) {
             KafkaTarget t = e.getValue();
             if (t.management() == TopicManagement.Strimzi) {
@@ -231,8 +232,8 @@ final class KafkaObserver implements AutoCloseable {
                     && (t.management() == TopicManagement.External || known.partitions() >= t.partitions());
             result.put(e.getKey(), settled ? known : t.management() == TopicManagement.Direct
                     ? DirectTopics.ensure(a, t.topic(), t.partitions(), t.replicas(), t.config(), t.ownedTopicId(),
-                    t.mayCreate())
-                    : DirectTopics.check(a, t.topic()));
+                    t.mayCreate(), principal)
+                    : DirectTopics.check(a, t.topic(), principal));
         }
         return result;
     }
