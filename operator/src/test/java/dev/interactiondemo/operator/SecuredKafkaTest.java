@@ -76,6 +76,7 @@ class SecuredKafkaTest {
         broker.allow("User:alice", ResourceType.GROUP, NS + ".alice-workers", AclOperation.READ,
                 AclOperation.DESCRIBE);
         secret("kafka-ca", Map.of("ca.crt", ca.caPem()));
+        secret("my-cluster-cluster-ca-cert", Map.of("ca.crt", ca.caPem())); // as Strimzi's Cluster Operator names it
         secret("other-ca", Map.of("ca.crt", Certificates.newCa("someone-else").caPem()));
         secret("alice", Map.of("password", PASSWORD + "\n")); // a trailing line break, as `echo` leaves one
         secret("mallory", Map.of("password", "not-alices-password"));
@@ -207,6 +208,81 @@ class SecuredKafkaTest {
         Condition topic = awaitReason("bob", "TopicReady", "KafkaAuthorizationFailed");
         assertTrue(topic.getMessage().contains("an ACL is missing") && topic.getMessage().contains("bob"),
                 topic.getMessage());
+    }
+
+    /**
+     * Strimzi mode with {@code user.managed}: the operator creates the KafkaUser; the test plays Strimzi's User
+     * Operator (creates the user in Kafka with the KafkaUser's ACLs, writes its Secret, reports it Ready) and Topic
+     * Operator. The readings then run as that user, trusting the cluster CA by default.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aManagedKafkaUserGivesTheDemoItsCredentials() throws Exception {
+        client.resources(InteractionDemo.class).inNamespace(NS).resource(Serialization.unmarshal("""
+                apiVersion: interactiondemo.dev/v1alpha1
+                kind: InteractionDemo
+                metadata: {name: hello}
+                spec:
+                  kafka:
+                    clusterName: my-cluster
+                    bootstrapServers: %s
+                    tls: {}
+                    user: {managed: true}
+                """.formatted(broker.bootstrapServers(LocalKafkaBroker.SASL_SSL)), InteractionDemo.class)).create();
+        var kafkaUser = client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaUser").inNamespace(NS)
+                .withName("hello-user");
+        var user = Await.until("the KafkaUser", () -> Optional.ofNullable(kafkaUser.get()), Duration.ofSeconds(60));
+        assertEquals("my-cluster", user.getMetadata().getLabels().get("strimzi.io/cluster"));
+        Map<String, Object> spec = (Map<String, Object>) user.getAdditionalProperties().get("spec");
+        assertEquals(Map.of("type", "scram-sha-512"), spec.get("authentication"));
+        assertEquals("False", awaitReason("hello", "UserReady", "WaitingForUserOperator").getStatus());
+        awaitReason("hello", "MessagesFlowing", "SecretNotFound");
+
+        // The User Operator's part: the user and its ACLs in Kafka, its Secret, Ready.
+        List<Map<String, Object>> acls = (List<Map<String, Object>>) ((Map<String, Object>) spec.get("authorization"))
+                .get("acls");
+        String password = "generated-by-the-user-operator";
+        broker.addScramUser("hello-user", password);
+        for (Map<String, Object> acl : acls) {
+            Map<String, Object> resource = (Map<String, Object>) acl.get("resource");
+            broker.allow("User:hello-user", ResourceType.valueOf(((String) resource.get("type")).toUpperCase()),
+                    (String) resource.get("name"), ((List<String>) acl.get("operations")).stream()
+                            .map(o -> AclOperation.valueOf(o.toUpperCase())).toArray(AclOperation[]::new));
+        }
+        secret("hello-user", Map.of("password", password));
+        kafkaUser.editStatus(u -> {
+            u.getAdditionalProperties().put("status", Map.of("observedGeneration", u.getMetadata().getGeneration(),
+                    "username", "hello-user", "secret", "hello-user", "conditions", List.of(Map.of("type", "Ready",
+                            "status", "True"))));
+            return u;
+        });
+        assertEquals("True", awaitReason("hello", "UserReady", "KafkaUserReady").getStatus());
+
+        // The Topic Operator's part: the topic in Kafka, the KafkaTopic Ready.
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(NS + ".hello-notifications", 3,
+                    (short) 1))).all().get();
+        }
+        var topic = client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic").inNamespace(NS)
+                .withName("hello-notifications");
+        Await.until("the KafkaTopic", () -> Optional.ofNullable(topic.get()), Duration.ofSeconds(60));
+        topic.editStatus(t -> {
+            t.getAdditionalProperties().put("status", Map.of("observedGeneration", t.getMetadata().getGeneration(),
+                    "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+            return t;
+        });
+        InteractionDemo counted = Await.until("counts read as hello-user", () -> Optional.ofNullable(client
+                .resources(InteractionDemo.class).inNamespace(NS).withName("hello").get()).filter(d ->
+                d.getStatus().getMessages() != null), Duration.ofSeconds(60));
+        assertEquals(0L, counted.getStatus().getMessages().getProduced());
+        Deployment host = Await.until("the Host", () -> Optional.ofNullable(client.apps().deployments()
+                .inNamespace(NS).withName("hello-host").get()), Duration.ofSeconds(60));
+        Map<String, String> env = env(host);
+        assertEquals("hello-user", env.get("KAFKA_SASL_USERNAME"));
+        assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM"));
+        assertTrue(host.getSpec().getTemplate().getSpec().getVolumes().stream().anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("my-cluster-cluster-ca-cert")), "the cluster CA, by default");
     }
 
     /** No kubelet runs here: the Deployment is reported available, as the Deployment controller would. */
