@@ -148,11 +148,22 @@ public final class KafkaAddressCheck {
                             + "listener closed the connection (does it speak TLS?)");
                 }
             }
-            socket.getOutputStream().write(apiVersionsRequest(correlationId));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
             byte[] head = new byte[4];
-            readFully(in, head, socket, end);
+            InputStream in = socket.getInputStream();
+            try {
+                socket.getOutputStream().write(apiVersionsRequest(correlationId));
+                socket.getOutputStream().flush();
+                readFully(in, head, socket, end);
+            } catch (IOException e) {
+                if (tls == null || e instanceof SocketTimeoutException || e instanceof SSLException) {
+                    throw e;
+                }
+                // Under TLS 1.3 a broker that refuses the client certificate closes the connection just after the
+                // handshake: the request meets a closed connection.
+                return new Result(Verdict.TLS_FAILED, address, "TLS with " + address + " failed: the broker closed "
+                        + "the connection after the handshake; it likely refused the client certificate (or wants "
+                        + "one): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
             int size = ByteBuffer.wrap(head).getInt();
             if (size < 6 || size > MAX_RESPONSE_BYTES) {
                 return new Result(Verdict.NOT_KAFKA, address, "bootstrap address " + address + " is not a Kafka broker: "
@@ -212,7 +223,8 @@ public final class KafkaAddressCheck {
         if (m.contains("bad_certificate") || m.contains("certificate_required") || m.contains("unknown_ca")) {
             return "the broker refused the client certificate (" + m + ")";
         }
-        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
+        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")
+                || m.contains("Remote host terminated the handshake")) {
             return "the listener does not speak TLS (a plaintext listener needs no TLS settings)";
         }
         return m;
