@@ -1,11 +1,15 @@
 package dev.interactiondemo.e2e;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.localkafka.Certificates;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -29,19 +33,29 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -57,6 +71,18 @@ class InteractionDemoE2ETest {
     static final String NS = "idemo-e2e";
     static final String DEMO = "hello";
     static final String VERSION = System.getProperty("project.version");
+    /** The namespace of the secured-Kafka scenario (watched once the chart watches every namespace). */
+    static final String SECURED = "idemo-e2e-secured";
+    /** The SCRAM user of the secured demo; its password is made for the run, and only ever in Secrets. */
+    static final String SECURE_USER = "secure-demo";
+    static final String SECURE_PASSWORD = randomHex(18);
+    /** The secured listener with TLS and SASL (LocalKafkaMain's BROKER_SASL_SSL_PORT). */
+    static final int SASL_SSL_PORT = 9093;
+    /** The secured demo, and the one with a wrong password. */
+    static final String SECURE_DEMO = "secure";
+    static final String WRONG_DEMO = "wrong-password";
+    /** The CA of the broker's certificate, made for the run; the secured demo trusts it. */
+    static final Certificates CA = Certificates.newCa("interaction-demo e2e CA");
 
     private static Cluster cluster;
     private static KubernetesClient client;
@@ -124,21 +150,64 @@ class InteractionDemoE2ETest {
         }
     }
 
-    /** A single-node KRaft broker as a pod (the local-kafka image), since Strimzi's images cannot be pulled here. */
+    /**
+     * A single-node KRaft broker as a pod (the local-kafka image), since Strimzi's images cannot be pulled here.
+     * PLAINTEXT on 9092 is open to all (every lesson but the secured one uses it); with {@code BROKER_TLS_DIR} the
+     * broker also has its secured listeners (SASL_SSL on 9093, SSL on 9094, SASL_PLAINTEXT on 9095) with ACLs, for
+     * {@link #aDemoOnSecuredKafkaLogsInWithScramOverTlsAndAWrongPasswordIsNamed}: a CA made here signs the broker's
+     * certificate, which names the address the broker advertises ({@code kafka.<ns>.svc}) and the Service's other
+     * names; the users and ACL files give the secured demo's user what a Direct-mode demo needs on its own topic
+     * and group, nothing else.
+     */
     private static void startKafka() {
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "kafka");
+        String advertised = "kafka." + NS + ".svc";
+        Certificates.TlsMaterial server = CA.issueServer(advertised, List.of(advertised, advertised + ".cluster.local",
+                "kafka." + NS, "kafka", "localhost"), List.of("127.0.0.1"));
+        Map<String, String> tls = Map.of("tls.crt", server.certificatePem(), "tls.key", server.privateKeyPem(),
+                "ca.crt", server.caPem());
+        String topic = SECURED + "." + SECURE_DEMO + "-notifications";
+        String group = SECURED + "." + SECURE_DEMO + "-workers";
+        Map<String, String> access = Map.of(
+                "users", SECURE_USER + ":" + SECURE_PASSWORD + "\n",
+                "acls", String.join("\n",
+                        "# " + SECURE_DEMO + " in " + SECURED + ": Direct topic management (the operator creates,",
+                        "# grows, describes and deletes the topic), the Host writes, the Workers read and commit.",
+                        "User:" + SECURE_USER + " topic:" + topic + " Create,Describe,Write,Read,Alter,Delete",
+                        "User:" + SECURE_USER + " group:" + group + " Read,Describe",
+                        ""));
+        secret(NS, "kafka-tls", "kubernetes.io/tls", tls);
+        secret(NS, "kafka-access", "Opaque", access);
+        // 9095 too: the broker checks its SCRAM users' logins on SASL_PLAINTEXT at its advertised address.
+        client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("kafka").endMetadata()
+                .withNewSpec().withSelector(labels)
+                .addNewPort().withName("kafka").withPort(9092).withTargetPort(new IntOrString(9092)).endPort()
+                .addNewPort().withName("sasl-ssl").withPort(SASL_SSL_PORT)
+                .withTargetPort(new IntOrString(SASL_SSL_PORT)).endPort()
+                .addNewPort().withName("ssl").withPort(9094).withTargetPort(new IntOrString(9094)).endPort()
+                .addNewPort().withName("sasl-plaintext").withPort(9095).withTargetPort(new IntOrString(9095)).endPort()
+                .endSpec().build()).serverSideApply();
+        // A changed certificate or access file (a kept cluster, a new run) restarts the broker: it reads them at start.
+        String checksum = sha256(new TreeMap<>(tls) + "|" + new TreeMap<>(access));
         client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
                 .withNewMetadata().withName("kafka").withLabels(labels).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewTemplate().withNewMetadata().withLabels(labels)
+                .addToAnnotations("e2e.interactiondemo.dev/secrets-checksum", checksum).endMetadata()
                 .withNewSpec()
                 .withEnableServiceLinks(false)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L).withFsGroup(1000L)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .addNewContainer().withName("kafka").withImage("interactiondemo/local-kafka:" + VERSION)
                 .withImagePullPolicy("IfNotPresent")
-                .addNewEnv().withName("BROKER_ADVERTISED_HOST").withValue("kafka." + NS + ".svc").endEnv()
+                .addNewEnv().withName("BROKER_ADVERTISED_HOST").withValue(advertised).endEnv()
+                .addNewEnv().withName("BROKER_TLS_DIR").withValue("/etc/kafka/tls").endEnv()
+                .addNewEnv().withName("BROKER_USERS_FILE").withValue("/etc/kafka/access/users").endEnv()
+                .addNewEnv().withName("BROKER_ACLS_FILE").withValue("/etc/kafka/access/acls").endEnv()
                 .addNewPort().withContainerPort(9092).withName("kafka").endPort()
+                .addNewPort().withContainerPort(SASL_SSL_PORT).withName("sasl-ssl").endPort()
+                .addNewPort().withContainerPort(9094).withName("ssl").endPort()
+                .addNewPort().withContainerPort(9095).withName("sasl-plaintext").endPort()
                 .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(9092)).endTcpSocket()
                 .withPeriodSeconds(3).endReadinessProbe()
                 .withNewResources().addToRequests("memory", new Quantity("768Mi"))
@@ -146,13 +215,40 @@ class InteractionDemoE2ETest {
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount().withName("tls").withMountPath("/etc/kafka/tls").withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("access").withMountPath("/etc/kafka/access").withReadOnly(true)
+                .endVolumeMount()
                 .endContainer()
                 .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .addNewVolume().withName("tls").withNewSecret().withSecretName("kafka-tls").withDefaultMode(0440)
+                .endSecret().endVolume()
+                .addNewVolume().withName("access").withNewSecret().withSecretName("kafka-access")
+                .withDefaultMode(0440).endSecret().endVolume()
                 .endSpec().endTemplate().endSpec().build()).serverSideApply();
-        client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("kafka").endMetadata()
-                .withNewSpec().withSelector(labels).addNewPort().withName("kafka").withPort(9092)
-                .withTargetPort(new IntOrString(9092)).endPort().endSpec().build()).serverSideApply();
         client.apps().deployments().inNamespace(NS).withName("kafka").waitUntilReady(5, java.util.concurrent.TimeUnit.MINUTES);
+    }
+
+    /** A Secret of {@code data} (plain text, encoded here), applied server-side. */
+    private static void secret(String namespace, String name, String type, Map<String, String> data) {
+        Map<String, String> encoded = new LinkedHashMap<>();
+        data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+                .endMetadata().withType(type).withData(encoded).build()).serverSideApply();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static String kubectl(String... args) {
@@ -211,7 +307,12 @@ class InteractionDemoE2ETest {
 
     /** A counter summed over every running pod whose name starts with {@code podPrefix}, from their /metrics. */
     static double metric(String podPrefix, String name) {
-        List<Pod> pods = client.pods().inNamespace(NS).list().getItems().stream()
+        return metric(NS, podPrefix, name);
+    }
+
+    /** The same in {@code namespace}. */
+    static double metric(String namespace, String podPrefix, String name) {
+        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems().stream()
                 .filter(p -> p.getMetadata().getName().startsWith(podPrefix) && p.getMetadata().getDeletionTimestamp() == null
                         && "Running".equals(p.getStatus().getPhase()))
                 .toList();
@@ -220,11 +321,13 @@ class InteractionDemoE2ETest {
         }
         double sum = 0;
         for (Pod pod : pods) {
-            try (var forward = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).portForward(8080)) {
+            try (var forward = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+                    .portForward(8080)) {
                 String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
                         + forward.getLocalPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} ([0-9.eE+-]+)$").matcher(body);
+                Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                        .matcher(body);
                 if (!m.find()) {
                     throw new AssertionError("no " + name + " in the metrics of " + pod.getMetadata().getName());
                 }
@@ -347,12 +450,10 @@ class InteractionDemoE2ETest {
         patch("{\"spec\":{\"faults\":{\"greeter\":{\"unavailable\":true}}}}");
         try {
             InteractionDemo blocked = await("the Host blocked, the lag drained", d -> is(d, "GreeterAvailable", "False")
-                    && "NOT_SERVING".equals(d.getStatus().getGreeter().getServing())
+                    && Boolean.TRUE.equals(d.getStatus().getGreeter().getHostBlocked())
                     && d.getStatus().getMessages().getProducedPerSecond() == 0.0 && d.getStatus().getMessages().getLag() == 0
                     && is(d, "FaultsActive", "True"), Duration.ofMinutes(4));
             long produced = blocked.getStatus().getMessages().getProduced();
-            await("the Host reported blocked", d -> Boolean.TRUE.equals(d.getStatus().getGreeter().getHostBlocked()),
-                    Duration.ofMinutes(1));
             capture("greeter-unavailable", "blocked");
             assertEquals(produced, demo().getStatus().getMessages().getProduced(), "nothing published without a greeting");
         } finally {
@@ -487,10 +588,7 @@ class InteractionDemoE2ETest {
     @Order(80)
     void aSharedClusterKeepsTenantsApartAndSurvivesHostileAddresses() {
         List<String> tenants = List.of("e2e-tenant-a", "e2e-tenant-b", "e2e-tenant-c");
-        Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
-                "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
-                "--reset-then-reuse-values", "--set", "watchNamespaces=null", "--wait", "--timeout", "5m");
-        kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
+        watchEveryNamespace();
         for (String ns : tenants) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
                     .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build())
@@ -540,6 +638,129 @@ class InteractionDemoE2ETest {
         for (String ns : tenants.subList(1, 3)) {
             client.namespaces().withName(ns).delete();
         }
+    }
+
+    /**
+     * Secured Kafka: a Direct-mode demo reaches the broker on its SASL_SSL listener ({@code kafka.<ns>.svc:9093}),
+     * trusting the run's CA from a Secret and logging in with SCRAM-SHA-512 as a user whose password is in another
+     * Secret; the broker's ACLs allow that user its own topic and group only. The demo becomes Ready, counts rise,
+     * the Workers lose nothing, and the Host and Worker pods carry file paths, never a secret, in their environment.
+     * A second demo with a wrong password is told so ({@code TopicReady=False}, {@code KafkaAuthenticationFailed})
+     * while the first goes on. Runs in a namespace of its own, once the operator watches every namespace.
+     */
+    @Test
+    @Order(90)
+    void aDemoOnSecuredKafkaLogsInWithScramOverTlsAndAWrongPasswordIsNamed() {
+        watchEveryNamespace();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SECURED)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build())
+                .serverSideApply();
+        secret(SECURED, "kafka-ca", "Opaque", Map.of("ca.crt", CA.caPem()));
+        secret(SECURED, SECURE_DEMO + "-kafka-password", "Opaque", Map.of("password", SECURE_PASSWORD + "\n"));
+        secret(SECURED, WRONG_DEMO + "-kafka-password", "Opaque", Map.of("password", "not-" + SECURE_PASSWORD));
+        String bootstrap = "kafka." + NS + ".svc:" + SASL_SSL_PORT;
+        securedDemo(SECURE_DEMO, bootstrap, "producer: {messagesPerSecond: 10}");
+        // Only the operator's readings: no pod of this one would get further than the login.
+        securedDemo(WRONG_DEMO, bootstrap, "greeter: {replicas: 0}\n  consumer: {replicas: 0}");
+
+        InteractionDemo wrong = awaitDemo(SECURED, WRONG_DEMO, d -> condition(d, "TopicReady")
+                .map(c -> "False".equals(c.getStatus()) && "KafkaAuthenticationFailed".equals(c.getReason()))
+                .orElse(false), Duration.ofMinutes(3));
+        String refusal = condition(wrong, "TopicReady").orElseThrow().getMessage();
+        LOG.info("{}: {}", WRONG_DEMO, refusal);
+        assertFalse(refusal.contains(SECURE_PASSWORD), "the message shows no password");
+        assertTrue(is(wrong, "Ready", "False"), "the demo with the wrong password is not Ready");
+
+        InteractionDemo ready = awaitDemo(SECURED, SECURE_DEMO, d -> is(d, "Ready", "True")
+                && is(d, "MessagesFlowing", "True"), Duration.ofMinutes(5));
+        assertEquals(SECURED + "." + SECURE_DEMO + "-notifications", ready.getStatus().getTopic().getName());
+        long produced = ready.getStatus().getMessages().getProduced();
+        long consumed = ready.getStatus().getMessages().getConsumed();
+        InteractionDemo later = awaitDemo(SECURED, SECURE_DEMO, d -> d.getStatus().getMessages().getProduced()
+                > produced + 20 && d.getStatus().getMessages().getConsumed() > consumed + 20, Duration.ofMinutes(2));
+        assertTrue(is(later, "Ready", "True"), "still Ready while the other demo is refused");
+        LOG.info("{}: Ready over SASL_SSL at {}, produced {}, consumed {}", SECURE_DEMO, bootstrap,
+                later.getStatus().getMessages().getProduced(), later.getStatus().getMessages().getConsumed());
+        assertEquals(0.0, metric(SECURED, SECURE_DEMO + "-worker", "notifier_lost_total"),
+                "the Workers' audit: 0 lost");
+        assertTrue(metric(SECURED, SECURE_DEMO + "-host", "notifier_sent_total") > 0,
+                "the Host publishes over SASL_SSL");
+
+        List<Pod> clients = client.pods().inNamespace(SECURED).withLabel("app.kubernetes.io/instance", SECURE_DEMO)
+                .list().getItems().stream().filter(p -> List.of("host", "worker")
+                        .contains(p.getMetadata().getLabels().get("app.kubernetes.io/component"))).toList();
+        assertTrue(clients.size() >= 2, "a Host and a Worker pod: " + clients.size());
+        for (Pod pod : clients) {
+            assertNoSecretInEnvironment(pod);
+        }
+
+        // The refused demo is still refused, and never disturbed the other one or the operator.
+        assertTrue(condition(awaitDemo(SECURED, WRONG_DEMO, d -> true, Duration.ofSeconds(10)), "TopicReady")
+                .map(c -> "KafkaAuthenticationFailed".equals(c.getReason())).orElse(false));
+        assertEquals(0, operatorRestarts(), "the operator never restarted");
+        client.namespaces().withName(SECURED).delete();
+    }
+
+    /** A Direct-mode demo on the secured listener, trusting the run's CA, with its own password Secret. */
+    private static void securedDemo(String name, String bootstrap, String more) {
+        client.resources(InteractionDemo.class).inNamespace(SECURED).resource(Serialization.unmarshal("""
+                apiVersion: interactiondemo.dev/v1alpha1
+                kind: InteractionDemo
+                metadata:
+                  name: %s
+                spec:
+                  kafka:
+                    bootstrapServers: %s
+                    topic: {management: Direct, partitions: 2}
+                    tls:
+                      trustedCertificates: [{secretName: kafka-ca, certificate: ca.crt}]
+                    authentication:
+                      type: scram-sha-512
+                      username: %s
+                      passwordSecret: {secretName: %s-kafka-password, password: password}
+                  %s
+                """.formatted(name, bootstrap, SECURE_USER, name, more), InteractionDemo.class)).serverSideApply();
+    }
+
+    /**
+     * The pod's containers get the Kafka settings as variables that name files (the Secrets mounted read-only), and
+     * no variable holds or refers to a secret.
+     */
+    private static void assertNoSecretInEnvironment(Pod pod) {
+        String name = pod.getMetadata().getName();
+        for (Container c : pod.getSpec().getContainers()) {
+            assertTrue(c.getEnvFrom() == null || c.getEnvFrom().stream().allMatch(e -> e.getSecretRef() == null),
+                    name + ": no variables from a Secret");
+            Map<String, String> env = new LinkedHashMap<>();
+            for (EnvVar v : c.getEnv()) {
+                assertTrue(v.getValueFrom() == null || v.getValueFrom().getSecretKeyRef() == null,
+                        name + ": " + v.getName() + " comes from a Secret");
+                assertFalse(v.getValue() != null && v.getValue().contains(SECURE_PASSWORD),
+                        name + ": " + v.getName() + " holds the password");
+                assertFalse(v.getValue() != null && v.getValue().contains("PRIVATE KEY"),
+                        name + ": " + v.getName() + " holds a key");
+                env.put(v.getName(), v.getValue());
+            }
+            LOG.info("{}: {}", name, env.entrySet().stream().filter(e -> e.getKey().startsWith("KAFKA_")).toList());
+            assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM"), name);
+            assertEquals(SECURE_USER, env.get("KAFKA_SASL_USERNAME"), name);
+            assertNull(env.get("KAFKA_SASL_PASSWORD"), name + ": no password variable");
+            for (String file : List.of("KAFKA_SASL_PASSWORD_FILE", "KAFKA_TLS_TRUSTED_CERTIFICATES")) {
+                String path = env.get(file);
+                assertTrue(path != null && path.startsWith("/"), name + ": " + file + " is a path: " + path);
+                assertTrue(c.getVolumeMounts().stream().anyMatch(m -> path.startsWith(m.getMountPath() + "/")
+                        && Boolean.TRUE.equals(m.getReadOnly())), name + ": " + path + " is on a read-only mount");
+            }
+        }
+    }
+
+    /** The chart watches every namespace (a no-op when it already does). */
+    private static void watchEveryNamespace() {
+        Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
+                "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
+                "--reset-then-reuse-values", "--set", "watchNamespaces=null", "--wait", "--timeout", "5m");
+        kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
     }
 
     private void tenant(String namespace, String name, String bootstrap) {
