@@ -11,6 +11,8 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,9 +24,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -141,21 +145,26 @@ class GreeterMainTest {
         }
 
         /** The code of the first SayHello the Greeter answers itself (not a connection refused while it starts). */
-        Status.Code firstAnswer(GreeterGrpc.GreeterBlockingStub stub) throws InterruptedException {
-            for (int i = 0; i < 100; i++) {
-                try {
-                    assertEquals("Hello, world", stub.withDeadlineAfter(1, TimeUnit.SECONDS)
-                            .sayHello(HelloRequest.newBuilder().setName("world").build()).getMessage());
-                    return Status.Code.OK;
-                } catch (StatusRuntimeException e) {
-                    String description = String.valueOf(e.getStatus().getDescription());
-                    if (description.startsWith("injected fault")) {
-                        return e.getStatus().getCode();
-                    }
-                    Thread.sleep(200);
-                }
+        Status.Code firstAnswer(GreeterGrpc.GreeterBlockingStub stub) {
+            try {
+                return Awaitility.await("the Greeter's first answer").atMost(Duration.ofSeconds(60))
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).dontCatchUncaughtExceptions()
+                        .ignoreExceptionsInstanceOf(StatusRuntimeException.class).until(() -> {
+                            try {
+                                assertEquals("Hello, world", stub.withDeadlineAfter(1, TimeUnit.SECONDS)
+                                        .sayHello(HelloRequest.newBuilder().setName("world").build()).getMessage());
+                                return Status.Code.OK;
+                            } catch (StatusRuntimeException e) {
+                                if (String.valueOf(e.getStatus().getDescription()).startsWith("injected fault")) {
+                                    return e.getStatus().getCode();
+                                }
+                                throw e; // not the Greeter's own answer (refused while it starts): try again
+                            }
+                        }, Objects::nonNull);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("the Greeter never answered (the last try: " + e.getCause() + "): "
+                        + output(), e);
             }
-            throw new AssertionError("the Greeter never answered: " + output());
         }
 
         int exitStatus() throws InterruptedException {

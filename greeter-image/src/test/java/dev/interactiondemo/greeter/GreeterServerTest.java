@@ -28,7 +28,14 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +51,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -178,32 +186,72 @@ class GreeterServerTest {
                 "grpc.reflection.v1.ServerReflection")), services.toString());
     }
 
+    /** Opens when a SayHello reaches the server: its server span starts as the call does. */
+    private static SpanProcessor onServerCall(CountDownLatch latch) {
+        return new SpanProcessor() {
+            @Override
+            public void onStart(Context parentContext, ReadWriteSpan span) {
+                if (span.getKind() == SpanKind.SERVER && span.getName().equals("greet.Greeter/SayHello")) {
+                    latch.countDown();
+                }
+            }
+
+            @Override
+            public boolean isStartRequired() {
+                return true;
+            }
+
+            @Override
+            public void onEnd(ReadableSpan span) {
+            }
+
+            @Override
+            public boolean isEndRequired() {
+                return false;
+            }
+        };
+    }
+
     @Test
     void drainsOnShutdown() throws Exception {
-        start(256, Duration.ofMillis(1500));
-        var health = HealthGrpc.newBlockingStub(channel);
-        var future = GreeterGrpc.newFutureStub(channel);
-        // A call is in flight when shutdown begins.
-        var inFlight = future.sayHello(HelloRequest.newBuilder().setName("late").build());
-        Thread.sleep(200);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread stopper = new Thread(() -> {
-            server.shutdown(Duration.ofMillis(600), Duration.ofSeconds(10));
-            done.countDown();
-        });
-        stopper.start();
-        Thread.sleep(200);
-        // Draining: still reachable, but reporting NOT_SERVING.
-        assertEquals(ServingStatus.NOT_SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
-        assertTrue(server.isDraining(), "/readyz reports draining");
-        assertTrue(done.await(15, TimeUnit.SECONDS));
-        // The in-flight call finished normally; new calls are refused.
-        assertEquals("Hello, late", inFlight.get(1, TimeUnit.SECONDS).getMessage());
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-                () -> GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .sayHello(HelloRequest.newBuilder().setName("too late").build()));
-        assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
-        assertTrue(server.isTerminated());
+        // The scenario's times: a call takes 2 s, twice the drain delay, so it is still running when the server
+        // stops taking calls at the end of the drain.
+        Duration callTime = Duration.ofMillis(2000);
+        Duration drain = Duration.ofMillis(1000);
+        CountDownLatch callArrived = new CountDownLatch(1);
+        SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(onServerCall(callArrived)).build();
+        try {
+            start(new GreeterService(256, callTime), OpenTelemetrySdk.builder().setTracerProvider(tracing).build());
+            var health = HealthGrpc.newBlockingStub(channel);
+            var future = GreeterGrpc.newFutureStub(channel);
+            // A call is in flight when shutdown begins: it has reached the server.
+            var inFlight = future.sayHello(HelloRequest.newBuilder().setName("late").build());
+            assertTrue(callArrived.await(10, TimeUnit.SECONDS), "the call reached the server");
+            CountDownLatch done = new CountDownLatch(1);
+            Thread stopper = new Thread(() -> {
+                server.shutdown(drain, Duration.ofSeconds(10));
+                done.countDown();
+            });
+            stopper.start();
+            // Draining: still reachable, but reporting NOT_SERVING. Each check must be answered: once the drain delay
+            // is over the server takes no call, and the UNAVAILABLE thrown then fails the test at once.
+            await("health NOT_SERVING while draining").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10)).dontCatchUncaughtExceptions()
+                    .until(() -> health.withDeadlineAfter(2, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.NOT_SERVING);
+            assertTrue(server.isDraining(), "/readyz reports draining");
+            assertFalse(inFlight.isDone(), "the call is still running while the server drains");
+            assertTrue(done.await(15, TimeUnit.SECONDS));
+            // The in-flight call finished normally; new calls are refused.
+            assertEquals("Hello, late", inFlight.get(1, TimeUnit.SECONDS).getMessage());
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> GreeterGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                            .sayHello(HelloRequest.newBuilder().setName("too late").build()));
+            assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+            assertTrue(server.isTerminated());
+        } finally {
+            tracing.close();
+        }
     }
 
     @Test

@@ -19,6 +19,8 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -260,16 +262,21 @@ class SecuredListenersTest {
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value().equals(value)) {
-                        return true;
-                    }
-                }
-            }
+            // Each poll waits up to 500 ms for records itself; the consumer is used from this thread only. What a
+            // poll throws (a refusal) ends the wait at once.
+            Awaitility.await(value + " in " + topic).atMost(Duration.ofSeconds(15)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ZERO).dontCatchUncaughtExceptions().until(() -> {
+                        for (var record : consumer.poll(Duration.ofMillis(500))) {
+                            if (record.value().equals(value)) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     /** What a client does fails with {@code expected}: as such or as the cause of an {@link ExecutionException}. */

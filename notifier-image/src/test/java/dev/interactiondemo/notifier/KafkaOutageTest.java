@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -68,8 +69,10 @@ class KafkaOutageTest {
                 await("a send failed: the delivery timeout expired", () -> host.stats().sendFailures() > 0,
                         Duration.ofSeconds(60));
                 long callsAtFailure = host.stats().greeterCalls();
-                // The scenario: the broker stays away for 60 s in all, twice the Host's delivery timeout.
-                Thread.sleep(Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - stoppedAt) / 1_000_000));
+                // The scenario: the broker stays away for 60 s in all, twice the Host's delivery timeout, and the
+                // Host, checked after it, made no Greeter call over that whole time.
+                long outageLeft = Math.max(0, OUTAGE.toMillis() - (System.nanoTime() - stoppedAt) / 1_000_000);
+                Thread.sleep(outageLeft); // the scenario: the fault held for the rest of the outage, not a wait
                 assertEquals(callsAtFailure, host.stats().greeterCalls(), "no Greeter call while Kafka takes nothing");
                 assertEquals(MAX_PENDING, host.stats().pending(), "the outbox stays bounded");
                 assertTrue(host.notReadyReason().orElse("").contains("kafka: "), host.notReadyReason().toString());
@@ -94,7 +97,7 @@ class KafkaOutageTest {
             broker.onExit().get(30, TimeUnit.SECONDS);
             await("a send failed", () -> host.stats().sendFailures() > 0, Duration.ofSeconds(30));
             long callsAtFailure = host.stats().greeterCalls();
-            Thread.sleep(CRASH.toMillis()); // the scenario: the broker stays down a while longer
+            Thread.sleep(CRASH.toMillis()); // the scenario: the broker stays down a while longer, not a wait
             assertEquals(callsAtFailure, host.stats().greeterCalls(), "no Greeter call while Kafka takes nothing");
             Process restarted = restart(command, kafka);
             return () -> {
@@ -277,14 +280,18 @@ class KafkaOutageTest {
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                assertTrue(System.nanoTime() < deadline, "the topic read within 60 s");
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    Notification n = Notification.parseFrom(r.value());
-                    audit.record(n.getProducerId(), r.partition(), n.getPartitionSequence());
-                }
-            }
+            // Each poll waits up to 500 ms for records itself; the consumer is used from this thread only.
+            Awaitility.await("the topic read to its end").atMost(Duration.ofSeconds(60)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ZERO).dontCatchUncaughtExceptions().until(() -> {
+                        if (partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                            return true;
+                        }
+                        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                            Notification n = Notification.parseFrom(r.value());
+                            audit.record(n.getProducerId(), r.partition(), n.getPartitionSequence());
+                        }
+                        return false;
+                    });
         }
         return audit;
     }

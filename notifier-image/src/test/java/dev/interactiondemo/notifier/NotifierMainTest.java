@@ -9,6 +9,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -448,19 +450,19 @@ class NotifierMainTest {
      * Host and the Worker keep connecting to it, and on Linux a connection to a free port in the ephemeral range can,
      * rarely, connect to itself and hold the port for the few seconds until the client gives up on it.)
      */
-    static void awaitBindable(int port, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new AssertionError("port " + port + " still cannot be bound after " + timeout, e);
-                }
-            }
-            Thread.sleep(50); // a poll interval, not a wait standing in for the condition
+    static void awaitBindable(int port, Duration timeout) {
+        try {
+            Awaitility.await("port " + port + " bindable").atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).dontCatchUncaughtExceptions()
+                    .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
+                        try (ServerSocket s = new ServerSocket()) {
+                            s.setReuseAddress(true);
+                            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("port " + port + " still cannot be bound after " + timeout + "; the last try: "
+                    + e.getCause(), e.getCause() == null ? e : e.getCause());
         }
     }
 

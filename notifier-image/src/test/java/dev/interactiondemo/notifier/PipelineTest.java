@@ -16,6 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +35,6 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The Host and the Worker against a real Kafka broker (KRaft) and a real Greeter over a socket. */
 class PipelineTest {
@@ -144,7 +145,13 @@ class PipelineTest {
         await("first Worker consumed some", () -> first.stats().consumed() >= 50, Duration.ofSeconds(60));
         first.close(); // mid-stream: commits what it processed and leaves the group
         long consumedByFirst = first.stats().consumed();
-        Thread.sleep(1000); // the Host keeps publishing while no Worker runs: lag builds up
+        String group = topic + "-workers";
+        long committed = NotifierMainTest.committed(admin, group);
+        assertEquals(consumedByFirst, committed, "on its way out the first Worker committed all it processed");
+        // The Host keeps publishing while no Worker runs: lag builds up behind the committed offsets.
+        await("100 notifications of lag", () -> endOffsets() - committed >= 100, Duration.ofSeconds(30));
+        long lagAtRestart = endOffsets() - committed;
+        assertTrue(lagAtRestart >= 100, "lag when the second Worker starts: " + lagAtRestart);
         NotificationWorker second = worker(audit, Metrics.newRegistry());
         await("the Host published more", () -> host.stats().sent() >= consumedByFirst + 150, Duration.ofSeconds(60));
         host.close();
@@ -174,8 +181,13 @@ class PipelineTest {
         assertTrue(value(during, "notifier_greeter_failures_total{code=\"UNAVAILABLE\"}")
                 + value(during, "notifier_greeter_failures_total{code=\"DEADLINE_EXCEEDED\"}") >= 3, during);
         long sentDuringOutage = host.stats().sent();
-        Thread.sleep(500);
-        assertEquals(sentDuringOutage, host.stats().sent(), "nothing is published without a greeting");
+        long failuresSoFar = host.stats().greeterFailures();
+        // Over three more failed Greeter calls (the Host trying again), each a chance to publish: nothing is.
+        await("three more Greeter calls failed", () -> {
+            long failures = host.stats().greeterFailures();
+            assertEquals(sentDuringOutage, host.stats().sent(), "nothing is published without a greeting");
+            return failures >= failuresSoFar + 3;
+        }, Duration.ofSeconds(30));
 
         greeter = GreeterServer.start(port, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
         await("publishing resumed", () -> host.stats().sent() >= sentDuringOutage + 20, Duration.ofSeconds(30));
@@ -240,17 +252,17 @@ class PipelineTest {
         }
     }
 
+    /**
+     * Waits with Awaitility until {@code condition} holds, checking it every 50 ms. An exception it throws, or an
+     * assertion in it that fails, fails the wait at once (so a condition can also check that something stays as it
+     * is while it waits); a timeout fails naming what was waited for.
+     */
     static void await(String what, BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toSeconds() + "s waiting for: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+        try {
+            Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .dontCatchUncaughtExceptions().until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, e);
         }
     }
 }

@@ -65,12 +65,6 @@ class LiveStatusTest {
         greeter.close();
     }
 
-    /** How many reconciles the operator has finished (java-operator-sdk's counter). */
-    private static double reconciles() {
-        return operator.registry.find("operator.sdk.reconciliations.success").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
-    }
-
     private static InteractionDemo demo() {
         return client.resources(InteractionDemo.class).inNamespace(NS).withName("live").get();
     }
@@ -178,18 +172,22 @@ class LiveStatusTest {
                     && condition(d, "MessagesFlowing").map(c -> c.getReason().equals("ConsumerStalled")).orElse(false)),
                     Duration.ofSeconds(30));
             // What the pods report settles a moment later (the group's members, the Host's last figures). From then
-            // on the status must stay as it is over several reconciles: it is not patched when nothing changed.
+            // on the status must stay as it is over several reconciles: it is not patched when nothing changed. The
+            // window restarts at each change; it closes after 3 s and 3 more finished reconciles (so at least 2 that
+            // ran wholly inside it, counted before the status is read): a status patched at every reconcile, or at
+            // every other one, never passes, nor does an operator that stopped reconciling.
             String[] version = {demo().getMetadata().getResourceVersion()};
             long[] since = {System.nanoTime()};
-            double[] reconciles = {reconciles()};
+            double[] reconciles = {Await.reconciles(operator)};
             Await.until("the status unchanged over 3 s and 3 reconciles", () -> {
+                double finished = Await.reconciles(operator);
                 String now = demo().getMetadata().getResourceVersion();
                 if (!now.equals(version[0])) {
                     version[0] = now;
                     since[0] = System.nanoTime();
-                    reconciles[0] = reconciles();
+                    reconciles[0] = Await.reconciles(operator);
                 }
-                return System.nanoTime() - since[0] > 3_000_000_000L && reconciles() >= reconciles[0] + 3;
+                return System.nanoTime() - since[0] > 3_000_000_000L && finished >= reconciles[0] + 3;
             });
         } finally {
             host.close();

@@ -17,7 +17,7 @@ class OlderStrimziTest {
     private static final String NS = "strimzi-v1beta2";
 
     @Test
-    void theKafkaTopicUsesTheConfiguredApiVersion() throws InterruptedException {
+    void theKafkaTopicUsesTheConfiguredApiVersion() {
         KubernetesClient client = KubeApi.client();
         KubeApi.namespace(NS);
         try (RunningOperator operator = RunningOperator.start(client, NS,
@@ -32,10 +32,11 @@ class OlderStrimziTest {
                     .genericKubernetesResources("kafka.strimzi.io/v1beta2", "KafkaTopic").inNamespace(NS)
                     .withName("legacy-notifications").get()), Duration.ofSeconds(60));
             assertEquals("old-cluster", topic.getMetadata().getLabels().get("strimzi.io/cluster"));
-            Thread.sleep(3_000); // three status intervals
-            assertEquals(topic.getMetadata().getResourceVersion(), client.genericKubernetesResources(
-                    "kafka.strimzi.io/v1beta2", "KafkaTopic").inNamespace(NS).withName("legacy-notifications").get()
-                    .getMetadata().getResourceVersion(), "an up-to-date KafkaTopic is not rewritten");
+            // Over two whole reconciles after the KafkaTopic was written, each comparing it with the one it wants.
+            Await.unchangedOver("an up-to-date KafkaTopic not rewritten", operator, 2, Duration.ofSeconds(60),
+                    () -> assertEquals(topic.getMetadata().getResourceVersion(), client.genericKubernetesResources(
+                            "kafka.strimzi.io/v1beta2", "KafkaTopic").inNamespace(NS).withName("legacy-notifications")
+                            .get().getMetadata().getResourceVersion(), "an up-to-date KafkaTopic is not rewritten"));
             // The object was written as v1beta2: the API server records which version each manager applied.
             assertEquals("kafka.strimzi.io/v1beta2", topic.getMetadata().getManagedFields().stream()
                     .filter(f -> "Apply".equals(f.getOperation())).findFirst().orElseThrow().getApiVersion());

@@ -104,14 +104,11 @@ class StrimziModeTest {
         });
         Await.until("TopicReady True", () -> topicCondition("orders", "status").filter("True"::equals),
                 Duration.ofSeconds(30));
+        // Over three whole reconciles after TopicReady went True, each comparing the KafkaTopic with the one it wants.
         String version = kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion();
-        try {
-            Thread.sleep(3_000); // three status intervals
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        assertEquals(version, kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion(),
-                "an up-to-date KafkaTopic is not rewritten");
+        Await.unchangedOver("an up-to-date KafkaTopic not rewritten", operator, 3, Duration.ofSeconds(30),
+                () -> assertEquals(version, kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion(),
+                        "an up-to-date KafkaTopic is not rewritten"));
         Deployment host = Await.until("the Host, now that the topic is ready", () -> Optional.ofNullable(
                 client.apps().deployments().inNamespace(NS).withName("orders-host").get()), Duration.ofSeconds(30));
         assertEquals("my-cluster-kafka-bootstrap.strimzi.svc:9092", host.getSpec().getTemplate().getSpec()

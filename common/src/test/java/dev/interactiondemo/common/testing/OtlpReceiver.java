@@ -86,11 +86,14 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(problems);
     }
 
-    /** Waits up to {@code millis} for {@code count} spans; returns what has arrived. */
-    public List<Received> await(int count, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (spans.size() < count && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+    /**
+     * Waits up to {@code millis} for {@code count} spans; returns what has arrived. Woken by each export as it is
+     * received, not by polling.
+     */
+    public synchronized List<Received> await(int count, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        for (long left = millis * 1_000_000; spans.size() < count && left > 0; left = deadline - System.nanoTime()) {
+            wait(Math.max(1, left / 1_000_000));
         }
         return spans();
     }
@@ -114,6 +117,9 @@ public final class OtlpReceiver implements AutoCloseable {
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
                     ss.getSpansList().forEach(s -> spans.add(new Received(service, s)));
                 }
+            }
+            synchronized (this) {
+                notifyAll(); // wakes await()
             }
             byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
             ex.getResponseHeaders().set("Content-Type", "application/x-protobuf");
