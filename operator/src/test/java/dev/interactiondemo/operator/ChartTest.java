@@ -77,6 +77,8 @@ class ChartTest {
             "/services:list", "/services:watch", "/services:create", "/services:patch",
             "kafka.strimzi.io/kafkatopics:list", "kafka.strimzi.io/kafkatopics:watch",
             "kafka.strimzi.io/kafkatopics:create", "kafka.strimzi.io/kafkatopics:patch",
+            "kafka.strimzi.io/kafkausers:list", "kafka.strimzi.io/kafkausers:watch",
+            "kafka.strimzi.io/kafkausers:create", "kafka.strimzi.io/kafkausers:patch", "/secrets:get",
             "networking.k8s.io/networkpolicies:list", "networking.k8s.io/networkpolicies:watch",
             "networking.k8s.io/networkpolicies:create", "networking.k8s.io/networkpolicies:patch",
             "networking.k8s.io/networkpolicies:delete", "/pods:list", "/pods:watch",
