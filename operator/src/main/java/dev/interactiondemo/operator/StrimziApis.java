@@ -11,9 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * @param users  KafkaUser: kafka.user
  */
 public record StrimziApis(boolean topics, boolean users) {
-    public static final StrimziApis NONE = new StrimziApis(false, false);
-    public static final StrimziApis ALL = new StrimziApis(true, true);
-
     public static StrimziApis servedBy(KubernetesClient client, String apiVersion) {
         return new StrimziApis(client.supports(apiVersion, "KafkaTopic"), client.supports(apiVersion, "KafkaUser"));
     }

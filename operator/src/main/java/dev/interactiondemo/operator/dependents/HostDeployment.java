@@ -3,7 +3,6 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,11 +31,7 @@ public class HostDeployment extends DemoDeployment {
                 env("NOTIFIER_CALL_MODE", s.callMode().name()),
                 env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
         env.addAll(PodTemplates.tracing(demo, config, "notifier-host"));
-        KafkaClientMounts kafka = KafkaClientMounts.of(KafkaAccess.of(demo));
-        env.addAll(kafka.variables());
-        var container = NotifierContainers.of(COMPONENT, s.producerImage(), config, s.producerResources(), env,
-                kafka.mounts());
-        return PodTemplates.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), container,
-                kafka.volumes());
+        return NotifierContainers.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), s.producerImage(), config,
+                s.producerResources(), env);
     }
 }

@@ -1,20 +1,37 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.kafka.KafkaAccess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** The notifier's container, either role: HTTP port 8080 with /readyz and /healthz probes. */
+/**
+ * The notifier's Deployment, either role: its container (HTTP port 8080 with /readyz and /healthz probes) with the
+ * demo's Kafka security mounted ({@link KafkaClientMounts}).
+ */
 final class NotifierContainers {
     private NotifierContainers() {
     }
 
-    static Container of(String role, String image, OperatorConfig config, ResourceRequirements resources,
+    /** A Deployment of the notifier in {@code role}, with {@code env} and the demo's Kafka security added. */
+    static Deployment deployment(InteractionDemo demo, String name, String role, int replicas, String image,
+                                 OperatorConfig config, ResourceRequirements resources, List<EnvVar> env) {
+        KafkaClientMounts kafka = KafkaClientMounts.of(KafkaAccess.of(demo));
+        List<EnvVar> all = new ArrayList<>(env);
+        all.addAll(kafka.variables());
+        return PodTemplates.deployment(demo, name, role, replicas, of(role, image, config, resources, all,
+                kafka.mounts()), kafka.volumes());
+    }
+
+    private static Container of(String role, String image, OperatorConfig config, ResourceRequirements resources,
                         List<EnvVar> env, List<VolumeMount> mounts) {
         return PodTemplates.container(role, image, config, env, resources)
                 .addAllToVolumeMounts(mounts)

@@ -3,7 +3,6 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -33,11 +32,7 @@ public class WorkerDeployment extends DemoDeployment {
         if (s.failBeforeCommit() > 0) {
             env.add(env("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", s.failBeforeCommit()));
         }
-        KafkaClientMounts kafka = KafkaClientMounts.of(KafkaAccess.of(demo));
-        env.addAll(kafka.variables());
-        var container = NotifierContainers.of(COMPONENT, s.consumerImage(), config, s.consumerResources(), env,
-                kafka.mounts());
-        return PodTemplates.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), container,
-                kafka.volumes());
+        return NotifierContainers.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), s.consumerImage(), config,
+                s.consumerResources(), env);
     }
 }

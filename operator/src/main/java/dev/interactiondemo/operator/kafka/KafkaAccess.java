@@ -30,9 +30,6 @@ public record KafkaAccess(boolean tls, List<CertSecretSource> trusted, KafkaAuth
                           PasswordSecretSource password, CertAndKeySecretSource certificateAndKey, String kafkaUser,
                           boolean managedUser) {
 
-    /** Plaintext without credentials. */
-    public static final KafkaAccess NONE = new KafkaAccess(false, List.of(), null, null, null, null, null, false);
-
     public static KafkaAccess of(InteractionDemo d) {
         KafkaSpec k = d.getSpec().getKafka();
         boolean tls = k.getTls() != null;

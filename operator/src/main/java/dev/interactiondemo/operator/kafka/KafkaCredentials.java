@@ -100,11 +100,6 @@ public final class KafkaCredentials {
         }
     }
 
-    /** Forgets what was read, e.g. after Kafka refused the credentials, so the next resolve reads them again. */
-    public void refresh(String namespace, KafkaAccess access) {
-        access.secretNames().forEach(name -> cache.remove(new Key(namespace, name)));
-    }
-
     private String certificates(String namespace, CertSecretSource source) {
         if (source.getCertificate() != null) {
             return value(namespace, source.getSecretName(), source.getCertificate(), "a trusted certificate");

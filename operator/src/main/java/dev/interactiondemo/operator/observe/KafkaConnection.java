@@ -9,10 +9,6 @@ import dev.interactiondemo.common.KafkaClientSecurity;
  */
 public record KafkaConnection(String bootstrap, KafkaClientSecurity security) {
 
-    public static KafkaConnection plaintext(String bootstrap) {
-        return new KafkaConnection(bootstrap, KafkaClientSecurity.NONE);
-    }
-
     /** The address and how it is reached; never a secret. */
     @Override
     public String toString() {
