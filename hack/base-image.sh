@@ -35,6 +35,9 @@
 # mirror, that serves it, for auto to ask).
 set -euo pipefail
 
+# shellcheck source=lib/ensure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ensure.sh"   # can_apt_install, apt_install
+
 suite=bookworm
 jre_package=openjdk-17-jre-headless
 image_name="interactiondemo/jre17-base:$suite"
@@ -132,12 +135,9 @@ DEBIAN_SECURITY_MIRROR to its debian-security archive), or build on a public bas
   [[ -n "$security" ]] ||
     log "warning: no debian-security archive in this machine's apt sources nor in DEBIAN_SECURITY_MIRROR: $suite-security will not be applied"
   if ! command -v debootstrap >/dev/null 2>&1; then
-    command -v apt-get >/dev/null 2>&1 || die "debootstrap is needed to build the local base image (and apt-get to install it)"
+    can_apt_install || die "debootstrap is needed to build the local base image (and apt-get to install it)"
     log "installing debootstrap with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >&"$log_fd" ||
-      { apt-get -o DPkg::Lock::Timeout=600 update -qq >&"$log_fd" &&
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >&"$log_fd"; } ||
-      die "could not install debootstrap with apt-get"
+    apt_install debootstrap >&"$log_fd" || die "could not install debootstrap with apt-get"
   fi
 
   arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"

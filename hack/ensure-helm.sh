@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure the chart tests (operator module: ChartTest, RbacTest) find a real helm 3: they run
-# `helm lint --strict` and `helm template` on helm/interaction-demo-operator. The Maven build of
-# operator/ runs it before the tests, after hack/ensure-kube-binaries.sh.
+# Makes sure the chart's tests (helm/: ChartTest) and the operator's tests that render the chart (RbacTest,
+# DashboardTest) find a real helm 3: they run `helm lint --strict` and `helm template` on
+# helm/interaction-demo-operator. The Maven builds of operator/ and helm/ run it before their tests, after
+# hack/ensure-kube-binaries.sh.
 #
 # Usage: hack/ensure-helm.sh X.Y.Z   (the Kubernetes version the tests pin, e.g. 1.34.4)
 #        hack/ensure-helm.sh --help
 #
-# 1. helm already in kube-api-test's directory for that Kubernetes version (where
-#    hack/kube-binaries.sh --full puts it), printing the version hack/helm/go.mod pins -> nothing to do;
+# 1. helm in kube-api-test's directory for that Kubernetes version (where hack/kube-binaries.sh --full puts
+#    it), printing the version hack/helm/go.mod pins (hack/kube-binaries.sh --check) -> nothing to do;
 # 2. Go installed -> build it there from source (hack/kube-binaries.sh --only helm, about a minute);
 # 3. a helm 3 on the PATH (or $HELM) -> the tests use that one;
 # 4. HELM_DOWNLOAD_URL set (where helm's release archives helm-<version>-<os>-<arch>.tar.gz and their
@@ -17,37 +18,15 @@
 set -euo pipefail
 
 usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
-usage_error() { echo "ensure-helm: $*" >&2; usage >&2; exit 2; }
-
-version=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    -h|--help) usage; exit 0 ;;
-    -*) usage_error "unknown argument: $1" ;;
-    *) [[ -z "$version" ]] || usage_error "one version only, got '$version' and '$1'"
-      [[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || usage_error "not a Kubernetes version X.Y.Z: $1"
-      version="$1" ;;
-  esac
-  shift
-done
-[[ -n "$version" ]] || usage_error "the Kubernetes version the tests pin is missing"
 
 hack_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/platform.sh
-source "$hack_dir/lib/platform.sh"
-os="$(platform_os)" arch="$(platform_arch)"
-dir="$(kube_binaries_dir "$version")"
+# shellcheck source=lib/ensure.sh
+source "$hack_dir/lib/ensure.sh"
+ensure_args ensure-helm "$@"
+ensure_built ensure-helm helm && exit 0
+
+dir="$ensure_dir" os="$(platform_os)" arch="$(platform_arch)"
 want="$(go_mod_version "$hack_dir/helm/go.mod" helm.sh/helm/v3)" || exit 1
-
-if [[ -x "$dir/helm" && "$("$dir/helm" version --template '{{.Version}}' 2>/dev/null)" == "$want" ]]; then
-  echo "ensure-helm: using helm $want in $dir"
-  exit 0
-fi
-
-if command -v go >/dev/null 2>&1; then
-  echo "ensure-helm: helm $want missing in $dir; building it from source with Go (once per machine)"
-  exec "$hack_dir/kube-binaries.sh" --only helm --expect-version "$version"
-fi
 
 other="${HELM:-$(command -v helm 2>/dev/null || true)}"
 if [[ -n "$other" && -x "$other" ]]; then

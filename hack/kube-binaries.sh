@@ -17,7 +17,7 @@
 # hack/etcd, hack/helm, hack/coredns).
 #
 # Needs Go (>= 1.24) and the Go module proxy that `go env GOPROXY` names (or a
-# filled module cache); --help and --print-dir need neither.
+# filled module cache); --help, --print-dir and --check need neither.
 # Measured cold build times and peak memory: docs/kube-binaries.md.
 set -euo pipefail
 
@@ -32,8 +32,10 @@ fabric8 kube-api-test reads: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<X.Y.Z>-<o
                           kubelet, kube-proxy, helm and coredns (same directory)
   --only NAME[,NAME...]   build only these of the binaries above (e.g. --only helm)
   --force                 rebuild even if a binary with the right version is there
-  --check                 build nothing; exit 0 if every requested binary is
-                          present with the right version, 1 otherwise
+  --check                 build nothing: run each requested binary's --version
+                          and compare it with the version hack/'s go.mod files
+                          pin; exit 0 if all match, 1 if one is missing or
+                          prints another version (needs no Go)
   --expect-version X.Y.Z  fail unless hack/kube-binaries/go.mod pins this
                           Kubernetes version (the Maven build passes its own)
   --print-dir             print the output directory and exit (needs no Go)
@@ -71,9 +73,9 @@ hack_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/platform.sh
 source "$hack_dir/lib/platform.sh"
 
-# Version of a module as pinned by the go.mod in directory $1.
+# Version of a module as pinned by the go.mod in directory $1 (read from the file: --check needs no Go).
 module_version() {
-  (cd "$1" && go list -mod=readonly -m -f '{{.Version}}' "$2")
+  go_mod_version "$1/go.mod" "$2"
 }
 # Publication time of that version (from the module proxy's metadata), as
 # RFC 3339 UTC; used as the build date so the binaries don't depend on when
@@ -88,7 +90,7 @@ module_commit() {
     sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]\{40\}\)".*/\1/p' | head -n 1) || true
 }
 
-kube_version="$(go_mod_version "$hack_dir/kube-binaries/go.mod" k8s.io/kubernetes)"   # v1.34.4
+kube_version="$(module_version "$hack_dir/kube-binaries" k8s.io/kubernetes)"          # v1.34.4
 kube_version_num="${kube_version#v}"                                                   # 1.34.4
 if [[ -n "$expect_version" && "$expect_version" != "$kube_version_num" ]]; then
   echo "kube-binaries: hack/kube-binaries/go.mod pins Kubernetes $kube_version_num, but $expect_version was expected; keep the two in step" >&2
@@ -102,7 +104,7 @@ if $print_dir; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
+if ! $check && ! command -v go >/dev/null 2>&1; then
   echo "kube-binaries: 'go' not found on PATH; install Go 1.24 or newer (your distribution's golang package, or Go's own release)" >&2
   exit 1
 fi
@@ -265,7 +267,7 @@ for t in "${targets[@]}"; do
     echo "kube-binaries: $name at $bin prints version '${have:-?}', want $want"
   fi
   if $check; then
-    echo "kube-binaries: $name $want missing in $out_dir"
+    [[ -x "$bin" ]] || echo "kube-binaries: $name $want missing in $out_dir"
     missing=1
     continue
   fi

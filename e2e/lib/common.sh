@@ -6,6 +6,9 @@
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "${E2E_DIR}/.." && pwd)"
+# The platform's names, the binaries' layout and the pinned versions (platform.sh), apt_install.
+# shellcheck source=../../hack/lib/ensure.sh
+source "${REPO_DIR}/hack/lib/ensure.sh"
 
 # Everything the cluster writes lives under one directory: certificates,
 # kubeconfigs, etcd data, containerd's root and state, kubelet's root, logs.
@@ -42,8 +45,9 @@ E2E_API_PORT="${E2E_API_PORT:-6443}"
 E2E_ETCD_PORT="${E2E_ETCD_PORT:-12379}"
 E2E_ETCD_PEER_PORT="${E2E_ETCD_PEER_PORT:-12380}"
 
-# Kubernetes version of the binaries (hack/kube-binaries.sh builds them).
-E2E_KUBE_VERSION="${E2E_KUBE_VERSION:-1.34.4}"
+# Kubernetes version of the binaries: the one hack/kube-binaries/go.mod pins (hack/kube-binaries.sh builds them).
+E2E_KUBE_VERSION="${E2E_KUBE_VERSION:-$(go_mod_version "${REPO_DIR}/hack/kube-binaries/go.mod" k8s.io/kubernetes)}"
+E2E_KUBE_VERSION="${E2E_KUBE_VERSION#v}"
 E2E_PAUSE_VERSION="${E2E_PAUSE_VERSION:-3.10.1}"    # what Kubernetes 1.34 uses
 E2E_COREDNS_VERSION="${E2E_COREDNS_VERSION:-1.12.1}"
 

@@ -25,10 +25,7 @@ ensure_packages() {
   [[ -e /bin/busybox ]] || missing+=(busybox-static)
   if ((${#missing[@]})); then
     log "installing Debian packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q "${missing[@]}" >&2 ||
-      { apt-get update -q >&2 && apt-get install -y -q "${missing[@]}" >&2; } ||
-      die "could not install ${missing[*]}"
+    apt_install "${missing[@]}" >&2 || die "could not install ${missing[*]}"
   fi
 }
 

@@ -7,7 +7,7 @@
 #
 # ENTRYPOINT_JSON and CMD_JSON are JSON arrays, e.g. '["/pause"]', or null;
 # ENV_JSON a JSON array of "K=V" strings. Files are stored owned by root, with mtime 0, sorted, so the
-# same input gives the same image digest.
+# same input gives the same image digest. The architecture is this machine's (platform_arch, hack/lib/platform.sh).
 make_image_tar() {
   local ref="$1" rootfs="$2" out="$3" entrypoint="$4" cmd="$5" user="${6:-}" env="${7:-[\"PATH=/bin:/usr/bin:/sbin:/usr/sbin\"]}"
   local work layer_digest config config_digest
@@ -16,7 +16,7 @@ make_image_tar() {
     -cf "${work}/layer.tar" .
   layer_digest="$(sha256sum "${work}/layer.tar" | cut -d' ' -f1)"
   config="$(printf '{"architecture":"%s","os":"linux","created":"1970-01-01T00:00:00Z","config":{"User":"%s","Env":%s,"Entrypoint":%s,"Cmd":%s,"WorkingDir":"/"},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"e2e/lib/image.sh"}]}' \
-    "$(go env GOARCH 2>/dev/null || echo amd64)" "${user}" "${env}" "${entrypoint}" "${cmd}" "${layer_digest}")"
+    "$(platform_arch)" "${user}" "${env}" "${entrypoint}" "${cmd}" "${layer_digest}")"
   printf '%s' "${config}" > "${work}/config.json"
   config_digest="$(sha256sum "${work}/config.json" | cut -d' ' -f1)"
   mkdir -p "${work}/out/${layer_digest}"
