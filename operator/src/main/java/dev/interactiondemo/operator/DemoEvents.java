@@ -1,6 +1,8 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.status.Conditions;
+import dev.interactiondemo.operator.kafka.DirectTopics;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,18 +43,43 @@ final class DemoEvents {
         this.clock = clock;
     }
 
-    /** One Event per condition whose status differs from before (or is new and not True). */
+    /**
+     * Reasons that are no news when a condition first gets them (or leaves Unknown for them): a part on its way (a
+     * Deployment not yet created or not yet available, a topic being created, a first reading under way) or in its
+     * normal state (no fault switched on). A new demo's first statuses are made of them; an Event for each would bury
+     * the ones that matter.
+     */
+    static final Set<String> QUIET_REASONS = Set.of(InteractionDemoReconciler.OBSERVING, DirectTopics.ABSENT,
+            "NotCreated", "NoReplicasAvailable", "Measuring", "NothingProduced", "NoFaults",
+            "WaitingForTopicOperator", "WaitingForUserOperator", "KafkaTopicNotReady", "KafkaUserNotReady",
+            "GreeterUnavailable", "TopicNotReady", "ProducerUnavailable", "ConsumerUnavailable");
+
+    /**
+     * One Event per condition whose status changed. A condition that is new, or was Unknown, makes one only when it
+     * becomes True after Unknown, or False for a reason that is news (not one of the {@link #QUIET_REASONS}).
+     */
     void recordTransitions(KubernetesClient client, InteractionDemo demo, List<Condition> before, List<Condition> after) {
         Map<String, Condition> old = before == null ? Map.of()
                 : before.stream().collect(Collectors.toMap(Condition::getType, Function.identity(), (a, b) -> a));
         for (Condition c : after) {
-            Condition o = old.get(c.getType());
-            boolean transition = o == null ? !"True".equals(c.getStatus()) : !o.getStatus().equals(c.getStatus());
-            if (transition) {
+            if (isNews(old.get(c.getType()), c)) {
                 record(client, demo, "True".equals(c.getStatus()) ? "Normal" : "Warning", c.getReason(),
                         c.getType() + " is " + c.getStatus() + ": " + c.getMessage());
             }
         }
+    }
+
+    /** Whether a condition's change from {@code before} (null: it is new) deserves an Event. */
+    static boolean isNews(Condition before, Condition after) {
+        boolean wasKnown = before != null && !Conditions.UNKNOWN.equals(before.getStatus());
+        if (wasKnown) {
+            return !before.getStatus().equals(after.getStatus());
+        }
+        return switch (after.getStatus()) {
+            case "True" -> before != null;
+            case "False" -> !QUIET_REASONS.contains(after.getReason());
+            default -> false;
+        };
     }
 
     /** Records an Event, or bumps the count of the demo's Event with this reason. Never throws. */

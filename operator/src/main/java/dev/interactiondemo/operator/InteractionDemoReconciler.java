@@ -91,6 +91,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     /** The finalizer of Direct-mode demos (the name java-operator-sdk gave it on every demo before). */
     public static final String FINALIZER = "interactiondemos.interactiondemo.dev/finalizer";
     private static final String NOTIFIER_PODS = "notifier-pods";
+    /** The topic's reason until the demo's Kafka observer has looked once. */
+    static final String OBSERVING = "Observing";
     private static final Logger LOG = LoggerFactory.getLogger(InteractionDemoReconciler.class);
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
@@ -205,17 +207,6 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         }
         DemoSettings settings = DemoSettings.of(demo, config);
         InteractionDemo current = keepFinalizerOnlyIfNeeded(demo, settings, context);
-        var result = workflow.reconcile(current, context);
-        Map<String, DependentFailure> errors = new LinkedHashMap<>();
-        result.getErroredDependents().forEach((dependent, e) -> {
-            DependentFailure failure = failure(dependent, e, current, context);
-            if (failure == null) {
-                return;
-            }
-            LOG.warn("{} of {}: {}", component(dependent), Names.key(current), failure.message());
-            errors.put(component(dependent), failure);
-        });
-
         ResourceID id = ResourceID.fromResource(current);
         Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
         KafkaAccess access = KafkaAccess.of(current);
@@ -249,7 +240,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             Optional<KafkaObservation> observed = kafka.observe(id, connection, target(current,
                     settings, strimzi != null && strimzi.ready(), createRequested(current)));
             topic = strimzi != null ? strimzi : observed.map(KafkaObservation::topic).orElseGet(() ->
-                    TopicObservation.notReady("Observing", "the first look at Kafka at " + settings.bootstrapServers()
+                    TopicObservation.notReady(OBSERVING, "the first look at Kafka at " + settings.bootstrapServers()
                             + " is under way"));
             if (topic.topicId() != null && !topic.topicId().equals(ownedTopicId(current))) {
                 createdTopics.put(current.getMetadata().getUid(), topic.topicId());
@@ -269,6 +260,19 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 kafkaProblem = observed.map(KafkaObservation::problem).orElse(kafkaProblem);
             }
         }
+        // The Host starts in this very reconcile once the topic is ready, not one status later.
+        HostCanStart.topicReady(context, topic.ready());
+        var result = workflow.reconcile(current, context);
+        Map<String, DependentFailure> errors = new LinkedHashMap<>();
+        result.getErroredDependents().forEach((dependent, e) -> {
+            DependentFailure failure = failure(dependent, e, current, context);
+            if (failure == null) {
+                return;
+            }
+            LOG.warn("{} of {}: {}", component(dependent), Names.key(current), failure.message());
+            errors.put(component(dependent), failure);
+        });
+
         Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
         GreeterProbe.Health health = greeter.isPresent()
                 ? greeterHealth.latest(id, greeters.channel(current)).orElse(null) : null;

@@ -35,10 +35,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -72,6 +76,11 @@ final class KafkaObserver implements AutoCloseable {
     /** Only touched on the observer's thread, but read by deletions: volatile. */
     private volatile Admin admin;
     private Duration backoff = Duration.ZERO;
+    /** The next periodic round; only touched on the observer's thread. */
+    private ScheduledFuture<?> nextRound;
+    /** Whether a round is queued to run at once: a burst of new or changed demos makes one round, not one each. */
+    private final AtomicBoolean roundQueued = new AtomicBoolean();
+    private final AtomicLong rounds = new AtomicLong();
     private volatile String lastProblem;
     private volatile boolean closed;
 
@@ -86,14 +95,28 @@ final class KafkaObserver implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        thread.execute(this::round);
+        roundSoon();
     }
 
     /** Starts or updates the observation of a demo; a new or changed target is observed at once. */
     void register(ResourceID demo, KafkaTarget target) {
         KafkaTarget before = targets.put(demo, target);
         if (!target.equals(before)) {
-            thread.execute(this::round);
+            roundSoon();
+        }
+    }
+
+    /** Queues a round to run at once, unless one is queued already (it will see this change too). */
+    private void roundSoon() {
+        if (roundQueued.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> {
+                    roundQueued.set(false);
+                    round();
+                });
+            } catch (RejectedExecutionException e) {
+                roundQueued.set(false); // closed
+            }
         }
     }
 
@@ -162,10 +185,16 @@ final class KafkaObserver implements AutoCloseable {
         }
     }
 
+    /** How many rounds ran (each reads every demo of the cluster). */
+    long rounds() {
+        return rounds.get();
+    }
+
     private void round() {
         if (closed || targets.isEmpty()) {
             return;
         }
+        rounds.incrementAndGet();
         try {
             Admin a = adminOrNull();
             Map<ResourceID, TopicObservation> topics = topicStep(a);
@@ -211,9 +240,17 @@ final class KafkaObserver implements AutoCloseable {
         schedule(backoff);
     }
 
+    /** The next periodic round, replacing the one planned before: one chain of rounds, however many ran early. */
     private void schedule(Duration after) {
+        if (nextRound != null) {
+            nextRound.cancel(false);
+        }
         if (!closed && !thread.isShutdown()) {
-            thread.schedule(this::round, after.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                nextRound = thread.schedule(this::round, after.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                nextRound = null; // closed meanwhile
+            }
         }
     }
 
