@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Configuration from environment variables, with command-line flags ({@code --flag=value} or {@code --flag value})
- * as overrides. Every accessor validates; problems are collected and {@link #validate()} throws one
+ * as overrides; see {@link Option.Kind} for switches and lists. Every accessor validates; problems are collected and {@link #validate()} throws one
  * {@link ConfigException} naming every bad value, so a user fixes them all in one go.
  */
 public final class Settings {
@@ -43,9 +43,14 @@ public final class Settings {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            if (!byFlag.containsKey(name)) {
+            Option option = byFlag.get(name);
+            if (option == null) {
                 problems.add("unknown flag --" + name + " (see --help)");
                 continue;
+            }
+            if (value == null && option.kind() == Option.Kind.SWITCH
+                    && (i + 1 >= args.length || !args[i + 1].matches("(?i)true|false"))) {
+                value = "true";
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -53,6 +58,9 @@ public final class Settings {
                     continue;
                 }
                 value = args[++i];
+            }
+            if (option.kind() == Option.Kind.LIST && flags.containsKey(name)) {
+                value = flags.get(name) + "," + value;
             }
             flags.put(name, value);
         }

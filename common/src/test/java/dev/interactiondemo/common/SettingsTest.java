@@ -63,4 +63,34 @@ class SettingsTest {
         assertTrue(s.helpRequested());
         assertTrue(Settings.usage("notifier host|worker", ALL).contains("--rate"));
     }
+
+    @Test
+    void aSwitchAloneMeansTrue() {
+        Option web = Option.ofSwitch("DEMO_WEB", "web", "false", "serve the page");
+        List<Option> options = List.of(web, RATE);
+        for (String[] args : List.of(new String[] {"--web"}, new String[] {"--web", "--rate=2"},
+                new String[] {"--web", "TRUE"}, new String[] {"--web=true"})) {
+            Settings s = Settings.parse(options, args, Map.of());
+            assertEquals("true", s.choice(web, "false", "true"), String.join(" ", args));
+            s.validate();
+        }
+        Settings off = Settings.parse(options, new String[] {"--web", "false", "--rate", "2"}, Map.of());
+        assertEquals("false", off.choice(web, "false", "true"));
+        assertEquals(2, off.decimal(RATE, 0.1, 100));
+        assertEquals("false", Settings.parse(options, new String[0], Map.of()).choice(web, "false", "true"));
+        assertEquals(List.of("host"), Settings.parse(options, new String[] {"--web", "host"}, Map.of()).positional(),
+                "a switch takes only true or false after it");
+    }
+
+    @Test
+    void aListFlagAddsToItsListEachTime() {
+        Option fault = Option.ofList("DEMO_FAULTS", "fault", null, "name=value, repeatable");
+        List<Option> options = List.of(fault, RATE);
+        Settings s = Settings.parse(options, new String[] {"--fault", "a=1", "--rate=2", "--fault=b=2,c=3"},
+                Map.of("DEMO_FAULTS", "z=9"));
+        assertEquals("a=1,b=2,c=3", s.string(fault), "the flags override the variable");
+        assertEquals("z=9", Settings.parse(options, new String[0], Map.of("DEMO_FAULTS", "z=9")).string(fault));
+        Settings last = Settings.parse(options, new String[] {"--rate=2", "--rate=3"}, Map.of());
+        assertEquals(3, last.decimal(RATE, 0.1, 100), "any other flag: the last one counts");
+    }
 }

@@ -1,17 +1,14 @@
 package dev.interactiondemo.notifier;
 
-import dev.interactiondemo.common.ConfigException;
 import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
-import dev.interactiondemo.common.PortInUseException;
-import dev.interactiondemo.common.Settings;
+import dev.interactiondemo.common.Program;
 import dev.interactiondemo.common.Tracing;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code notifier host|worker}: runs one role until SIGTERM/SIGINT, then shuts down gracefully (the Host flushes,
@@ -26,45 +23,21 @@ public final class NotifierMain {
     private NotifierMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        Settings settings = Settings.parse(NotifierConfig.OPTIONS, args, System.getenv());
-        if (settings.helpRequested()) {
-            System.out.println(Settings.usage("notifier host|worker [options]", NotifierConfig.OPTIONS));
-            return;
-        }
-        NotifierConfig config;
-        OpenTelemetry openTelemetry;
-        try {
-            config = NotifierConfig.from(settings);
-            openTelemetry = Tracing.init("notifier-" + config.role().name().toLowerCase());
-        } catch (ConfigException e) {
-            System.err.println("notifier: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        PrometheusMeterRegistry registry = Metrics.newRegistry();
-        registry.config().commonTags(List.of(Tag.of("role", config.role().name().toLowerCase())));
-        NotifierRole role = config.role() == NotifierConfig.Role.HOST
-                ? new NotificationHost(config, registry, openTelemetry)
-                : new NotificationWorker(config, registry, new DeliveryAudit(), config.worker().faults(), openTelemetry,
-                        config.worker().onInjectedFailure());
-        HttpEndpoints http;
-        try {
-            http = HttpEndpoints.start(config.httpPort(), NotifierConfig.HTTP_PORT.label(), registry,
+    public static void main(String[] args) {
+        Program.of("notifier", "notifier host|worker [options]", NotifierConfig.OPTIONS).serve(args, settings -> {
+            NotifierConfig config = NotifierConfig.from(settings);
+            String roleName = config.role().name().toLowerCase();
+            OpenTelemetry openTelemetry = Tracing.init("notifier-" + roleName);
+            PrometheusMeterRegistry registry = Metrics.newRegistry();
+            registry.config().commonTags(List.of(Tag.of("role", roleName)));
+            NotifierRole role = config.role() == NotifierConfig.Role.HOST
+                    ? new NotificationHost(config, registry, openTelemetry)
+                    : new NotificationWorker(config, registry, new DeliveryAudit(), config.worker().faults(),
+                            openTelemetry, config.worker().onInjectedFailure());
+            HttpEndpoints http = HttpEndpoints.start(config.httpPort(), NotifierConfig.HTTP_PORT.label(), registry,
                     role::notReadyReason);
-        } catch (PortInUseException e) {
-            System.err.println("notifier: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        role.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            role.close();
-            http.close();
-            Tracing.shutdown();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+            role.start();
+            return List.of(role, http, Tracing::shutdown);
+        });
     }
 }

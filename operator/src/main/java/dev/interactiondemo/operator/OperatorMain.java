@@ -1,10 +1,8 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.common.ConfigException;
 import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
-import dev.interactiondemo.common.PortInUseException;
-import dev.interactiondemo.common.Settings;
+import dev.interactiondemo.common.Program;
 import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -17,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,56 +29,31 @@ public final class OperatorMain {
     private OperatorMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        Settings settings = Settings.parse(OperatorConfig.OPTIONS, args, System.getenv());
-        if (settings.helpRequested()) {
-            System.out.println(Settings.usage("operator [options]", OperatorConfig.OPTIONS));
-            return;
-        }
-        OperatorConfig config;
-        try {
-            config = OperatorConfig.from(settings);
-        } catch (ConfigException e) {
-            System.err.println("operator: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        Logger log = LoggerFactory.getLogger(OperatorMain.class);
-        PrometheusMeterRegistry registry = Metrics.newRegistry();
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        Observers kafka = Observers.every(config.statusInterval(), Clock.systemUTC());
-        GreeterChannels greeters = new GreeterChannels();
-        AtomicBoolean stopping = new AtomicBoolean();
-        DemoStatuses statuses = new DemoStatuses(Clock.systemUTC());
-        Operator operator = start(client, config, kafka, greeters, registry, stopping, statuses);
-        HttpEndpoints http;
-        OperatorWebPage page;
-        try {
-            http = HttpEndpoints.start(config.httpPort(), OperatorConfig.HTTP_PORT.label(), registry,
+    public static void main(String[] args) {
+        Program.of("operator", "operator [options]", OperatorConfig.OPTIONS).serve(args, settings -> {
+            OperatorConfig config = OperatorConfig.from(settings);
+            PrometheusMeterRegistry registry = Metrics.newRegistry();
+            KubernetesClient client = new KubernetesClientBuilder().build();
+            Observers kafka = Observers.every(config.statusInterval(), Clock.systemUTC());
+            GreeterChannels greeters = new GreeterChannels();
+            AtomicBoolean stopping = new AtomicBoolean();
+            DemoStatuses statuses = new DemoStatuses(Clock.systemUTC());
+            Operator operator = start(client, config, kafka, greeters, registry, stopping, statuses);
+            HttpEndpoints http = HttpEndpoints.start(config.httpPort(), OperatorConfig.HTTP_PORT.label(), registry,
                     () -> notReadyReason(operator));
-            page = config.webPage() ? OperatorWebPage.start(config.webPort(), statuses) : null;
-        } catch (PortInUseException e) {
-            System.err.println("operator: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        log.info("Operator started: namespaces {}, status every {} s, KafkaTopic {}, leader election {}",
-                config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
-                config.statusInterval().toSeconds(), config.kafkaTopicApiVersion(), config.leaderElection());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            operator.stop();
-            client.close();
-            kafka.close();
-            greeters.close();
-            http.close();
-            if (page != null) {
-                page.close();
+            List<AutoCloseable> parts = new ArrayList<>(List.of(() -> {
+                stopping.set(true);
+                operator.stop();
+            }, client, kafka, greeters, http));
+            if (config.webPage()) {
+                parts.add(OperatorWebPage.start(config.webPort(), statuses));
             }
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+            LoggerFactory.getLogger(OperatorMain.class).info("Operator started: namespaces {}, status every {} s, "
+                            + "KafkaTopic {}, leader election {}",
+                    config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
+                    config.statusInterval().toSeconds(), config.kafkaTopicApiVersion(), config.leaderElection());
+            return parts;
+        });
     }
 
     /** Registers the reconciler and starts the operator, for callers that never use leader election. */

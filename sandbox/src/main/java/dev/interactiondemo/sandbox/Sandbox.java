@@ -13,6 +13,7 @@ import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.Program;
 import dev.interactiondemo.greeter.GreeterFaults;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;
@@ -59,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  * can be stopped and started and the faults switched while it runs: by a {@link SandboxOptions.Scenario}, or from
  * the {@link WebPage}.
  */
-public final class Sandbox {
+public final class Sandbox implements Program.StoppableJob {
     static final String TOPIC = "notifications";
     static final String GROUP = "notification-workers";
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -107,10 +108,12 @@ public final class Sandbox {
     }
 
     /** Asks a running sandbox to finish: stop the Host, drain, report, clean up. */
+    @Override
     public void requestStop() {
         stopRequested.countDown();
     }
 
+    @Override
     public int run() {
         try {
             start();

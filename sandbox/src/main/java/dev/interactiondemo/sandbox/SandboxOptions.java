@@ -104,11 +104,11 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
             "a lesson staged in the middle third of --duration: none, greeter-outage or worker-outage (that part "
                     + "stops), greeter-errors (greeter.errorRate=0.3), greeter-unavailable, duplicates "
                     + "(worker.failBeforeCommit=0.2), kafka-cut (kafka.cutProducer=true)");
-    static final Option FAULT = Option.of("SANDBOX_FAULTS", "fault", null,
+    static final Option FAULT = Option.ofList("SANDBOX_FAULTS", "fault", null,
             "a fault switched on from the start, name=value; repeatable (the variable: comma-separated): "
                     + "greeter.errorRate=0-1, greeter.unavailable=true, worker.failBeforeCommit=0-1, "
                     + "kafka.cutProducer=true");
-    static final Option WEB = Option.of("SANDBOX_WEB", "web", "true",
+    static final Option WEB = Option.ofSwitch("SANDBOX_WEB", "web", "true",
             "serve the live page (charts, conditions, fault buttons): true or false");
     static final Option WEB_PORT = Option.of("SANDBOX_WEB_PORT", "web-port", "8081",
             "the page's port on localhost (0: any free port); the address is printed at start");
@@ -122,33 +122,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
             KAFKA_SECURITY);
 
     public static SandboxOptions from(String[] args, Map<String, String> env) {
-        return from(parse(args, env));
-    }
-
-    /**
-     * The settings from the command line and the environment. {@code --fault} may be given more than once, and
-     * {@code --web} alone means {@code --web=true}.
-     */
-    static Settings parse(String[] args, Map<String, String> env) {
-        List<String> rest = new ArrayList<>();
-        List<String> faults = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--" + FAULT.flag()) && i + 1 < args.length) {
-                faults.add(args[++i]);
-            } else if (a.startsWith("--" + FAULT.flag() + "=")) {
-                faults.add(a.substring(FAULT.flag().length() + 3));
-            } else if (a.equals("--" + WEB.flag()) && (i + 1 == args.length
-                    || !args[i + 1].matches("(?i)true|false"))) {
-                rest.add("--" + WEB.flag() + "=true");
-            } else {
-                rest.add(a);
-            }
-        }
-        if (!faults.isEmpty()) {
-            rest.add("--" + FAULT.flag() + "=" + String.join(",", faults));
-        }
-        return Settings.parse(OPTIONS, rest.toArray(String[]::new), env);
+        return from(Settings.parse(OPTIONS, args, env));
     }
 
     static SandboxOptions from(Settings s) {
