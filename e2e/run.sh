@@ -10,8 +10,8 @@
 #                                           #   e.g. E2E_LOAD_IMAGES='kind load image-archive')
 #   E2E_KEEP_CLUSTER=true e2e/run.sh        # leave the local cluster up afterwards (e2e/cluster-down.sh stops it)
 #
-# Where no cluster can be had (not root, no E2E_KUBECONFIG, no Docker engine with a rancher/k3s image), the suite is
-# reported as skipped, with the reason. See e2e/README.md.
+# Where no cluster can be had (not root, no E2E_KUBECONFIG, no Docker engine with a rancher/k3s image or a registry to
+# pull the one E2E_K3S_IMAGE names), the suite is reported as skipped, with the reason. See e2e/README.md.
 set -euo pipefail
 
 usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }

@@ -11,14 +11,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Picks the cluster, in this order: an existing one ({@code E2E_KUBECONFIG}); the local single-node cluster of
  * {@code e2e/cluster-up.sh} (Linux, root, Go-built Kubernetes binaries, containerd from Debian); testcontainers' K3s
- * (a Docker engine with a {@code rancher/k3s} image already present: nothing is pulled). None available: the reason.
+ * (a Docker engine, and the K3s image: {@code rancher/k3s} already in the engine, nothing pulled; or the image named
+ * by {@code E2E_K3S_IMAGE} or {@code -De2e.k3s.image}, e.g. a mirror of rancher/k3s in a registry this machine
+ * reaches, pulled when missing). None available: the reason.
  */
 final class Clusters {
-    static final String K3S_IMAGE = System.getenv().getOrDefault("E2E_K3S_IMAGE", "rancher/k3s:v1.34.1-k3s1");
+    /** The K3s image named for this run (system property e2e.k3s.image, else E2E_K3S_IMAGE), or null. */
+    static final String K3S_IMAGE_NAMED = Optional.ofNullable(System.getProperty("e2e.k3s.image"))
+            .or(() -> Optional.ofNullable(System.getenv("E2E_K3S_IMAGE"))).filter(s -> !s.isBlank()).orElse(null);
+    static final String K3S_IMAGE = K3S_IMAGE_NAMED != null ? K3S_IMAGE_NAMED : "rancher/k3s:v1.34.1-k3s1";
+    /** The image, under whatever name (a mirror's), as testcontainers' K3sContainer accepts only rancher/k3s. */
+    static final DockerImageName K3S = DockerImageName.parse(K3S_IMAGE).asCompatibleSubstituteFor("rancher/k3s");
 
     private Clusters() {
     }
@@ -60,9 +68,13 @@ final class Clusters {
             if (!DockerClientFactory.instance().isDockerAvailable()) {
                 return "no Docker engine";
             }
+            if (K3S_IMAGE_NAMED != null) {
+                return null; // named for this run: testcontainers pulls it if the engine does not have it
+            }
             boolean present = !DockerClientFactory.instance().client().listImagesCmd()
                     .withImageNameFilter(K3S_IMAGE).exec().isEmpty();
-            return present ? null : "the image " + K3S_IMAGE + " is not in the local Docker engine (E2E_K3S_IMAGE)";
+            return present ? null : "the image " + K3S_IMAGE + " is not in the local Docker engine, and no registry is "
+                    + "assumed: set E2E_K3S_IMAGE to a rancher/k3s image this machine can pull (e.g. a mirror's)";
         } catch (RuntimeException e) {
             return "no Docker engine (" + e.getMessage() + ")";
         }
@@ -139,7 +151,7 @@ final class Clusters {
 
     @SuppressWarnings("resource")
     private static Cluster k3s() {
-        K3sContainer k3s = new K3sContainer(DockerImageName.parse(K3S_IMAGE));
+        K3sContainer k3s = new K3sContainer(K3S);
         k3s.start();
         return new Cluster() {
             @Override
