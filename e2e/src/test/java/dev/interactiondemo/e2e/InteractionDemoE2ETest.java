@@ -12,12 +12,14 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +57,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -550,13 +554,63 @@ class InteractionDemoE2ETest {
         await("flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
     }
 
+    /**
+     * The operator's pod deleted: the ReplicaSet's new pod (another UID) becomes Ready and takes the leader-election
+     * Lease (named by LEASE_NAME in the operator's pod, in its namespace): its holder becomes the new pod (the
+     * operator's identity is its pod's name, HOSTNAME) and the Lease counts one more transition. Then the status is
+     * updated again, by the new operator.
+     */
     @Test
     @Order(60)
     void aNewOperatorPodTakesTheLeaseAndKeepsTheStatusFresh() {
-        client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator").delete();
-        Instant after = Instant.now().plusSeconds(5);
+        Pod old = operatorPods().stream().filter(InteractionDemoE2ETest::ready).findFirst()
+                .orElseThrow(() -> new AssertionError("no Ready operator pod in " + SYSTEM));
+        String oldUid = old.getMetadata().getUid();
+        String leaseName = old.getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("LEASE_NAME")).map(EnvVar::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError("the operator's pod has no LEASE_NAME (leader election is on)"));
+        Lease before = client.leases().inNamespace(SYSTEM).withName(leaseName).get();
+        assertNotNull(before, "the operator's Lease " + SYSTEM + "/" + leaseName);
+        assertEquals(old.getMetadata().getName(), before.getSpec().getHolderIdentity(), "the Lease's holder before");
+
+        client.pods().inNamespace(SYSTEM).withName(old.getMetadata().getName()).delete();
+
+        Pod replacement = Awaitility.await("a new operator pod, Ready").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> operatorPods().stream().filter(p -> !p.getMetadata().getUid().equals(oldUid))
+                        .filter(InteractionDemoE2ETest::ready).findFirst(), Optional::isPresent)
+                .orElseThrow();
+        assertNotEquals(oldUid, replacement.getMetadata().getUid(), "the pod was replaced");
+        String newHolder = replacement.getMetadata().getName();
+        Lease after = Awaitility.await("the Lease held by " + newHolder).atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> client.leases().inNamespace(SYSTEM).withName(leaseName).get(),
+                        l -> l != null && newHolder.equals(l.getSpec().getHolderIdentity()));
+        assertNotEquals(before.getSpec().getHolderIdentity(), after.getSpec().getHolderIdentity());
+        assertTrue(transitions(after) > transitions(before), "the Lease changed hands: leaseTransitions "
+                + transitions(before) + " -> " + transitions(after));
+        LOG.info("operator pod {} replaced by {}; Lease {} transitions {} -> {}", old.getMetadata().getName(),
+                newHolder, leaseName, transitions(before), transitions(after));
+
+        Instant taken = Instant.now();
         await("status updated by the new operator", d -> d.getStatus().getMessages().getLastUpdated() != null
-                && Instant.parse(d.getStatus().getMessages().getLastUpdated()).isAfter(after), Duration.ofMinutes(3));
+                && Instant.parse(d.getStatus().getMessages().getLastUpdated()).isAfter(taken), Duration.ofMinutes(3));
+    }
+
+    private static List<Pod> operatorPods() {
+        return client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator")
+                .list().getItems();
+    }
+
+    /** Not being deleted, and its Ready condition True. */
+    private static boolean ready(Pod p) {
+        return p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+                && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static int transitions(Lease lease) {
+        return Optional.ofNullable(lease.getSpec().getLeaseTransitions()).orElse(0);
     }
 
     @Test
