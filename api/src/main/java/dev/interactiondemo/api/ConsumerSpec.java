@@ -2,6 +2,7 @@ package dev.interactiondemo.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.interactiondemo.common.Defaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConsumerSpec extends ComponentSpec {
 
-    @Default("1")
+    @Default("" + Defaults.REPLICAS)
     @Min(0)
     @Max(20)
     @JsonPropertyDescription("Number of Worker pods; 0 is allowed: messages then wait in Kafka and the lag grows (the asynchronous lesson).")
@@ -22,7 +23,7 @@ public class ConsumerSpec extends ComponentSpec {
     @JsonPropertyDescription("Kafka consumer group. Default: <namespace>.<metadata.name>-workers.")
     private String groupId;
 
-    @Default("0ms")
+    @Default(Defaults.PROCESSING_DELAY)
     @Pattern(Patterns.DURATION)
     @ValidationRule(value = Patterns.AT_MOST_60S, message = Patterns.AT_MOST_60S_MESSAGE)
     @JsonPropertyDescription("Time each Worker spends on each notification, e.g. 250ms; above 1/messagesPerSecond the lag grows.")

@@ -2,6 +2,7 @@ package dev.interactiondemo.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.interactiondemo.common.Defaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,13 +13,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GreeterSpec extends ComponentSpec {
 
-    @Default("1")
+    @Default("" + Defaults.REPLICAS)
     @Min(0)
     @Max(20)
     @JsonPropertyDescription("Number of Greeter pods. 0 stops the Greeter: the Host then publishes nothing (the synchronous lesson).")
     private Integer replicas;
 
-    @Default("0ms")
+    @Default(Defaults.RESPONSE_DELAY)
     @Pattern(Patterns.DURATION)
     @ValidationRule(value = Patterns.AT_MOST_60S, message = Patterns.AT_MOST_60S_MESSAGE)
     @JsonPropertyDescription("Latency each reply gets on purpose, e.g. 50ms: slows the Host in sync mode much more than in async mode.")

@@ -1,11 +1,12 @@
 package dev.interactiondemo.api;
 
+import dev.interactiondemo.common.Defaults;
 
 /** Names derived from an InteractionDemo: one place, so dependents and status agree. */
 public final class Names {
-    public static final int GREETER_PORT = 50051;
-    public static final int GREETER_METRICS_PORT = 9090;
-    public static final int NOTIFIER_HTTP_PORT = 8080;
+    public static final int GREETER_PORT = Defaults.GREETER_PORT;
+    public static final int GREETER_METRICS_PORT = Defaults.GREETER_METRICS_PORT;
+    public static final int NOTIFIER_HTTP_PORT = Defaults.NOTIFIER_HTTP_PORT;
 
     private Names() {
     }

@@ -2,6 +2,7 @@ package dev.interactiondemo.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.interactiondemo.common.Defaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -10,23 +11,23 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProducerSpec extends ComponentSpec {
 
-    @Default("1")
+    @Default("" + Defaults.REPLICAS)
     @Min(0)
     @Max(20)
     @JsonPropertyDescription("Number of Host pods.")
     private Integer replicas;
 
-    @Default("5")
+    @Default("" + Defaults.RATE)
     @Min(0.01)
     @Max(1000)
     @JsonPropertyDescription("Notifications each Host publishes per second (0.01-1000).")
     private Double messagesPerSecond;
 
-    @Default("sync")
+    @Default(Defaults.CALL_MODE)
     @JsonPropertyDescription("How the Host calls the Greeter: sync (one blocking call at a time) or async (up to maxInFlight calls outstanding).")
     private CallMode callMode;
 
-    @Default("16")
+    @Default("" + Defaults.MAX_IN_FLIGHT)
     @Min(1)
     @Max(1024)
     @JsonPropertyDescription("async mode: the most Greeter calls outstanding at once.")

@@ -2,6 +2,7 @@ package dev.interactiondemo.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.interactiondemo.common.Defaults;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -42,7 +43,7 @@ public class TopicSpec {
     @JsonPropertyDescription("Topic name (letters, digits, '.', '_', '-'; at most 249). Default: <namespace>.<metadata.name>-notifications (the namespace keeps tenants apart on a shared Kafka).")
     private String name;
 
-    @Default("3")
+    @Default("" + Defaults.PARTITIONS)
     @Min(1)
     @Max(1000)
     @ValidationRule(value = "self >= oldSelf", message = "partitions cannot shrink: Kafka cannot remove partitions "
@@ -50,7 +51,7 @@ public class TopicSpec {
     @JsonPropertyDescription("Number of partitions: the most Workers that consume in parallel. Can grow, never shrink.")
     private Integer partitions;
 
-    @Default("1")
+    @Default("" + Defaults.TOPIC_REPLICAS)
     @Min(1)
     @Max(10)
     @JsonPropertyDescription("Replication factor: copies of each partition. At most the number of brokers.")
@@ -80,7 +81,7 @@ public class TopicSpec {
             + "(at most 30; values of at most 64 characters).")
     private Map<String, @Size(max = 64) String> config;
 
-    @Default("Strimzi")
+    @Default(Defaults.TOPIC_MANAGEMENT)
     @JsonPropertyDescription("Who manages the topic: Strimzi (a KafkaTopic resource; needs clusterName), Direct (the "
             + "operator, through Kafka's Admin API; the topic is deleted with the InteractionDemo) or External "
             + "(it must already exist).")

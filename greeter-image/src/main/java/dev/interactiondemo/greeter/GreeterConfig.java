@@ -1,5 +1,6 @@
 package dev.interactiondemo.greeter;
 
+import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
 
@@ -12,12 +13,12 @@ public record GreeterConfig(int port, int metricsPort, int maxNameLength, Durati
                             Duration drainDelay, Duration shutdownGrace, double faultErrorRate,
                             boolean faultUnavailable) {
 
-    static final Option PORT = Option.of("GREETER_PORT", "port", "50051", "gRPC port");
-    static final Option METRICS_PORT = Option.of("GREETER_METRICS_PORT", "metrics-port", "9090",
-            "HTTP port for /metrics, /healthz and /readyz");
-    static final Option MAX_NAME_LENGTH = Option.of("GREETER_MAX_NAME_LENGTH", "max-name-length", "256",
-            "longest name SayHello accepts, in characters (1-65536)");
-    static final Option RESPONSE_DELAY = Option.of("GREETER_RESPONSE_DELAY", "response-delay", "0ms",
+    static final Option PORT = Option.of("GREETER_PORT", "port", String.valueOf(Defaults.GREETER_PORT), "gRPC port");
+    static final Option METRICS_PORT = Option.of("GREETER_METRICS_PORT", "metrics-port",
+            String.valueOf(Defaults.GREETER_METRICS_PORT), "HTTP port for /metrics, /healthz and /readyz");
+    static final Option MAX_NAME_LENGTH = Option.of("GREETER_MAX_NAME_LENGTH", "max-name-length",
+            String.valueOf(Defaults.MAX_NAME_LENGTH), "longest name SayHello accepts, in characters (1-65536)");
+    static final Option RESPONSE_DELAY = Option.of("GREETER_RESPONSE_DELAY", "response-delay", Defaults.RESPONSE_DELAY,
             "artificial latency added to every reply (0-60s)");
     static final Option DRAIN_DELAY = Option.of("GREETER_DRAIN_DELAY", "drain-delay", "0s",
             "on SIGTERM: how long to report NOT_SERVING while still accepting calls (0-5m)");

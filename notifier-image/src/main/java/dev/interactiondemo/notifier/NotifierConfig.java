@@ -1,5 +1,7 @@
 package dev.interactiondemo.notifier;
 
+import dev.interactiondemo.common.Defaults;
+import dev.interactiondemo.common.Durations;
 import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
@@ -48,6 +50,14 @@ public record NotifierConfig(Role role, String bootstrapServers, KafkaSecurityFi
 
     public static final int MAX_RATE = 10_000;
 
+    // The Host's own defaults: with the other settings' (Defaults), what a Host runs with when told nothing.
+    static final Duration DEFAULT_GREETER_DEADLINE = Duration.ofSeconds(2);
+    static final List<String> DEFAULT_RECIPIENTS = List.of("Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace",
+            "Heidi");
+    static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
+    static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofSeconds(5);
+    static final int DEFAULT_MAX_PENDING = 10_000;
+
     static final Option ROLE = Option.of("NOTIFIER_ROLE", "role", null, "host (producer) or worker (consumer); "
             + "also accepted as the first argument");
     static final Option BOOTSTRAP = Option.of("KAFKA_BOOTSTRAP_SERVERS", "bootstrap-servers", null,
@@ -67,38 +77,40 @@ public record NotifierConfig(Role role, String bootstrapServers, KafkaSecurityFi
             "SASL: the user name");
     static final Option KAFKA_PASSWORD_FILE = Option.of("KAFKA_SASL_PASSWORD_FILE", "kafka-sasl-password-file", null,
             "SASL: the file that holds the password (never the password itself)");
-    static final Option TOPIC = Option.of("NOTIFIER_TOPIC", "topic", "notifications", "Kafka topic");
-    static final Option HTTP_PORT = Option.of("NOTIFIER_HTTP_PORT", "http-port", "8080",
-            "HTTP port for /healthz, /readyz, /metrics");
+    static final Option TOPIC = Option.of("NOTIFIER_TOPIC", "topic", Defaults.TOPIC, "Kafka topic");
+    static final Option HTTP_PORT = Option.of("NOTIFIER_HTTP_PORT", "http-port",
+            String.valueOf(Defaults.NOTIFIER_HTTP_PORT), "HTTP port for /healthz, /readyz, /metrics");
     static final Option GREETER_TARGET = Option.of("GREETER_TARGET", "greeter-target", null,
             "host: the Greeter's gRPC address, host:port or dns:///host:port");
-    static final Option RATE = Option.of("NOTIFIER_RATE", "rate", "5",
+    static final Option RATE = Option.of("NOTIFIER_RATE", "rate", String.valueOf(Defaults.RATE),
             "host: notifications per second (0.01-" + MAX_RATE + ")");
-    static final Option CALL_MODE = Option.of("NOTIFIER_CALL_MODE", "call-mode", "sync",
+    static final Option CALL_MODE = Option.of("NOTIFIER_CALL_MODE", "call-mode", Defaults.CALL_MODE,
             "host: sync (blocking stub, one call at a time) or async (future stub, bounded in flight)");
-    static final Option MAX_IN_FLIGHT = Option.of("NOTIFIER_MAX_IN_FLIGHT", "max-in-flight", "16",
-            "host, async mode: most Greeter calls outstanding at once (1-1024)");
-    static final Option GREETER_DEADLINE = Option.of("NOTIFIER_GREETER_DEADLINE", "greeter-deadline", "2s",
-            "host: deadline of each SayHello call (10ms-60s)");
+    static final Option MAX_IN_FLIGHT = Option.of("NOTIFIER_MAX_IN_FLIGHT", "max-in-flight",
+            String.valueOf(Defaults.MAX_IN_FLIGHT), "host, async mode: most Greeter calls outstanding at once (1-1024)");
+    static final Option GREETER_DEADLINE = Option.of("NOTIFIER_GREETER_DEADLINE", "greeter-deadline",
+            Durations.format(DEFAULT_GREETER_DEADLINE), "host: deadline of each SayHello call (10ms-60s)");
     static final Option RECIPIENTS = Option.of("NOTIFIER_RECIPIENTS", "recipients",
-            "Alice,Bob,Carol,Dave,Erin,Frank,Grace,Heidi", "host: comma-separated names to greet, in turn");
-    static final Option RETRY_BACKOFF = Option.of("NOTIFIER_RETRY_BACKOFF", "retry-backoff", "200ms",
-            "host: first delay before retrying a failed call (1ms-1m)");
-    static final Option RETRY_BACKOFF_MAX = Option.of("NOTIFIER_RETRY_BACKOFF_MAX", "retry-backoff-max", "5s",
-            "host: longest delay between retries (1ms-5m)");
+            String.join(",", DEFAULT_RECIPIENTS), "host: comma-separated names to greet, in turn");
+    static final Option RETRY_BACKOFF = Option.of("NOTIFIER_RETRY_BACKOFF", "retry-backoff",
+            Durations.format(DEFAULT_RETRY_BACKOFF), "host: first delay before retrying a failed call (1ms-1m)");
+    static final Option RETRY_BACKOFF_MAX = Option.of("NOTIFIER_RETRY_BACKOFF_MAX", "retry-backoff-max",
+            Durations.format(DEFAULT_RETRY_BACKOFF_MAX), "host: longest delay between retries (1ms-5m)");
     static final Option PRODUCER_ID = Option.of("NOTIFIER_PRODUCER_ID", "producer-id", null,
             "host: this producer's id in notifications [default: <hostname>-<random>]");
-    static final Option MAX_PENDING = Option.of("NOTIFIER_MAX_PENDING", "max-pending", "10000",
+    static final Option MAX_PENDING = Option.of("NOTIFIER_MAX_PENDING", "max-pending", String.valueOf(DEFAULT_MAX_PENDING),
             "host: most notifications waiting for Kafka's acknowledgement; at this many the Host makes no new call"
                     + " (1-1000000)");
-    static final Option GROUP_ID = Option.of("NOTIFIER_GROUP_ID", "group-id", "notification-workers",
+    static final Option GROUP_ID = Option.of("NOTIFIER_GROUP_ID", "group-id", Defaults.GROUP_ID,
             "worker: Kafka consumer group");
-    static final Option PROCESSING_DELAY = Option.of("NOTIFIER_PROCESSING_DELAY", "processing-delay", "0ms",
+    static final Option PROCESSING_DELAY = Option.of("NOTIFIER_PROCESSING_DELAY", "processing-delay",
+            Defaults.PROCESSING_DELAY,
             "worker: artificial time spent on each notification (0-60s), to make lag visible");
     static final Option FAULT_FAIL_BEFORE_COMMIT = Option.of("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT",
             "fault-fail-before-commit", "0", "worker, injected fault: share of batches (0-1, e.g. 0.01) after which"
                     + " the Worker fails before committing; what it processed is delivered again (duplicates, no loss)");
-    static final Option FAULT_ON_FAILURE = Option.of("NOTIFIER_FAULT_ON_FAILURE", "fault-on-failure", "reconnect",
+    static final Option FAULT_ON_FAILURE = Option.of("NOTIFIER_FAULT_ON_FAILURE", "fault-on-failure",
+            NotificationWorker.OnInjectedFailure.RECONNECT.name().toLowerCase(Locale.ROOT),
             "worker, after the injected fault: reconnect (a new consumer in the same process, whose audit counts the "
                     + "batch delivered again as duplicates) or exit (status 3, for Kubernetes to restart it; a new "
                     + "process starts a fresh audit, which cannot see those duplicates)");
@@ -107,6 +119,36 @@ public record NotifierConfig(Role role, String bootstrapServers, KafkaSecurityFi
             KAFKA_KEY, KAFKA_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD_FILE, TOPIC, HTTP_PORT, GREETER_TARGET, RATE,
             CALL_MODE, MAX_IN_FLIGHT, GREETER_DEADLINE, RECIPIENTS, RETRY_BACKOFF, RETRY_BACKOFF_MAX, PRODUCER_ID,
             MAX_PENDING, GROUP_ID, PROCESSING_DELAY, FAULT_FAIL_BEFORE_COMMIT, FAULT_ON_FAILURE);
+
+    /**
+     * A Host's configuration as objects, for a program that runs one in its own process (the sandbox): the Host's
+     * settings from {@link #host}, the HTTP port at its default (such a program serves no endpoints of the Host's).
+     */
+    public static NotifierConfig of(String bootstrapServers, KafkaSecurityFiles kafkaSecurity, String topic, Host host) {
+        return new NotifierConfig(Role.HOST, bootstrapServers, kafkaSecurity, topic, Defaults.NOTIFIER_HTTP_PORT, host,
+                null);
+    }
+
+    /** A Worker's configuration as objects, as {@link #of(String, KafkaSecurityFiles, String, Host)} for a Host. */
+    public static NotifierConfig of(String bootstrapServers, KafkaSecurityFiles kafkaSecurity, String topic,
+                                    Worker worker) {
+        return new NotifierConfig(Role.WORKER, bootstrapServers, kafkaSecurity, topic, Defaults.NOTIFIER_HTTP_PORT,
+                null, worker);
+    }
+
+    /** A Host's settings: these, and the defaults of the rest (deadline, recipients, backoff, pending). */
+    public static Host host(String greeterTarget, double rate, CallMode callMode, int maxInFlight, String producerId) {
+        return new Host(greeterTarget, rate, callMode, maxInFlight, DEFAULT_GREETER_DEADLINE, DEFAULT_RECIPIENTS,
+                DEFAULT_RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF_MAX, producerId, DEFAULT_MAX_PENDING);
+    }
+
+    /**
+     * A Worker's settings: these, with no injected fault of its own (a program that runs Workers in its own process
+     * gives each its {@link WorkerFaults}) and, after one, the default: reconnect.
+     */
+    public static Worker worker(String groupId, Duration processingDelay) {
+        return new Worker(groupId, processingDelay, 0, NotificationWorker.OnInjectedFailure.RECONNECT);
+    }
 
     public static NotifierConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));

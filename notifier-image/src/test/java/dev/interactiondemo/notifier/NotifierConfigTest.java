@@ -1,6 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.ConfigException;
+import dev.interactiondemo.common.Defaults;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +28,19 @@ class NotifierConfigTest {
         assertEquals("host-1", c.host().producerId());
         assertEquals(8, c.host().recipients().size());
         assertNull(c.worker());
+    }
+
+    /** The sandbox builds its Hosts and Workers as objects: with the very defaults the notifier program reads. */
+    @Test
+    void configurationsBuiltAsObjectsHaveTheProgramsDefaults() {
+        NotifierConfig host = NotifierConfig.from(new String[] {"host", "--bootstrap-servers=k:9092",
+                "--greeter-target=g:50051", "--producer-id=p-1"}, Map.of());
+        assertEquals(host, NotifierConfig.of("k:9092", KafkaSecurityFiles.NONE, Defaults.TOPIC,
+                NotifierConfig.host("g:50051", Defaults.RATE, NotifierConfig.CallMode.SYNC, Defaults.MAX_IN_FLIGHT,
+                        "p-1")));
+        NotifierConfig worker = NotifierConfig.from(new String[] {"worker", "--bootstrap-servers=k:9092"}, Map.of());
+        assertEquals(worker, NotifierConfig.of("k:9092", KafkaSecurityFiles.NONE, Defaults.TOPIC,
+                NotifierConfig.worker(Defaults.GROUP_ID, Duration.ZERO)));
     }
 
     @Test

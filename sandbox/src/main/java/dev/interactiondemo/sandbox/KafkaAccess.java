@@ -1,6 +1,7 @@
 package dev.interactiondemo.sandbox;
 
 import dev.interactiondemo.localkafka.Certificates;
+import dev.interactiondemo.notifier.KafkaSecurityFiles;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * certificate for {@code localhost} and {@code 127.0.0.1}; a Kafka user for the Host ({@value #HOST_USER}) and one
  * for the Workers ({@value #WORKER_USER}), each allowed by ACLs only what its part does; and their files (the CA
  * certificate, and a password or a client certificate and key each) in a temporary directory that only the user can
- * read (0700, files 0600), which {@link #close()} deletes. The Host and the Workers read these files through the
- * notifier's own flags ({@link #notifierFlags}), as they read the Secrets the operator mounts for them.
+ * read (0700, files 0600), which {@link #close()} deletes. The Host and the Workers read these files as the notifier
+ * reads the Secrets the operator mounts for it ({@link #notifierFiles}).
  */
 final class KafkaAccess implements AutoCloseable {
     static final String HOST_USER = "sandbox-host";
@@ -113,20 +113,15 @@ final class KafkaAccess implements AutoCloseable {
         broker.allow(principal(WORKER_USER), ResourceType.GROUP, group, AclOperation.READ);
     }
 
-    /** The notifier's Kafka security flags for {@code role} ({@code host} or {@code worker}): files, never secrets. */
-    List<String> notifierFlags(String role) {
-        String user = role.equals("host") ? HOST_USER : WORKER_USER;
-        List<String> flags = new ArrayList<>(List.of("--kafka-tls=true",
-                "--kafka-tls-trusted-certificates=" + dir.resolve(CA_FILE)));
-        if (mode == SandboxOptions.KafkaSecurity.SCRAM) {
-            flags.addAll(List.of("--kafka-sasl-mechanism=" + SCRAM_MECHANISM,
-                    "--kafka-sasl-username=" + user,
-                    "--kafka-sasl-password-file=" + dir.resolve(user + ".password")));
-        } else {
-            flags.addAll(List.of("--kafka-tls-certificate-file=" + dir.resolve(user + ".crt"),
-                    "--kafka-tls-key-file=" + dir.resolve(user + ".key")));
-        }
-        return flags;
+    /** The notifier's Kafka security for the Host or the Workers: files, never secrets. */
+    KafkaSecurityFiles notifierFiles(boolean host) {
+        String user = host ? HOST_USER : WORKER_USER;
+        List<String> trusted = List.of(dir.resolve(CA_FILE).toString());
+        return mode == SandboxOptions.KafkaSecurity.SCRAM
+                ? new KafkaSecurityFiles(true, trusted, SCRAM_MECHANISM, user, dir.resolve(user + ".password"), null,
+                        null)
+                : new KafkaSecurityFiles(true, trusted, null, null, null, dir.resolve(user + ".crt"),
+                        dir.resolve(user + ".key"));
     }
 
     /** What the Host and the Workers use, in words for the start-up line: no secret. */

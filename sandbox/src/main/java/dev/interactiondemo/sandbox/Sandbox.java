@@ -12,6 +12,7 @@ import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
+import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Program;
 import dev.interactiondemo.greeter.GreeterFaults;
@@ -19,6 +20,7 @@ import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterService;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notifier.DeliveryAudit;
+import dev.interactiondemo.notifier.KafkaSecurityFiles;
 import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
@@ -42,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -61,8 +64,10 @@ import java.util.concurrent.TimeUnit;
  * the {@link WebPage}.
  */
 public final class Sandbox implements Program.StoppableJob {
-    static final String TOPIC = "notifications";
-    static final String GROUP = "notification-workers";
+    static final String TOPIC = Defaults.TOPIC;
+    static final String GROUP = Defaults.GROUP_ID;
+    /** The Host's id in its notifications. */
+    private static final String PRODUCER_ID = "sandbox-host";
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** The broker's listener that only the Host uses, through the proxy. */
     private static final String HOST_LISTENER = "HOST";
@@ -189,8 +194,7 @@ public final class Sandbox implements Program.StoppableJob {
         greeterPort = greeter.port();
         probeChannel = Grpc.newChannelBuilder("localhost:" + greeterPort, InsecureChannelCredentials.create()).build();
         startWorker();
-        host = new NotificationHost(notifierConfig("host", proxy != null ? "localhost:" + proxy.port()
-                : clientBootstrapServers()), Metrics.newRegistry()).start();
+        host = new NotificationHost(hostConfig(), Metrics.newRegistry()).start();
         if (options.web()) {
             web = WebPage.start(options.webPort(), this);
         }
@@ -215,7 +219,8 @@ public final class Sandbox implements Program.StoppableJob {
 
     private void startGreeter(int port) {
         greeter = GreeterServer.start(port, "--greeter-port",
-                new GreeterService(256, options.greeterDelay(), greeterFaults), Metrics.newRegistry());
+                new GreeterService(Defaults.MAX_NAME_LENGTH, options.greeterDelay(), greeterFaults),
+                Metrics.newRegistry());
         greeterRunning = true;
     }
 
@@ -225,8 +230,8 @@ public final class Sandbox implements Program.StoppableJob {
             if (audits.size() <= i) {
                 audits.add(new DeliveryAudit());
             }
-            started.add(new NotificationWorker(notifierConfig("worker", clientBootstrapServers()),
-                    Metrics.newRegistry(), audits.get(i), workerFaults, OpenTelemetry.noop()).start());
+            started.add(new NotificationWorker(workerConfig(), Metrics.newRegistry(), audits.get(i), workerFaults,
+                    OpenTelemetry.noop()).start());
         }
         workers = List.copyOf(started);
     }
@@ -313,21 +318,19 @@ public final class Sandbox implements Program.StoppableJob {
         return history;
     }
 
-    private NotifierConfig notifierConfig(String role, String bootstrapServers) {
-        List<String> args = new ArrayList<>(List.of(role,
-                "--bootstrap-servers=" + bootstrapServers,
-                "--topic=" + TOPIC,
-                "--greeter-target=localhost:" + greeterPort,
-                "--rate=" + options.rate(),
-                "--call-mode=" + options.callMode(),
-                "--max-in-flight=" + options.maxInFlight(),
-                "--group-id=" + GROUP,
-                "--processing-delay=" + options.processingDelay().toMillis() + "ms",
-                "--producer-id=sandbox-host"));
-        if (access != null) {
-            args.addAll(access.notifierFlags(role));
-        }
-        return NotifierConfig.from(args.toArray(String[]::new), Map.of());
+    /** The Host's: through the proxy, or secured, directly to its listener as its own user. */
+    private NotifierConfig hostConfig() {
+        return NotifierConfig.of(proxy != null ? "localhost:" + proxy.port() : clientBootstrapServers(),
+                access == null ? KafkaSecurityFiles.NONE : access.notifierFiles(true), TOPIC,
+                NotifierConfig.host("localhost:" + greeterPort, options.rate(),
+                        NotifierConfig.CallMode.valueOf(options.callMode().toUpperCase(Locale.ROOT)),
+                        options.maxInFlight(), PRODUCER_ID));
+    }
+
+    private NotifierConfig workerConfig() {
+        return NotifierConfig.of(clientBootstrapServers(),
+                access == null ? KafkaSecurityFiles.NONE : access.notifierFiles(false), TOPIC,
+                NotifierConfig.worker(GROUP, options.processingDelay()));
     }
 
     private void beginOutage() {

@@ -1,5 +1,6 @@
 package dev.interactiondemo.sandbox;
 
+import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
 
@@ -80,26 +81,28 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
 
     static final Option DURATION = Option.of("SANDBOX_DURATION", "duration", null,
             "how long to run, e.g. 30s or 2m [default: until Ctrl-C]");
-    static final Option RATE = Option.of("SANDBOX_RATE", "rate", "5", "notifications per second (0.01-10000)");
-    static final Option CALL_MODE = Option.of("SANDBOX_CALL_MODE", "call-mode", "sync",
+    static final Option RATE = Option.of("SANDBOX_RATE", "rate", String.valueOf(Defaults.RATE),
+            "notifications per second (0.01-10000)");
+    static final Option CALL_MODE = Option.of("SANDBOX_CALL_MODE", "call-mode", Defaults.CALL_MODE,
             "how the Host calls the Greeter: sync or async");
-    static final Option MAX_IN_FLIGHT = Option.of("SANDBOX_MAX_IN_FLIGHT", "max-in-flight", "16",
-            "async mode: most Greeter calls outstanding (1-1024)");
+    static final Option MAX_IN_FLIGHT = Option.of("SANDBOX_MAX_IN_FLIGHT", "max-in-flight",
+            String.valueOf(Defaults.MAX_IN_FLIGHT), "async mode: most Greeter calls outstanding (1-1024)");
     static final Option OUTPUT = Option.of("SANDBOX_OUTPUT", "output", "table",
             "table (a live table) or json (one status object per line; the last line is the final status)");
     static final Option INTERVAL = Option.of("SANDBOX_INTERVAL", "interval", "2s", "status refresh interval (200ms-1m)");
-    static final Option GREETER_PORT = Option.of("SANDBOX_GREETER_PORT", "greeter-port", "50051",
-            "the Greeter's gRPC port (0: any free port)");
+    static final Option GREETER_PORT = Option.of("SANDBOX_GREETER_PORT", "greeter-port",
+            String.valueOf(Defaults.GREETER_PORT), "the Greeter's gRPC port (0: any free port)");
     static final Option KAFKA_PORT = Option.of("SANDBOX_KAFKA_PORT", "kafka-port", "0",
             "the Kafka broker's port (0: any free port)");
-    static final Option PARTITIONS = Option.of("SANDBOX_PARTITIONS", "partitions", "3", "topic partitions (1-100)");
-    static final Option WORKERS = Option.of("SANDBOX_WORKERS", "workers", "1",
+    static final Option PARTITIONS = Option.of("SANDBOX_PARTITIONS", "partitions", String.valueOf(Defaults.PARTITIONS),
+            "topic partitions (1-100)");
+    static final Option WORKERS = Option.of("SANDBOX_WORKERS", "workers", String.valueOf(Defaults.REPLICAS),
             "Workers in the consumer group (1-8): with a --processing-delay, more Workers drain faster, up to one per "
                     + "partition");
-    static final Option GREETER_DELAY = Option.of("SANDBOX_GREETER_DELAY", "greeter-delay", "0ms",
+    static final Option GREETER_DELAY = Option.of("SANDBOX_GREETER_DELAY", "greeter-delay", Defaults.RESPONSE_DELAY,
             "latency the Greeter adds to each reply (0-10s): try it with sync and async");
-    static final Option PROCESSING_DELAY = Option.of("SANDBOX_PROCESSING_DELAY", "processing-delay", "0ms",
-            "time the Worker spends on each notification (0-10s): above 1/rate, lag grows");
+    static final Option PROCESSING_DELAY = Option.of("SANDBOX_PROCESSING_DELAY", "processing-delay",
+            Defaults.PROCESSING_DELAY, "time the Worker spends on each notification (0-10s): above 1/rate, lag grows");
     static final Option SCENARIO = Option.of("SANDBOX_SCENARIO", "scenario", "none",
             "a lesson staged in the middle third of --duration: none, greeter-outage or worker-outage (that part "
                     + "stops), greeter-errors (greeter.errorRate=0.3), greeter-unavailable, duplicates "

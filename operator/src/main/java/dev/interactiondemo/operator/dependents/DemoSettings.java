@@ -9,6 +9,7 @@ import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.ProducerSpec;
 import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.api.TopicSpec;
+import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
@@ -17,7 +18,8 @@ import java.util.Objects;
 
 /**
  * An InteractionDemo's settings with every default applied. The API server applies the schema's defaults to the
- * objects a user writes; these cover the objects a user leaves out entirely, so both paths give the same values.
+ * objects a user writes; these cover the objects a user leaves out entirely, so both paths give the same values:
+ * both are {@link Defaults}.
  */
 public record DemoSettings(
         int greeterReplicas, String greeterResponseDelay, String greeterImage, ResourceRequirements greeterResources,
@@ -35,14 +37,16 @@ public record DemoSettings(
         TopicSpec t = Objects.requireNonNullElseGet(d.getSpec().getKafka().getTopic(), TopicSpec::new);
         FaultsSpec f = Objects.requireNonNullElseGet(d.getSpec().getFaults(), FaultsSpec::new);
         return new DemoSettings(
-                or(g.getReplicas(), 1), or(g.getResponseDelay(), "0ms"), or(g.getImage(), config.greeterImage()),
-                g.getResources(),
-                or(p.getReplicas(), 1), or(p.getMessagesPerSecond(), 5.0), or(p.getCallMode(), CallMode.sync),
-                or(p.getMaxInFlight(), 16), or(p.getImage(), config.notifierImage()), p.getResources(),
-                or(c.getReplicas(), 1), or(c.getProcessingDelay(), "0ms"), or(c.getImage(), config.notifierImage()),
-                c.getResources(),
-                Names.topic(d), or(t.getPartitions(), 3), or(t.getReplicas(), 1),
-                t.getConfig() == null ? Map.of() : Map.copyOf(t.getConfig()), or(t.getManagement(), TopicManagement.Strimzi),
+                or(g.getReplicas(), Defaults.REPLICAS), or(g.getResponseDelay(), Defaults.RESPONSE_DELAY),
+                or(g.getImage(), config.greeterImage()), g.getResources(),
+                or(p.getReplicas(), Defaults.REPLICAS), or(p.getMessagesPerSecond(), (double) Defaults.RATE),
+                or(p.getCallMode(), CallMode.valueOf(Defaults.CALL_MODE)), or(p.getMaxInFlight(), Defaults.MAX_IN_FLIGHT),
+                or(p.getImage(), config.notifierImage()), p.getResources(),
+                or(c.getReplicas(), Defaults.REPLICAS), or(c.getProcessingDelay(), Defaults.PROCESSING_DELAY),
+                or(c.getImage(), config.notifierImage()), c.getResources(),
+                Names.topic(d), or(t.getPartitions(), Defaults.PARTITIONS), or(t.getReplicas(), Defaults.TOPIC_REPLICAS),
+                t.getConfig() == null ? Map.of() : Map.copyOf(t.getConfig()),
+                or(t.getManagement(), TopicManagement.valueOf(Defaults.TOPIC_MANAGEMENT)),
                 Names.bootstrapServers(d), Names.groupId(d), d.getSpec().getKafka().getClusterName(),
                 f.getGreeter() == null ? 0 : or(f.getGreeter().getErrorRate(), 0.0),
                 f.getGreeter() != null && Boolean.TRUE.equals(f.getGreeter().getUnavailable()),
