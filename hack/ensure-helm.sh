@@ -4,7 +4,8 @@
 # helm/interaction-demo-operator. The Maven builds of operator/ and helm/ run it before their tests, after
 # hack/ensure-kube-binaries.sh.
 #
-# Usage: hack/ensure-helm.sh X.Y.Z   (the Kubernetes version the tests pin, e.g. 1.34.4)
+# Usage: hack/ensure-helm.sh [X.Y.Z]   (the Kubernetes version the tests pin, e.g. 1.34.4; by default
+#                                the one hack/kube-binaries/go.mod pins)
 #        hack/ensure-helm.sh --help
 #
 # 1. helm in kube-api-test's directory for that Kubernetes version (where hack/kube-binaries.sh --full puts

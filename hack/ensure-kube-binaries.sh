@@ -2,7 +2,8 @@
 # Makes sure the tests that start a real kube-apiserver (fabric8 kube-api-test) will find their binaries, with
 # the versions hack/'s go.mod files pin. The Maven builds of operator/ and helm/ run it before their tests.
 #
-# Usage: hack/ensure-kube-binaries.sh X.Y.Z   (the Kubernetes version the tests pin, e.g. 1.34.4)
+# Usage: hack/ensure-kube-binaries.sh [X.Y.Z]   (the Kubernetes version the tests pin, e.g. 1.34.4; by default
+#                                the one hack/kube-binaries/go.mod pins)
 #        hack/ensure-kube-binaries.sh --help
 #
 # 1. kube-apiserver, kubectl and etcd in kube-api-test's directory for that version (layout:

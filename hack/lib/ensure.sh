@@ -2,10 +2,10 @@
 # What the scripts that make sure something is there share (sourced, not run; sources platform.sh too):
 #
 #   ensure_args NAME ARGS...    the one argument of hack/ensure-kube-binaries.sh and hack/ensure-helm.sh: the
-#                               Kubernetes version the tests pin, X.Y.Z (--help prints the script's usage and
-#                               exits 0; anything else exits 2). Sets ensure_version, and ensure_dir to the
-#                               directory of that version's binaries (hack/kube-binaries.sh --print-dir; exits 1
-#                               when hack/kube-binaries/go.mod pins another version)
+#                               Kubernetes version the tests pin, X.Y.Z, by default the one hack/kube-binaries/go.mod
+#                               pins (--help prints the script's usage and exits 0; anything else exits 2). Sets
+#                               ensure_version, and ensure_dir to the directory of that version's binaries
+#                               (hack/kube-binaries.sh --print-dir; exits 1 when go.mod pins another version)
 #   ensure_built NAME [BINARY,...]
 #                               the binaries (default: kube-api-test's kube-apiserver, kubectl and etcd) in that
 #                               directory with the versions hack/'s go.mod files pin (hack/kube-binaries.sh
@@ -37,7 +37,10 @@ ensure_args() {
     esac
     shift
   done
-  [[ -n "${ensure_version}" ]] || ensure_usage_error "${name}" "the Kubernetes version the tests pin is missing"
+  if [[ -z "${ensure_version}" ]]; then
+    ensure_version="$(go_mod_version "${ensure_hack_dir}/kube-binaries/go.mod" k8s.io/kubernetes)" || exit 1
+    ensure_version="${ensure_version#v}"
+  fi
   # shellcheck disable=SC2034 # for the calling script
   ensure_dir="$("${ensure_hack_dir}/kube-binaries.sh" --print-dir --expect-version "${ensure_version}")" || exit 1
 }

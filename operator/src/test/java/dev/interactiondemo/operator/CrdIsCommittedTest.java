@@ -51,7 +51,8 @@ public class CrdIsCommittedTest {
                 Files.writeString(target, expected);
             }
             LoggerFactory.getLogger(CrdIsCommittedTest.class).warn("-Dcrd.update=true: {} {}; commit it",
-                    target, same ? "was already the generated CRD" : "rewritten from the model");
+                    target.toAbsolutePath().normalize(),
+                    same ? "was already the generated CRD" : "rewritten from the model");
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.interactiondemo.operator;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.io.File;
@@ -12,39 +15,52 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
- * The real {@code helm} 3 binary run on the chart in {@code helm/interaction-demo-operator}: where the build put it
- * (hack/ensure-helm.sh: kube-api-test's directory for the pinned Kubernetes version), else {@code $HELM}, else the
- * PATH.
+ * The real {@code helm} 3 binary run on the chart in {@code helm/interaction-demo-operator}, and what the tests read
+ * from the objects it renders: for the chart's own tests (the helm module's ChartTest) and the operator's tests that
+ * use the chart (RbacTest, DashboardTest). helm is where the build put it (hack/ensure-helm.sh: the test binaries'
+ * directory), else {@code $HELM}, else the PATH.
  */
-final class Helm {
-    static final String RELEASE = "demo-op";
-    static final String RELEASE_NAMESPACE = "interaction-demo-system";
+public final class Helm {
+    public static final String RELEASE = "demo-op";
+    public static final String RELEASE_NAMESPACE = "interaction-demo-system";
+    /** The full name of release {@link #RELEASE}: the name of its objects. */
+    public static final String FULLNAME = RELEASE + "-interaction-demo-operator";
+
+    private static Path kubeBinaries;
 
     private Helm() {
     }
 
-    /** The chart's directory. */
-    static Path chart() {
-        return Path.of(System.getProperty("committed.crds")).toAbsolutePath().normalize().getParent()
-                .resolve("helm/interaction-demo-operator");
+    /** The repository's root directory (the tests get its crds/ directory as the property committed.crds). */
+    public static Path repository() {
+        return Path.of(System.getProperty("committed.crds")).toAbsolutePath().normalize().getParent();
     }
 
-    /** kube-api-test's directory of binaries for the pinned Kubernetes version (kube-apiserver, etcd, kubectl). */
-    static Path kubeBinaries() {
-        String os = System.getProperty("os.name").toLowerCase();
-        String arch = switch (System.getProperty("os.arch")) {
-            case "aarch64", "arm64" -> "arm64";
-            case "ppc64le" -> "ppc64le";
-            default -> "amd64";
-        };
-        String base = Optional.ofNullable(System.getenv("KUBE_API_TEST_DIR"))
-                .orElse(System.getProperty("user.home") + "/.kubeapitest");
-        return Path.of(base, "k8s", KubeApi.pinnedKubeVersion() + "-" + os + "-" + arch);
+    /** The chart's directory. */
+    public static Path chart() {
+        return repository().resolve("helm/interaction-demo-operator");
+    }
+
+    /**
+     * The directory of the test binaries for the pinned Kubernetes version (kube-apiserver, etcd, kubectl; helm),
+     * as {@code hack/kube-binaries.sh --print-dir} names it: the layout is written once, in hack/lib/platform.sh.
+     */
+    public static synchronized Path kubeBinaries() {
+        if (kubeBinaries == null) {
+            Result printed = exec(repository().resolve("hack/kube-binaries.sh"), "--print-dir",
+                    "--expect-version", KubeApi.pinnedKubeVersion()).orFail();
+            kubeBinaries = Path.of(printed.output().strip());
+        }
+        return kubeBinaries;
     }
 
     static Path binary() {
@@ -62,22 +78,22 @@ final class Helm {
                         + "hack/ensure-helm.sh " + KubeApi.pinnedKubeVersion() + " (see docs/chart.md)"));
     }
 
-    /** What a helm command printed, and its exit status. */
-    record Result(int exitCode, String output) {
-        Result orFail() {
+    /** What a command (helm, kubectl) printed, and its exit status. */
+    public record Result(String program, int exitCode, String output) {
+        public Result orFail() {
             if (exitCode != 0) {
-                throw new AssertionError("helm failed (" + exitCode + "):\n" + output);
+                throw new AssertionError(program + " failed (" + exitCode + "):\n" + output);
             }
             return this;
         }
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         return exec(binary(), args);
     }
 
     /** The test binaries' kubectl, as the chart tests use it to hand rendered objects to the API server. */
-    static Result kubectl(String... args) {
+    public static Result kubectl(String... args) {
         return exec(kubeBinaries().resolve("kubectl"), args);
     }
 
@@ -92,7 +108,7 @@ final class Helm {
                 p.destroyForcibly();
                 throw new AssertionError(binary.getFileName() + " did not finish: " + command);
             }
-            return new Result(p.exitValue(), out);
+            return new Result(binary.getFileName().toString(), p.exitValue(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -102,7 +118,7 @@ final class Helm {
     }
 
     /** {@code helm template} of the chart as release {@link #RELEASE} in {@link #RELEASE_NAMESPACE}; extra args e.g. --set. */
-    static Result template(String... extraArgs) {
+    public static Result template(String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("template", RELEASE, chart().toString(),
                 "--namespace", RELEASE_NAMESPACE));
         args.addAll(Arrays.asList(extraArgs));
@@ -110,11 +126,11 @@ final class Helm {
     }
 
     /** The objects {@code helm template} renders (CRDs not included), failing the test if it fails. */
-    static List<HasMetadata> render(String... extraArgs) {
+    public static List<HasMetadata> render(String... extraArgs) {
         return parse(template(extraArgs).orFail().output());
     }
 
-    static List<HasMetadata> parse(String yaml) {
+    public static List<HasMetadata> parse(String yaml) {
         List<HasMetadata> objects = new ArrayList<>();
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
@@ -124,7 +140,27 @@ final class Helm {
         return objects;
     }
 
-    static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
+    public static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The one Deployment among the rendered objects: the operator's. */
+    public static Deployment deployment(List<HasMetadata> objects) {
+        List<Deployment> deployments = ofKind(objects, Deployment.class);
+        assertEquals(1, deployments.size());
+        return deployments.get(0);
+    }
+
+    /** The operator container's environment variables that have a value (not valueFrom). */
+    public static Map<String, String> env(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    /** RBAC rules as "apiGroup/resource:verb" strings, e.g. "apps/deployments:patch", "/pods:list". */
+    public static Set<String> permissions(List<PolicyRule> rules) {
+        return rules.stream().flatMap(r -> r.getApiGroups().stream().flatMap(g -> r.getResources().stream()
+                .flatMap(res -> r.getVerbs().stream().map(v -> g + "/" + res + ":" + v))))
+                .collect(Collectors.toSet());
     }
 }

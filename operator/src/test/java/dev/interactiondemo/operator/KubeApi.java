@@ -18,24 +18,26 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real kube-apiserver + etcd (fabric8 kube-api-test) for all operator tests of a JVM, with the InteractionDemo
- * CRD from {@code crds/} and stand-ins for Strimzi's KafkaTopic and KafkaUser CRDs installed. Stopped when the JVM exits.
+ * One real kube-apiserver + etcd (fabric8 kube-api-test) for all operator tests of a JVM (and the chart's tests, in
+ * the helm module), with the InteractionDemo CRD from {@code crds/} and stand-ins for Strimzi's KafkaTopic and
+ * KafkaUser CRDs installed. Stopped when the JVM exits. kube-api-test finds the binaries of the pinned version itself,
+ * where hack/kube-binaries.sh puts them.
  */
-final class KubeApi {
+public final class KubeApi {
     private static KubeAPIServer server;
     private static KubernetesClient client;
 
     private KubeApi() {
     }
 
-    static synchronized KubernetesClient client() {
+    public static synchronized KubernetesClient client() {
         if (client == null) {
             server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                     .withApiServerVersion(pinnedKubeVersion()).build());
             server.start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-api-stop"));
             client = newClient();
-            install(Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE));
+            install(CrdIsCommittedTest.committed());
             for (String crd : List.of("/strimzi/kafkatopics-crd.yaml", "/strimzi/kafkausers-crd.yaml")) {
                 try (InputStream in = KubeApi.class.getResourceAsStream(crd)) {
                     install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
@@ -48,17 +50,17 @@ final class KubeApi {
     }
 
     /** Another client of the same API server (e.g. for a second operator instance). */
-    static KubernetesClient newClient() {
+    public static KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
     }
 
-    static String kubeconfig() {
+    public static String kubeconfig() {
         client();
         return server.getKubeConfigYaml();
     }
 
     /** A fresh namespace for one test. */
-    static String namespace(String name) {
+    public static String namespace(String name) {
         client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .serverSideApply();
         return name;
@@ -81,7 +83,8 @@ final class KubeApi {
                         30, TimeUnit.SECONDS);
     }
 
-    static String pinnedKubeVersion() {
+    /** The Kubernetes version the tests pin (operator/pom.xml's kube-api-test.kube.version). */
+    public static String pinnedKubeVersion() {
         Properties p = new Properties();
         try (InputStream in = KubeApi.class.getResourceAsStream("/kube-api-test.properties")) {
             p.load(in);
