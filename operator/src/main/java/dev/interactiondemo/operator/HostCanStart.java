@@ -6,23 +6,21 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
+import java.util.function.BiPredicate;
+
 /**
- * The Host is created only once the topic is ready (as this reconcile observed it, else as the last status reported
- * it), so it never publishes into a topic that does not exist. Once created it stays: a passing Kafka problem does not delete it; an address the
+ * The Host is created only once the topic is ready (as the last status reported it, or as the operator sees it
+ * now), so it never publishes into a topic that does not exist. Once created it stays: a passing Kafka problem does not delete it; an address the
  * operator no longer allows does ({@link BootstrapAllowed}).
  */
 final class HostCanStart implements Condition<Deployment, InteractionDemo> {
     private final BootstrapAllowed allowed;
+    private final BiPredicate<InteractionDemo, Context<InteractionDemo>> topicReadyNow;
 
-    private static final String TOPIC_READY = "topicReady";
-
-    HostCanStart(BootstrapAllowed allowed) {
+    /** @param topicReadyNow whether the topic is ready as the operator sees it now */
+    HostCanStart(BootstrapAllowed allowed, BiPredicate<InteractionDemo, Context<InteractionDemo>> topicReadyNow) {
         this.allowed = allowed;
-    }
-
-    /** What the reconcile found of the topic before it runs the workflow. */
-    static void topicReady(Context<InteractionDemo> context, boolean ready) {
-        context.managedWorkflowAndDependentResourceContext().put(TOPIC_READY, ready);
+        this.topicReadyNow = topicReadyNow;
     }
 
     @Override
@@ -34,11 +32,8 @@ final class HostCanStart implements Condition<Deployment, InteractionDemo> {
         if (host.getSecondaryResource(demo, context).isPresent()) {
             return true;
         }
-        var observed = context.managedWorkflowAndDependentResourceContext().get(TOPIC_READY, Boolean.class);
-        if (observed.isPresent()) {
-            return observed.get();
-        }
         var status = demo.getStatus();
-        return status != null && status.getTopic() != null && Boolean.TRUE.equals(status.getTopic().getReady());
+        return status != null && status.getTopic() != null && Boolean.TRUE.equals(status.getTopic().getReady())
+                || topicReadyNow.test(demo, context);
     }
 }

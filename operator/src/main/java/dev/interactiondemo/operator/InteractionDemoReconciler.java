@@ -57,6 +57,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -74,6 +75,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -96,10 +100,16 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private static final Logger LOG = LoggerFactory.getLogger(InteractionDemoReconciler.class);
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
+    /**
+     * How long a new demo's first status may wait for the first look at its Kafka (the observer's address check has
+     * a deadline of 3 s; a Kafka that answers does so in milliseconds).
+     */
+    static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(2);
     /** How long after the deletion request a topic that cannot be deleted is given up on. */
     static final Duration TOPIC_DELETION_GIVE_UP = Duration.ofMinutes(2);
     private static final Duration TOPIC_DELETION_RETRY = Duration.ofSeconds(10);
     private static final int HTTP_CONFLICT = 409;
+    private static final int HTTP_NOT_FOUND = 404;
 
     private final OperatorConfig config;
     private final KafkaObservers kafka;
@@ -113,6 +123,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final StrimziWaits topicWaits = new StrimziWaits();
     /** Ids of the topics created for demos (by uid), in case the status that records one could not be written. */
     private final Map<String, String> createdTopics = new ConcurrentHashMap<>();
+    /** The demos the operator holds something for (observers, meters, channels), as last reconciled. */
+    private final Map<ResourceID, InteractionDemo> known = new ConcurrentHashMap<>();
 
     private final GreeterDeployment greeterDeployment;
     private final GreeterService greeterService;
@@ -161,7 +173,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             workflow.addDependentResourceAndConfigure(kafkaUser).withActivationCondition(new StrimziUserActivation());
         }
         this.workflow = workflow
-                .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed))
+                .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed,
+                        this::topicReadyNow))
                 .addDependentResourceAndConfigure(workerDeployment).withReconcilePrecondition(allowed)
                 .addDependentResourceAndConfigure(hostKafkaCut).withReconcilePrecondition(new CutProducerOn())
                 .withThrowExceptionFurther(false)
@@ -179,7 +192,27 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 context, workflow));
         sources.add(observations);
         sources.add(notifierPods(context));
+        sweepEvery(config.statusInterval(), context.getPrimaryCache());
         return sources;
+    }
+
+    /**
+     * What the operator holds for a demo goes with the demo's deletion event; should that event be missed (a
+     * reconcile that failed as the demo went), a sweep each status interval lets go of every demo the cache no
+     * longer has.
+     */
+    private void sweepEvery(Duration interval, IndexerResourceCache<InteractionDemo> cache) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "interactiondemo-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> known.forEach((id, demo) -> {
+            if (cache.get(id).isEmpty()) {
+                LOG.info("{} is gone: letting go of what was kept for it", Names.key(demo));
+                forget(demo);
+            }
+        }), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -205,8 +238,20 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (demo.isMarkedForDeletion()) {
             return cleanup(demo, context);
         }
+        known.put(ResourceID.fromResource(demo), demo);
         DemoSettings settings = DemoSettings.of(demo, config);
         InteractionDemo current = keepFinalizerOnlyIfNeeded(demo, settings, context);
+        var result = workflow.reconcile(current, context);
+        Map<String, DependentFailure> errors = new LinkedHashMap<>();
+        result.getErroredDependents().forEach((dependent, e) -> {
+            DependentFailure failure = failure(dependent, e, current, context);
+            if (failure == null) {
+                return;
+            }
+            LOG.warn("{} of {}: {}", component(dependent), Names.key(current), failure.message());
+            errors.put(component(dependent), failure);
+        });
+
         ResourceID id = ResourceID.fromResource(current);
         Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
         KafkaAccess access = KafkaAccess.of(current);
@@ -218,6 +263,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         String kafkaProblem;
         String kafkaProblemReason = null;
         Optional<KafkaObservation> consumers = Optional.empty();
+        boolean firstLookUnderWay = false;
         if (refused.isPresent()) {
             kafka.forget(id);
             topic = TopicObservation.notReady("BootstrapNotAllowed", "bootstrap address " + refused.get()
@@ -239,6 +285,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                     ? observeKafkaTopic(current, settings, context) : null;
             Optional<KafkaObservation> observed = kafka.observe(id, connection, target(current,
                     settings, strimzi != null && strimzi.ready(), createRequested(current)));
+            firstLookUnderWay = strimzi == null && observed.isEmpty();
             topic = strimzi != null ? strimzi : observed.map(KafkaObservation::topic).orElseGet(() ->
                     TopicObservation.notReady(OBSERVING, "the first look at Kafka at " + settings.bootstrapServers()
                             + " is under way"));
@@ -260,19 +307,6 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 kafkaProblem = observed.map(KafkaObservation::problem).orElse(kafkaProblem);
             }
         }
-        // The Host starts in this very reconcile once the topic is ready, not one status later.
-        HostCanStart.topicReady(context, topic.ready());
-        var result = workflow.reconcile(current, context);
-        Map<String, DependentFailure> errors = new LinkedHashMap<>();
-        result.getErroredDependents().forEach((dependent, e) -> {
-            DependentFailure failure = failure(dependent, e, current, context);
-            if (failure == null) {
-                return;
-            }
-            LOG.warn("{} of {}: {}", component(dependent), Names.key(current), failure.message());
-            errors.put(component(dependent), failure);
-        });
-
         Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
         GreeterProbe.Health health = greeter.isPresent()
                 ? greeterHealth.latest(id, greeters.channel(current)).orElse(null) : null;
@@ -293,7 +327,22 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (!StatusCalculator.changed(previous, next)) {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
-        writeStatus(current, next, context);
+        Duration firstLookWait = previous == null && firstLookUnderWay ? firstLookWait(current) : Duration.ZERO;
+        if (!firstLookWait.isZero()) {
+            // A new demo's first status waits (a moment) for the first look at its Kafka, which reports at once: one
+            // status write that says where the topic stands, not one that says "observing" followed by it.
+            return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(firstLookWait);
+        }
+        try {
+            writeStatus(current, next, context);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HTTP_NOT_FOUND) {
+                throw e;
+            }
+            LOG.info("{} was deleted while its status was being written", Names.key(current));
+            forget(current);
+            return UpdateControl.noUpdate();
+        }
         if (security instanceof KafkaCredentials.Resolved resolved && settings.management() == TopicManagement.Direct
                 && createRequested(current)) {
             // The intent to create the topic is now recorded: the observer may create it at once.
@@ -304,6 +353,16 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         events.recordTransitions(context.getClient(), current, previous == null ? null : previous.getConditions(),
                 next.getConditions());
         return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
+    }
+
+    /** How much longer a new demo's first status may wait for the first look at Kafka; zero when no longer. */
+    private Duration firstLookWait(InteractionDemo demo) {
+        String created = demo.getMetadata().getCreationTimestamp();
+        if (created == null) {
+            return Duration.ZERO;
+        }
+        Duration left = Duration.between(clock.instant(), Instant.parse(created).plus(FIRST_LOOK_WAIT));
+        return left.isNegative() ? Duration.ZERO : left.plusMillis(1);
     }
 
     /** Patches the status (server-side apply, as the operator's field manager) and caches the result. */
@@ -343,6 +402,19 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         Instant now = clock.instant();
         Instant since = topic.map(t -> topicWaits.since(Names.key(demo), t.getMetadata(), now)).orElse(now);
         return StrimziTopics.observe(topic, s.clusterName(), config.topicReadyTimeout(), since, now);
+    }
+
+    /**
+     * Whether the demo's topic is ready as the operator sees it now (its KafkaTopic, or the latest look at Kafka), so
+     * that the Host starts in the reconcile that sees it, not one status later.
+     */
+    private boolean topicReadyNow(InteractionDemo demo, Context<InteractionDemo> context) {
+        DemoSettings s = DemoSettings.of(demo, config);
+        if (s.management() == TopicManagement.Strimzi) {
+            return observeKafkaTopic(demo, s, context).ready();
+        }
+        return kafka.latest(ResourceID.fromResource(demo)).map(o -> o.topic() != null && o.topic().ready())
+                .orElse(false);
     }
 
     private KafkaCredentials credentials(Context<InteractionDemo> context) {
@@ -499,6 +571,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     /** The demo is gone: what the operator kept in memory for it goes too. */
     private void forget(InteractionDemo demo) {
         ResourceID id = ResourceID.fromResource(demo);
+        known.remove(id);
         greeters.forget(demo);
         kafka.forget(id);
         greeterHealth.forget(id);

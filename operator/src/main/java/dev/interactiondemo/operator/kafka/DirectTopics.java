@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -15,9 +16,13 @@ import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,52 +48,120 @@ public final class DirectTopics {
     }
 
     /**
-     * Creates the topic if missing and grows its partitions to {@code partitions} (Kafka cannot shrink them), if it is
-     * the one this demo created.
+     * What a demo wants of its topic.
      *
+     * @param create    Direct: create the topic if missing and grow its partitions to {@code partitions} (Kafka
+     *                  cannot shrink them), if it is the one this demo created; otherwise (External) only check that
+     *                  it exists
      * @param ownedId   the id of the topic this demo created, or null when it has created none (yet)
      * @param mayCreate whether the intent to create it is recorded (in the demo's status): until then a missing
      *                  topic is only reported ({@link #ABSENT}), so that the intent is durable before the topic exists
-     * @param principal who the Admin client is to Kafka's ACLs, for the messages of refusals
      */
-    public static TopicObservation ensure(Admin admin, String topic, int partitions, int replicas,
-                                          Map<String, String> config, String ownedId, boolean mayCreate,
-                                          String principal) {
-        return observing(topic, principal, () -> {
-            Optional<TopicDescription> existing = describe(admin, topic);
-            if (existing.isEmpty() && !mayCreate) {
-                return TopicObservation.notReady(ABSENT, "topic " + topic + " does not exist yet: creating it");
-            }
-            if (existing.isEmpty()) {
-                CreateTopicsResult created = admin.createTopics(List.of(new NewTopic(topic, partitions,
-                        (short) replicas).configs(config)));
-                try {
-                    created.all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof TopicExistsException) {
-                        return notOwned(topic); // someone else created it between the two calls
-                    }
-                    throw e;
+    public record Want(String topic, boolean create, int partitions, int replicas, Map<String, String> config,
+                       String ownedId, boolean mayCreate) {
+        /** An External topic: only checked. */
+        public static Want existing(String topic) {
+            return new Want(topic, false, 0, 0, Map.of(), null, false);
+        }
+    }
+
+    /**
+     * The topics of many demos in three batched calls at most (one describe, one create for the missing ones, one to
+     * grow partitions), as the observer of a Kafka cluster reads them each round: a burst of new demos costs three
+     * round trips, not three per demo.
+     *
+     * @param wants     per key (a demo), what it wants of its topic
+     * @param principal who the Admin client is to Kafka's ACLs, for the messages of refusals
+     * @return per key, the topic as found or made
+     */
+    public static <K> Map<K, TopicObservation> ensureAll(Admin admin, Map<K, Want> wants, String principal) {
+        Map<K, TopicObservation> result = new LinkedHashMap<>();
+        if (wants.isEmpty()) {
+            return result;
+        }
+        Set<String> names = new TreeSet<>();
+        wants.values().forEach(w -> names.add(w.topic()));
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(names).topicNameValues();
+        Map<String, Optional<TopicDescription>> found = new HashMap<>();
+        Map<String, NewTopic> toCreate = new LinkedHashMap<>();
+        Map<String, NewPartitions> toGrow = new LinkedHashMap<>();
+        for (var e : wants.entrySet()) {
+            Want w = e.getValue();
+            // null when the topic could be described (found or not), else why not
+            TopicObservation failed = observing(w.topic(), principal, () -> {
+                if (!found.containsKey(w.topic())) {
+                    found.put(w.topic(), described(described.get(w.topic())));
                 }
-                String id = created.topicId(topic).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).toString();
-                return TopicObservation.ready("Created", "topic " + topic + " created with " + partitions
-                        + " partitions", partitions).withTopicId(id);
+                return null;
+            });
+            if (failed != null) {
+                result.put(e.getKey(), failed);
+                continue;
             }
-            String id = existing.get().topicId().toString();
-            if (!id.equals(ownedId) && !CREATED_BEFORE_IDS.equals(ownedId)) {
-                return notOwned(topic);
+            Optional<TopicDescription> existing = found.get(w.topic());
+            if (!w.create()) {
+                result.put(e.getKey(), existing.map(d -> TopicObservation.ready("Exists", "topic " + w.topic()
+                        + " exists with " + d.partitions().size() + " partitions", d.partitions().size()))
+                        .orElseGet(() -> TopicObservation.notReady("TopicMissing", "topic " + w.topic() + " does not "
+                                + "exist; with topic.management External it must be created outside the operator")));
+            } else if (existing.isEmpty()) {
+                if (!w.mayCreate()) {
+                    result.put(e.getKey(), TopicObservation.notReady(ABSENT, "topic " + w.topic()
+                            + " does not exist yet: creating it"));
+                } else if (toCreate.containsKey(w.topic())) {
+                    result.put(e.getKey(), notOwned(w.topic())); // another demo asked for the same name first
+                } else {
+                    toCreate.put(w.topic(), new NewTopic(w.topic(), w.partitions(), (short) w.replicas())
+                            .configs(w.config()));
+                }
+            } else {
+                String id = existing.get().topicId().toString();
+                int actual = existing.get().partitions().size();
+                if (!id.equals(w.ownedId()) && !CREATED_BEFORE_IDS.equals(w.ownedId())) {
+                    result.put(e.getKey(), notOwned(w.topic()));
+                } else if (actual < w.partitions()) {
+                    toGrow.put(w.topic(), NewPartitions.increaseTo(w.partitions()));
+                } else {
+                    String note = actual > w.partitions() ? " (more than the " + w.partitions() + " asked: Kafka "
+                            + "cannot remove partitions)" : "";
+                    result.put(e.getKey(), TopicObservation.ready("Exists", "topic " + w.topic() + " has " + actual
+                            + " partitions" + note, actual).withTopicId(id));
+                }
             }
-            int actual = existing.get().partitions().size();
-            if (actual < partitions) {
-                admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions)))
-                        .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return TopicObservation.ready("PartitionsIncreased", "topic " + topic + " grown from " + actual
-                        + " to " + partitions + " partitions", partitions).withTopicId(id);
+        }
+        CreateTopicsResult created = toCreate.isEmpty() ? null : admin.createTopics(toCreate.values());
+        Map<String, KafkaFuture<Void>> grown = toGrow.isEmpty() ? Map.of() : admin.createPartitions(toGrow).values();
+        for (var e : wants.entrySet()) {
+            Want w = e.getValue();
+            if (result.containsKey(e.getKey())) {
+                continue;
             }
-            String note = actual > partitions ? " (more than the " + partitions + " asked: Kafka cannot remove partitions)" : "";
-            return TopicObservation.ready("Exists", "topic " + topic + " has " + actual + " partitions" + note, actual)
-                    .withTopicId(id);
-        });
+            if (toCreate.containsKey(w.topic())) {
+                result.put(e.getKey(), observing(w.topic(), principal, () -> {
+                    try {
+                        created.values().get(w.topic()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException x) {
+                        if (x.getCause() instanceof TopicExistsException) {
+                            return notOwned(w.topic()); // someone else created it between the two calls
+                        }
+                        throw x;
+                    }
+                    String id = created.topicId(w.topic()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).toString();
+                    return TopicObservation.ready("Created", "topic " + w.topic() + " created with " + w.partitions()
+                            + " partitions", w.partitions()).withTopicId(id);
+                }));
+            } else {
+                Optional<TopicDescription> existing = found.get(w.topic());
+                int actual = existing.orElseThrow().partitions().size();
+                String id = existing.get().topicId().toString();
+                result.put(e.getKey(), observing(w.topic(), principal, () -> {
+                    grown.get(w.topic()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    return TopicObservation.ready("PartitionsIncreased", "topic " + w.topic() + " grown from "
+                            + actual + " to " + w.partitions() + " partitions", w.partitions()).withTopicId(id);
+                }));
+            }
+        }
+        return result;
     }
 
     private static TopicObservation notOwned(String topic) {
@@ -96,15 +169,6 @@ public final class DirectTopics {
                 + "this InteractionDemo: with topic.management Direct the operator neither adopts, alters nor deletes "
                 + "a topic it did not create. To use this topic, set topic.management External; otherwise choose "
                 + "another topic.name (or leave it unset for the default)");
-    }
-
-    /** Checks that a topic someone else manages exists. */
-    public static TopicObservation check(Admin admin, String topic, String principal) {
-        return observing(topic, principal, () -> describe(admin, topic)
-                .map(d -> TopicObservation.ready("Exists", "topic " + topic + " exists with "
-                        + d.partitions().size() + " partitions", d.partitions().size()))
-                .orElseGet(() -> TopicObservation.notReady("TopicMissing", "topic " + topic
-                        + " does not exist; with topic.management External it must be created outside the operator")));
     }
 
     /** A call to Kafka's Admin API. */
@@ -167,6 +231,19 @@ public final class DirectTopics {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException || e.getCause() instanceof UnknownTopicIdException) {
                 return Deletion.ALREADY_GONE;
+            }
+            throw e;
+        }
+    }
+
+    /** A described topic, or empty when it does not exist. */
+    private static Optional<TopicDescription> described(KafkaFuture<TopicDescription> future)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            return Optional.of(future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
             }
             throw e;
         }

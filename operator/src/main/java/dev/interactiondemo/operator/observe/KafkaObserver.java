@@ -254,10 +254,13 @@ final class KafkaObserver implements AutoCloseable {
         }
     }
 
-    /** Direct and External topics whose last observation was not ready (or whose spec changed): created or checked. */
+    /**
+     * Direct and External topics whose last observation was not ready (or whose spec changed): created or checked,
+     * for all such demos in one batch.
+     */
     private Map<ResourceID, TopicObservation> topicStep(Admin a) {
         Map<ResourceID, TopicObservation> result = new HashMap<>();
-        String principal = KafkaFailures.principal(connection.security());
+        Map<ResourceID, DirectTopics.Want> wants = new HashMap<>();
         for (var e : targets.entrySet()) {
             KafkaTarget t = e.getValue();
             if (t.management() == TopicManagement.Strimzi) {
@@ -267,11 +270,16 @@ final class KafkaObserver implements AutoCloseable {
             TopicObservation known = last == null ? null : last.topic();
             boolean settled = known != null && known.ready() && known.partitions() != null
                     && (t.management() == TopicManagement.External || known.partitions() >= t.partitions());
-            result.put(e.getKey(), settled ? known : t.management() == TopicManagement.Direct
-                    ? DirectTopics.ensure(a, t.topic(), t.partitions(), t.replicas(), t.config(), t.ownedTopicId(),
-                    t.mayCreate(), principal)
-                    : DirectTopics.check(a, t.topic(), principal));
+            if (settled) {
+                result.put(e.getKey(), known);
+            } else {
+                wants.put(e.getKey(), t.management() == TopicManagement.Direct
+                        ? new DirectTopics.Want(t.topic(), true, t.partitions(), t.replicas(), t.config(),
+                        t.ownedTopicId(), t.mayCreate())
+                        : DirectTopics.Want.existing(t.topic()));
+            }
         }
+        result.putAll(DirectTopics.ensureAll(a, wants, KafkaFailures.principal(connection.security())));
         return result;
     }
 

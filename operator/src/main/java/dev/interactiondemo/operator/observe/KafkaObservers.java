@@ -52,6 +52,13 @@ public final class KafkaObservers implements AutoCloseable {
         return observer.latest(demo);
     }
 
+    /** The latest observation of a demo, without registering it. */
+    public synchronized Optional<KafkaObservation> latest(ResourceID demo) {
+        KafkaConnection address = addresses.get(demo);
+        KafkaObserver observer = address == null ? null : observers.get(address);
+        return observer == null ? Optional.empty() : observer.latest(demo);
+    }
+
     /** The demo is gone: it is no longer observed, and its cluster's observer closes if it was the last. */
     public synchronized void forget(ResourceID demo) {
         KafkaConnection address = addresses.remove(demo);
