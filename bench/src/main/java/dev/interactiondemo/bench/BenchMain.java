@@ -1,5 +1,9 @@
 package dev.interactiondemo.bench;
 
+import dev.interactiondemo.common.Option;
+import dev.interactiondemo.common.Program;
+import dev.interactiondemo.common.Settings;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,44 +21,77 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the benchmarks (bench/run.sh calls this): {@code --mode quick|full}, {@code --only grpc,pipeline,operator},
- * {@code --jfr} (profile the measured processes). Writes {@code <results>/<date>-<mode>.json} and {@code .md} and
- * prints the ratios last.
+ * {@code --jfr} (profile the measured processes); every setting also from its {@code BENCH_*} variable, see
+ * {@code --help}. Writes {@code <results>/<date>-<mode>.json} and {@code .md} and prints the ratios last. Exit status
+ * 0 when every section ran, 1 when one failed, 2 for a bad setting.
  */
 public final class BenchMain {
+    static final List<String> SECTIONS = List.of("grpc", "pipeline", "operator");
+    static final Option GREETER_JAR = Option.of("BENCH_GREETER_JAR", "greeter-jar", null,
+            "the Greeter's runnable jar");
+    static final Option NOTIFIER_JAR = Option.of("BENCH_NOTIFIER_JAR", "notifier-jar", null,
+            "the notifier's runnable jar");
+    static final Option MODE = Option.of("BENCH_MODE", "mode", "quick", "quick (under 5 minutes) or full");
+    static final Option ONLY = Option.of("BENCH_ONLY", "only", String.join(",", SECTIONS),
+            "the sections to run, comma-separated");
+    static final Option OPERATOR_SCALES = Option.of("BENCH_OPERATOR_SCALES", "operator-scales", null,
+            "the numbers of InteractionDemos to try, comma-separated [default: the mode's]");
+    static final Option BROKER_CONFIG = Option.of("BENCH_BROKER_CONFIG", "broker-config", null,
+            "broker settings of one's own, key=value, comma-separated: an experiment");
+    static final Option JFR = Option.ofSwitch("BENCH_JFR", "jfr", "false",
+            "true: record a JFR profile of each measured process");
+    static final Option GHZ = Option.of("BENCH_GHZ", "ghz", "ghz", "the ghz executable");
+    static final Option REPO = Option.of("BENCH_REPO", "repo", ".", "the repository's root");
+    static final Option RESULTS = Option.of("BENCH_RESULTS", "results", null,
+            "where the results are written [default: <repo>/bench/results]");
+    static final Option WORK = Option.of("BENCH_WORK", "work", null,
+            "this run's scratch directory [default: <repo>/bench/target/run-<date>]");
+    static final Option KUBE_VERSION = Option.of("BENCH_KUBE_VERSION", "kube-version", null,
+            "the version of the Kubernetes binaries [default: the operator's tests', from operator/pom.xml]");
+    static final List<Option> OPTIONS = List.of(GREETER_JAR, NOTIFIER_JAR, MODE, ONLY, OPERATOR_SCALES, BROKER_CONFIG,
+            JFR, GHZ, REPO, RESULTS, WORK, KUBE_VERSION);
+
     private BenchMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                usage("unexpected argument " + a);
-            }
-            String key = a.substring(2);
-            if (key.equals("jfr")) {
-                opts.put(key, "true");
-            } else if (i + 1 < args.length) {
-                opts.put(key, args[++i]);
-            } else {
-                usage(a + " needs a value");
-            }
+    public static void main(String[] args) {
+        Program.of("bench", "BenchMain --greeter-jar J --notifier-jar J [options]", OPTIONS).run(args,
+                BenchMain::prepare);
+    }
+
+    /** The run the settings ask for, every setting checked before anything runs. */
+    static Program.Job prepare(Settings s) {
+        Mode mode = Mode.named(s.choice(MODE, "quick", "full"));
+        List<String> only = commaSeparated(s.string(ONLY));
+        only.stream().filter(section -> !SECTIONS.contains(section)).forEach(section ->
+                s.problem(ONLY.label() + ": '" + section + "' is not one of " + String.join(", ", SECTIONS)));
+        List<Integer> scales = s.raw(OPERATOR_SCALES).map(text -> commaSeparated(text).stream()
+                .map(scale -> wholeNumber(s, scale)).toList()).orElse(null);
+        List<String> brokerConfig = commaSeparated(s.string(BROKER_CONFIG));
+        brokerConfig.stream().filter(setting -> setting.indexOf('=') < 1).forEach(setting ->
+                s.problem(BROKER_CONFIG.label() + ": '" + setting + "' is not key=value"));
+        Path greeterJar = Path.of(s.required(GREETER_JAR));
+        Path notifierJar = Path.of(s.required(NOTIFIER_JAR));
+        boolean jfr = s.choice(JFR, "false", "true").equals("true");
+        if (!s.positional().isEmpty()) {
+            s.problem("unexpected arguments " + s.positional() + " (see --help)");
         }
-        Mode mode = Mode.named(opts.getOrDefault("mode", "quick"));
-        Path repo = Path.of(opts.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+        s.validate();
+        Path repo = Path.of(s.string(REPO)).toAbsolutePath().normalize();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
-        Path work = Path.of(opts.getOrDefault("work", repo.resolve("bench/target/run-" + stamp).toString()));
-        Path results = Path.of(opts.getOrDefault("results", repo.resolve("bench/results").toString()));
-        List<String> only = Arrays.asList(opts.getOrDefault("only", "grpc,pipeline,operator").split(","));
-        BenchContext ctx = new BenchContext(repo, work, System.getProperty("java.class.path"),
-                Path.of(require(opts, "greeter-jar")), Path.of(require(opts, "notifier-jar")),
-                opts.getOrDefault("ghz", "ghz"), mode, opts.getOrDefault("kube-version", kubeVersion(repo)),
-                opts.containsKey("jfr"), opts.containsKey("operator-scales") ? Arrays.stream(
-                        opts.get("operator-scales").split(",")).map(String::trim).map(Integer::valueOf).toList() : null);
+        Path work = s.raw(WORK).map(Path::of).orElse(repo.resolve("bench/target/run-" + stamp));
+        Path results = s.raw(RESULTS).map(Path::of).orElse(repo.resolve("bench/results"));
+        BenchContext ctx = new BenchContext(repo, work, System.getProperty("java.class.path"), greeterJar, notifierJar,
+                s.string(GHZ), mode, s.raw(KUBE_VERSION).orElseGet(() -> kubeVersion(repo)), jfr, scales);
+        BenchBroker.extraConfig = brokerConfig;
+        return () -> run(ctx, only, results, stamp);
+    }
+
+    private static int run(BenchContext ctx, List<String> only, Path results, String stamp) throws IOException {
+        Mode mode = ctx.mode();
+        Path repo = ctx.repo();
+        Path work = ctx.work();
         Files.createDirectories(ctx.logs());
-        if (opts.containsKey("broker-config")) {
-            BenchBroker.extraConfig = Arrays.stream(opts.get("broker-config").split(",")).map(String::trim).toList();
-        }
         if (ctx.jfr()) {
             Files.createDirectories(work.resolve("jfr"));
         }
@@ -80,11 +117,11 @@ public final class BenchMain {
             Machine.CpuSnapshot before = Machine.CpuSnapshot.now();
             long t0 = System.nanoTime();
             try {
-                switch (section.trim()) {
+                switch (section) {
                     case "grpc" -> new GrpcBench(ctx, report).run();
                     case "pipeline" -> new PipelineBench(ctx, report).run();
                     case "operator" -> new OperatorBench(ctx, report).run();
-                    default -> usage("unknown section " + section);
+                    default -> throw new IllegalArgumentException("unknown section " + section);
                 }
             } catch (RuntimeException e) {
                 Log.info("section %s failed: %s", section, e);
@@ -108,7 +145,7 @@ public final class BenchMain {
         run.put("machineBusy", busiest >= 0.25);
         run.put("machineNote", busy);
 
-        String name = stamp + "-" + mode.name() + (opts.containsKey("only") ? "-" + String.join("+", only) : "")
+        String name = stamp + "-" + mode.name() + (only.equals(SECTIONS) ? "" : "-" + String.join("+", only))
                 + (BenchBroker.extraConfig.isEmpty() && !ctx.jfr() ? "" : "-experiment");
         report.markdown(header(run, ctx, busy, otherLoad));
         moveHeaderFirst(report);
@@ -124,7 +161,7 @@ public final class BenchMain {
         System.out.println();
         System.out.println("Ratios (ours / reference):");
         System.out.print(report.ratioText());
-        System.exit(failures.isEmpty() ? 0 : 1);
+        return failures.isEmpty() ? Program.OK : Program.FAILED;
     }
 
     private static String header(Map<String, Object> run, BenchContext ctx, String busy, Map<String, Object> other) {
@@ -142,12 +179,23 @@ public final class BenchMain {
         report.moveLastMarkdownFirst();
     }
 
-    private static String require(Map<String, String> opts, String key) {
-        String v = opts.get(key);
-        if (v == null) {
-            usage("--" + key + " is required");
+    /** The non-empty items of a comma-separated list. */
+    private static List<String> commaSeparated(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /** A number of InteractionDemos, or a problem recorded in {@code s}. */
+    private static int wholeNumber(Settings s, String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // named below
         }
-        return v;
+        s.problem(OPERATOR_SCALES.label() + ": '" + text + "' is not a whole number above 0");
+        return 1;
     }
 
     /** The Kubernetes version the operator's tests use (operator/pom.xml), so the same binaries serve. */
@@ -175,12 +223,5 @@ public final class BenchMain {
             Thread.currentThread().interrupt();
             return "?";
         }
-    }
-
-    private static void usage(String problem) {
-        System.err.println("bench: " + problem);
-        System.err.println("usage: BenchMain --greeter-jar J --notifier-jar J [--mode quick|full] "
-                + "[--only grpc,pipeline,operator] [--operator-scales 10,100] [--broker-config k=v,...] [--jfr] [--ghz PATH] [--repo DIR] [--results DIR] [--work DIR]");
-        System.exit(2);
     }
 }

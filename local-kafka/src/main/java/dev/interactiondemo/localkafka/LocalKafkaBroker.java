@@ -1,5 +1,6 @@
 package dev.interactiondemo.localkafka;
 
+import dev.interactiondemo.common.Defaults;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -312,6 +313,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The broker's JVM: its process id (e.g. to measure what it uses), and when it exits, however it ends. */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     /** The broker's own log, for diagnosing a failed start. */
     public Path logFile() {
         return dir.resolve("broker.log");
@@ -332,14 +338,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         deleteRecursively(dir);
     }
 
+    /** The broker JVM's maximum heap unless {@link Builder#maxHeap} or {@link Builder#jvmOptions} say otherwise. */
+    public static final String DEFAULT_MAX_HEAP = "512m";
+
     /** Options for the broker. */
     public static final class Builder {
         private int port;
         private String bindHost = "127.0.0.1";
         private String advertisedHost = "localhost";
-        private int defaultPartitions = 3;
+        private int defaultPartitions = Defaults.PARTITIONS;
         private Duration startTimeout = Duration.ofSeconds(90);
-        private String maxHeap = "512m";
+        /** Null: {@link #DEFAULT_MAX_HEAP}, unless {@link #jvmOptions} are given. */
+        private String maxHeap;
+        /** Null: the default flags, small and quick to start. */
+        private List<String> jvmOptions;
+        private final Map<String, String> extraConfig = new LinkedHashMap<>();
+        private Path parentDirectory;
         private final Map<String, String> extraListeners = new LinkedHashMap<>();
         private Certificates.TlsMaterial serverTls;
         private final Map<String, Integer> securedPorts = new LinkedHashMap<>();
@@ -373,8 +387,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /** The broker JVM's maximum heap ({@code -Xmx}), e.g. {@code 1g}; {@value #DEFAULT_MAX_HEAP} by default. */
         public Builder maxHeap(String maxHeap) {
             this.maxHeap = maxHeap;
+            return this;
+        }
+
+        /**
+         * The broker JVM's flags instead of the default ones, which are small and quick to start ({@code -Xmx} of
+         * {@link #maxHeap}, {@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}): e.g. those of Kafka's own
+         * {@code kafka-server-start.sh}, to measure it. Not with {@link #maxHeap}: give {@code -Xmx} here.
+         */
+        public Builder jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /**
+         * A broker setting ({@code server.properties}) of one's own, e.g. {@code num.network.threads=8}: it comes after,
+         * and so overrides, the broker's own settings.
+         */
+        public Builder config(String key, String value) {
+            if (!key.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("a broker setting's name is letters, digits and . _ -, not '" + key
+                        + "'");
+            }
+            extraConfig.put(key, value);
+            return this;
+        }
+
+        /** Where the broker's temporary directory (data, settings, log) is made; by default the system's. */
+        public Builder directoryIn(Path parent) {
+            this.parentDirectory = parent;
             return this;
         }
 
@@ -443,6 +487,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
             if (serverTls == null && !(securedPorts.isEmpty() && plainUsers.isEmpty())) {
                 throw new IllegalStateException("securedPort(...) and plainUser(...) need secured(...)");
             }
+            if (maxHeap != null && jvmOptions != null) {
+                throw new IllegalStateException("maxHeap(...) and jvmOptions(...) do not go together: give -Xmx in "
+                        + "the JVM options");
+            }
             int clientPort = portOrFree(port);
             int controllerPort = freePort(bindHost);
             Map<String, Integer> extraPorts = new LinkedHashMap<>();
@@ -454,7 +502,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             Path dir;
             try {
-                dir = Files.createTempDirectory("local-kafka-");
+                dir = parentDirectory == null ? Files.createTempDirectory("local-kafka-")
+                        : Files.createTempDirectory(Files.createDirectories(parentDirectory), "local-kafka-");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -517,7 +566,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
                     "auto.create.topics.enable=false",
-                    "") + securityConfig();
+                    "") + securityConfig() + extraConfig.entrySet().stream()
+                    .map(setting -> property(setting.getKey(), setting.getValue()) + "\n")
+                    .collect(Collectors.joining());
             String logback = """
                     <configuration>
                       <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -573,10 +624,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
 
         private Process launch(Path dir, Path log, List<String> mainAndArgs) {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Djava.awt.headless=true",
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            cmd.addAll(jvmOptions != null ? jvmOptions : List.of("-Xmx" + (maxHeap != null ? maxHeap : DEFAULT_MAX_HEAP),
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            cmd.addAll(List.of("-Djava.awt.headless=true",
                     "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
                     "-cp", absoluteClassPath()));
             cmd.addAll(mainAndArgs);

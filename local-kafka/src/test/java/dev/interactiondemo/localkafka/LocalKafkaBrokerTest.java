@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,6 +114,36 @@ class LocalKafkaBrokerTest {
                 return;
             }
         }
+    }
+
+    /** The benchmarks' broker: Kafka's own JVM flags, settings of one's own, its directory where they say. */
+    @Test
+    void jvmFlagsSettingsAndDirectoryOfOnesOwn(@TempDir Path parent) throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder()
+                .jvmOptions(List.of("-Xmx256m", "-XX:+UseG1GC"))
+                .config("auto.create.topics.enable", "true")
+                .config("num.partitions", "2")
+                .directoryIn(parent).start()) {
+            assertEquals(parent, broker.logFile().getParent().getParent());
+            String command = broker.process().info().commandLine().orElse("");
+            assertTrue(command.contains("-Xmx256m -XX:+UseG1GC") && !command.contains("SerialGC"), command);
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer());
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         broker.bootstrapServers()))) {
+                p.send(new ProducerRecord<>("made-on-use", "hello")).get(30, TimeUnit.SECONDS);
+                assertEquals(2, admin.describeTopics(List.of("made-on-use")).allTopicNames().get().get("made-on-use")
+                        .partitions().size(), "the settings of one's own override the broker's");
+            }
+            var exited = broker.process().onExit();
+            assertFalse(exited.isDone());
+            broker.close();
+            assertFalse(exited.get(30, TimeUnit.SECONDS).isAlive(), "its JVM exits on close");
+        }
+        assertThrows(IllegalStateException.class,
+                () -> LocalKafkaBroker.builder().maxHeap("1g").jvmOptions(List.of("-Xmx1g")).start());
+        assertThrows(IllegalArgumentException.class, () -> LocalKafkaBroker.builder().config("a b", "c"));
     }
 
     @Test
