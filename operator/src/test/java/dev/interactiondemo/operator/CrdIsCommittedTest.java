@@ -94,7 +94,7 @@ public class CrdIsCommittedTest {
         crd.getSpec().getVersions().forEach(v -> v.getAdditionalPrinterColumns()
                 .sort(Comparator.comparingInt(c -> order.indexOf(c.getName()))));
         return "# Generated from dev.interactiondemo.api by fabric8's crd-generator (api module);\n"
-                + "# do not edit: change the model and run ./mvnw -pl api,operator test -Dcrd.update=true\n"
+                + "# do not edit: change the model and run ./mvnw -pl operator -am test -Dcrd.update=true -Dtest=CrdIsCommittedTest -Dsurefire.failIfNoSpecifiedTests=false\n"
                 + Serialization.asYaml(crd);
     }
 }

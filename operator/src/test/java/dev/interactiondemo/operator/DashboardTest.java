@@ -253,7 +253,7 @@ class DashboardTest {
     void theDashboardIsAConfigMapForGrafanasSidecar() throws Exception {
         List<HasMetadata> objects = Helm.render("--set", "dashboards.enabled=true");
         ConfigMap map = Helm.ofKind(objects, ConfigMap.class).get(0);
-        assertEquals(ChartTest.FULLNAME + "-dashboard", map.getMetadata().getName());
+        assertEquals(Helm.FULLNAME + "-dashboard", map.getMetadata().getName());
         assertEquals(Helm.RELEASE_NAMESPACE, map.getMetadata().getNamespace());
         assertEquals("1", map.getMetadata().getLabels().get("grafana_dashboard"));
         assertEquals(Set.of("interactiondemo-dashboard.json"), map.getData().keySet());
@@ -278,7 +278,7 @@ class DashboardTest {
         GenericKubernetesResource all = one(Helm.render("--set", "podMonitor.enabled=true"), "PodMonitor");
         assertEquals(Map.of("any", true), map(all, "spec", "namespaceSelector"));
         assertEquals(Helm.RELEASE_NAMESPACE, all.getMetadata().getNamespace());
-        assertEquals(ChartTest.FULLNAME + "-demos", all.getMetadata().getName());
+        assertEquals(Helm.FULLNAME + "-demos", all.getMetadata().getName());
         for (Map<String, Object> endpoint : endpoints(all, "podMetricsEndpoints")) {
             assertEquals("30s", endpoint.get("interval"));
             assertFalse(endpoint.containsKey("scrapeTimeout"));
@@ -362,9 +362,9 @@ class DashboardTest {
                 Helm.Result applied = Helm.kubectl("--kubeconfig", kubeconfig.toString(), "apply", "--dry-run=server",
                         "--validate=strict", "-f", manifest.toString());
                 assertEquals(0, applied.exitCode(), applied.output());
-                for (String accepted : List.of("podmonitor.monitoring.coreos.com/" + ChartTest.FULLNAME + "-demos",
-                        "servicemonitor.monitoring.coreos.com/" + ChartTest.FULLNAME,
-                        "configmap/" + ChartTest.FULLNAME + "-dashboard")) {
+                for (String accepted : List.of("podmonitor.monitoring.coreos.com/" + Helm.FULLNAME + "-demos",
+                        "servicemonitor.monitoring.coreos.com/" + Helm.FULLNAME,
+                        "configmap/" + Helm.FULLNAME + "-dashboard")) {
                     assertTrue(applied.output().contains(accepted), applied.output());
                 }
                 assertFalse(applied.output().toLowerCase().contains("warning"), applied.output());
@@ -412,7 +412,7 @@ class DashboardTest {
         ServicePort servicePort = service.getSpec().getPorts().stream()
                 .filter(p -> p.getName().equals(smEndpoint.get("port"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no Service port named " + smEndpoint.get("port")));
-        Deployment operatorDeployment = ChartTest.deployment(chart);
+        Deployment operatorDeployment = Helm.deployment(chart);
         assertTrue(selects(Map.<String, Object>of("matchLabels", service.getSpec().getSelector()),
                 operatorDeployment.getSpec().getTemplate().getMetadata().getLabels()),
                 "the Service selects the operator");

@@ -462,7 +462,7 @@ class RbacTest {
 
     /** The operator's settings as the chart's Deployment sets them (POD_NAMESPACE as the pod would get it). */
     private static Map<String, String> operatorEnv(List<HasMetadata> chart, String system) {
-        Map<String, String> env = new LinkedHashMap<>(ChartTest.env(ChartTest.deployment(chart)));
+        Map<String, String> env = new LinkedHashMap<>(Helm.env(Helm.deployment(chart)));
         env.put("POD_NAMESPACE", system);
         env.put("OPERATOR_HTTP_PORT", "0");
         env.put("STATUS_INTERVAL", "1s");
@@ -574,7 +574,7 @@ class RbacTest {
     }
 
     static Set<String> permissions(List<PolicyRule> rules) {
-        return ChartTest.permissions(rules);
+        return Helm.permissions(rules);
     }
 
     /** The rules without one permission; resource names, where a rule has some, replaced by {@code name}. */
