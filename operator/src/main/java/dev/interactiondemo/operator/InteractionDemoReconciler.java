@@ -105,6 +105,11 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
      * a deadline of 3 s; a Kafka that answers does so in milliseconds).
      */
     static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(2);
+    /**
+     * The least time between two status writes of a demo: what changes within it (a health check's answer, a
+     * Deployment created, a reading) is written together, so a new demo costs a few writes, not one per event.
+     */
+    static final Duration WRITE_SPACING = Duration.ofSeconds(1);
     /** How long after the deletion request a topic that cannot be deleted is given up on. */
     static final Duration TOPIC_DELETION_GIVE_UP = Duration.ofMinutes(2);
     private static final Duration TOPIC_DELETION_RETRY = Duration.ofSeconds(10);
@@ -123,6 +128,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final StrimziWaits topicWaits = new StrimziWaits();
     /** Ids of the topics created for demos (by uid), in case the status that records one could not be written. */
     private final Map<String, String> createdTopics = new ConcurrentHashMap<>();
+    /** When each demo's status was last written. */
+    private final Map<ResourceID, Instant> lastWrites = new ConcurrentHashMap<>();
     /** The demos the operator holds something for (observers, meters, channels), as last reconciled. */
     private final Map<ResourceID, InteractionDemo> known = new ConcurrentHashMap<>();
 
@@ -333,6 +340,12 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             // status write that says where the topic stands, not one that says "observing" followed by it.
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(firstLookWait);
         }
+        Duration spacing = writeSpacingLeft(id);
+        if (!spacing.isZero()) {
+            // Written a moment ago: the changes of the next moment go together in one write.
+            return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(spacing);
+        }
+        lastWrites.put(id, clock.instant());
         try {
             writeStatus(current, next, context);
         } catch (KubernetesClientException e) {
@@ -353,6 +366,16 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         events.recordTransitions(context.getClient(), current, previous == null ? null : previous.getConditions(),
                 next.getConditions());
         return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
+    }
+
+    /** How long until the demo's status may be written again; zero when now. */
+    private Duration writeSpacingLeft(ResourceID id) {
+        Instant last = lastWrites.get(id);
+        if (last == null) {
+            return Duration.ZERO;
+        }
+        Duration left = Duration.between(clock.instant(), last.plus(WRITE_SPACING));
+        return left.isNegative() || left.isZero() ? Duration.ZERO : left.plusMillis(1);
     }
 
     /** How much longer a new demo's first status may wait for the first look at Kafka; zero when no longer. */
@@ -572,6 +595,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private void forget(InteractionDemo demo) {
         ResourceID id = ResourceID.fromResource(demo);
         known.remove(id);
+        lastWrites.remove(id);
         greeters.forget(demo);
         kafka.forget(id);
         greeterHealth.forget(id);
