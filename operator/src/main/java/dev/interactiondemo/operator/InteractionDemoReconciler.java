@@ -106,10 +106,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
      */
     static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(2);
     /**
-     * The least time between two status writes of a demo: what changes within it (a health check's answer, a
+     * The least time between two status writes of a demo (half a second): what changes within it (a health check's answer, a
      * Deployment created, a reading) is written together, so a new demo costs a few writes, not one per event.
      */
-    static final Duration WRITE_SPACING = Duration.ofSeconds(1);
+    static final Duration WRITE_SPACING = Duration.ofMillis(500);
     /** How long after the deletion request a topic that cannot be deleted is given up on. */
     static final Duration TOPIC_DELETION_GIVE_UP = Duration.ofMinutes(2);
     private static final Duration TOPIC_DELETION_RETRY = Duration.ofSeconds(10);

@@ -194,11 +194,20 @@ final class KafkaObserver implements AutoCloseable {
         if (closed || targets.isEmpty()) {
             return;
         }
-        rounds.incrementAndGet();
+        long round = rounds.incrementAndGet();
         try {
+            long t0 = System.nanoTime();
             Admin a = adminOrNull();
+            long t1 = System.nanoTime();
             Map<ResourceID, TopicObservation> topics = topicStep(a);
+            long t2 = System.nanoTime();
             countStep(a, topics);
+            long t3 = System.nanoTime();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Round {} of Kafka at {} for {} demos: client {} ms, topics {} ms, counts {} ms", round,
+                        connection, targets.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                        (t3 - t2) / 1_000_000);
+            }
             if (lastProblem != null) {
                 LOG.info("Kafka at {} answers again", connection);
             }
