@@ -56,8 +56,8 @@ class ProgramTest {
         });
         assertEquals(List.of(), run.exits, "--help exits as main returns: 0");
         assertTrue(run.out().startsWith("Usage: demo [options]"), run.out());
-        assertTrue(run.out().contains("--port") && run.out().contains("DEMO_PORT") && run.out().contains("[default: 8080]"),
-                run.out());
+        assertTrue(run.out().contains("--port") && run.out().contains("DEMO_PORT")
+                && run.out().contains("[default: 8080]"), run.out());
         assertEquals("", run.err());
     }
 

@@ -404,8 +404,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
 
         /**
-         * A broker setting ({@code server.properties}) of one's own, e.g. {@code num.network.threads=8}: it comes after,
-         * and so overrides, the broker's own settings.
+         * A broker setting ({@code server.properties}) of one's own, e.g. {@code num.network.threads=8}: it comes
+         * after, and so overrides, the broker's own settings.
          */
         public Builder config(String key, String value) {
             if (!key.matches("[A-Za-z0-9._-]+")) {
@@ -624,9 +624,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
 
         private Process launch(Path dir, Path log, List<String> mainAndArgs) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            cmd.addAll(jvmOptions != null ? jvmOptions : List.of("-Xmx" + (maxHeap != null ? maxHeap : DEFAULT_MAX_HEAP),
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmOptions != null ? jvmOptions
+                    : List.of("-Xmx" + (maxHeap != null ? maxHeap : DEFAULT_MAX_HEAP), "-XX:+UseSerialGC",
+                            "-XX:TieredStopAtLevel=1"));
             cmd.addAll(List.of("-Djava.awt.headless=true",
                     "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
                     "-cp", absoluteClassPath()));

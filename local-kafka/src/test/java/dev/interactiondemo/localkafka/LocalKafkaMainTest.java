@@ -43,7 +43,8 @@ class LocalKafkaMainTest {
         assertTrue(m.contains("BROKER_HEAP (--heap): 'lots' is not a heap size such as 512m or 1g"), m);
         assertTrue(m.contains("BROKER_PARTITIONS (--partitions): 0 is out of range [1, 1000]"), m);
         assertTrue(m.contains("BROKER_USERS_FILE (--users-file): cannot read /no/such/users"), m);
-        assertTrue(m.contains("BROKER_TLS_DIR (--tls-dir): cannot read tls.crt, tls.key and ca.crt from /no/such/dir"), m);
+        assertTrue(m.contains("BROKER_TLS_DIR (--tls-dir): cannot read tls.crt, tls.key and ca.crt from "
+                + "/no/such/dir"), m);
     }
 
     @Test

@@ -98,7 +98,8 @@ public record NotifierConfig(Role role, String bootstrapServers, KafkaSecurityFi
             Durations.format(DEFAULT_RETRY_BACKOFF_MAX), "host: longest delay between retries (1ms-5m)");
     static final Option PRODUCER_ID = Option.of("NOTIFIER_PRODUCER_ID", "producer-id", null,
             "host: this producer's id in notifications [default: <hostname>-<random>]");
-    static final Option MAX_PENDING = Option.of("NOTIFIER_MAX_PENDING", "max-pending", String.valueOf(DEFAULT_MAX_PENDING),
+    static final Option MAX_PENDING = Option.of("NOTIFIER_MAX_PENDING", "max-pending",
+            String.valueOf(DEFAULT_MAX_PENDING),
             "host: most notifications waiting for Kafka's acknowledgement; at this many the Host makes no new call"
                     + " (1-1000000)");
     static final Option GROUP_ID = Option.of("NOTIFIER_GROUP_ID", "group-id", Defaults.GROUP_ID,
