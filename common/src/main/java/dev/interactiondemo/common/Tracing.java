@@ -53,6 +53,15 @@ public final class Tracing {
     private Tracing() {
     }
 
+    /**
+     * Whether {@code openTelemetry} records anything: false for {@link OpenTelemetry#noop()}, what {@link #init}
+     * returns without an OTLP endpoint. Instrumentation (a wrapped Kafka client, a gRPC interceptor) is left out
+     * then: it would cost every message something and record nothing.
+     */
+    public static boolean records(OpenTelemetry openTelemetry) {
+        return openTelemetry != OpenTelemetry.noop();
+    }
+
     /** {@link #init(String, Map)} with the process's environment. */
     public static OpenTelemetry init(String defaultServiceName) {
         return init(defaultServiceName, System.getenv());

@@ -16,6 +16,7 @@ import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.interactiondemo.common.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -114,6 +115,7 @@ public final class NotificationHost implements NotifierRole {
     private volatile KafkaClientSecurity security = KafkaClientSecurity.NONE;
     private final MeterRegistry registry;
     private final Tracer tracer;
+    /** Null when nothing is traced: the producer is not wrapped. */
     private final KafkaTelemetry kafkaTelemetry;
     private final ScheduledExecutorService retries;
     private final Semaphore inFlight;
@@ -180,11 +182,14 @@ public final class NotificationHost implements NotifierRole {
         this.kafkaSecurity = config.kafkaSecurity();
         this.registry = registry;
         this.tracer = openTelemetry.getTracer("dev.interactiondemo.notifier");
-        this.kafkaTelemetry = KafkaTelemetry.create(openTelemetry);
-        this.channel = Grpc.newChannelBuilder(this.config.greeterTarget(), InsecureChannelCredentials.create())
-                .defaultLoadBalancingPolicy("round_robin")
-                .intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor())
-                .build();
+        boolean traced = Tracing.records(openTelemetry);
+        this.kafkaTelemetry = traced ? KafkaTelemetry.create(openTelemetry) : null;
+        var channelBuilder = Grpc.newChannelBuilder(this.config.greeterTarget(), InsecureChannelCredentials.create())
+                .defaultLoadBalancingPolicy("round_robin");
+        if (traced) {
+            channelBuilder.intercept(GrpcTelemetry.create(openTelemetry).createClientInterceptor());
+        }
+        this.channel = channelBuilder.build();
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, this.config.producerId());
@@ -560,8 +565,10 @@ public final class NotificationHost implements NotifierRole {
         Map<String, Object> props = new HashMap<>(producerProps);
         props.putAll(checked.clientProperties());
         try {
-            producer = kafkaTelemetry.wrap(
-                    new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()));
+            producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+            if (kafkaTelemetry != null) {
+                producer = kafkaTelemetry.wrap(producer);
+            }
         } catch (KafkaException e) {
             noteKafkaProblem(KafkaGate.problem(e, checked));
             return false;

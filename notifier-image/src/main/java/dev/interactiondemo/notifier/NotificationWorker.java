@@ -6,6 +6,7 @@ import dev.interactiondemo.notification.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.interactiondemo.common.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
@@ -94,6 +95,7 @@ public final class NotificationWorker implements NotifierRole {
     private final DeliveryAudit audit;
     private final WorkerFaults faults;
     private final OnInjectedFailure onInjectedFailure;
+    /** Null when nothing is traced: the consumer is not wrapped. */
     private final KafkaTelemetry kafkaTelemetry;
     private final Thread loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -156,7 +158,7 @@ public final class NotificationWorker implements NotifierRole {
         this.audit = audit;
         this.faults = faults;
         this.onInjectedFailure = onInjectedFailure;
-        this.kafkaTelemetry = KafkaTelemetry.create(openTelemetry);
+        this.kafkaTelemetry = Tracing.records(openTelemetry) ? KafkaTelemetry.create(openTelemetry) : null;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, this.config.groupId());
@@ -377,7 +379,10 @@ public final class NotificationWorker implements NotifierRole {
         Map<String, Object> props = new HashMap<>(consumerProps);
         props.putAll(security.clientProperties());
         try {
-            c = kafkaTelemetry.wrap(new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer()));
+            c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+            if (kafkaTelemetry != null) {
+                c = kafkaTelemetry.wrap(c);
+            }
         } catch (KafkaException e) {
             LOG.error("Worker cannot create its consumer", e);
             problem.set("cannot create a consumer: " + e);
