@@ -57,7 +57,6 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -75,9 +74,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -147,8 +143,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final Workflow<InteractionDemo> workflow;
 
     /**
-     * @param strimzi which Strimzi resources the cluster serves in the configured apiVersion (checked at start-up: a
-     *                Strimzi installed later needs an operator restart)
+     * @param strimzi which Strimzi resources the cluster serves in the configured apiVersion (when that changes,
+     *                {@link StrimziAwareOperator} builds the controller again)
      */
     public InteractionDemoReconciler(OperatorConfig config, Observers observers, GreeterChannels greeters,
                                      DemoMetrics metrics, DemoStatuses statuses, Clock clock, StrimziApis strimzi) {
@@ -199,27 +195,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 context, workflow));
         sources.add(observations);
         sources.add(notifierPods(context));
-        sweepEvery(config.statusInterval(), context.getPrimaryCache());
+        sources.add(new Sweeper(config.statusInterval(), context.getPrimaryCache(), known, this::forget));
         return sources;
-    }
-
-    /**
-     * What the operator holds for a demo goes with the demo's deletion event; should that event be missed (a
-     * reconcile that failed as the demo went), a sweep each status interval lets go of every demo the cache no
-     * longer has.
-     */
-    private void sweepEvery(Duration interval, IndexerResourceCache<InteractionDemo> cache) {
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "interactiondemo-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(() -> known.forEach((id, demo) -> {
-            if (cache.get(id).isEmpty()) {
-                LOG.info("{} is gone: letting go of what was kept for it", Names.key(demo));
-                forget(demo);
-            }
-        }), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -416,10 +393,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
 
     private TopicObservation observeKafkaTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
         if (!strimzi.topics()) {
-            return TopicObservation.notReady("StrimziNotInstalled", "this cluster did not serve "
-                    + config.kafkaTopicApiVersion() + " KafkaTopic when the operator started: install Strimzi (or "
-                    + "set the operator's KAFKA_TOPIC_API_VERSION to the version it serves) and restart the "
-                    + "operator, or use topic.management Direct");
+            return TopicObservation.notReady("StrimziNotInstalled", "this cluster does not serve "
+                    + config.kafkaTopicApiVersion() + " KafkaTopic: install Strimzi (the operator picks it up within "
+                    + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s; if Strimzi serves another version, set "
+                    + "the operator's KAFKA_TOPIC_API_VERSION to it), or use topic.management Direct");
         }
         var topic = kafkaTopic.getSecondaryResource(demo, context).map(StrimziKafkaTopic::typed);
         Instant now = clock.instant();
@@ -463,9 +440,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return null;
         }
         if (!strimzi.users()) {
-            return Conditions.of(StrimziUsers.USER_READY, false, "StrimziNotInstalled", "this cluster did not serve "
-                    + config.kafkaTopicApiVersion() + " KafkaUser when the operator started: install Strimzi and "
-                    + "restart the operator, or give the credentials in kafka.authentication");
+            return Conditions.of(StrimziUsers.USER_READY, false, "StrimziNotInstalled", "this cluster does not serve "
+                    + config.kafkaTopicApiVersion() + " KafkaUser: install Strimzi (the operator picks it up within "
+                    + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s), or give the credentials in "
+                    + "kafka.authentication");
         }
         Optional<KafkaUser> user;
         if (access.managedUser()) {

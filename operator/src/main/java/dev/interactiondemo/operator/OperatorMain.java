@@ -38,13 +38,11 @@ public final class OperatorMain {
             GreeterChannels greeters = new GreeterChannels();
             AtomicBoolean stopping = new AtomicBoolean();
             DemoStatuses statuses = new DemoStatuses(Clock.systemUTC());
-            Operator operator = start(client, config, kafka, greeters, registry, stopping, statuses);
+            StrimziAwareOperator operator = StrimziAwareOperator.start(client, config, kafka, greeters, registry,
+                    stopping, statuses, StrimziAwareOperator.CHECK_EVERY);
             HttpEndpoints http = HttpEndpoints.start(config.httpPort(), OperatorConfig.HTTP_PORT.label(), registry,
-                    () -> notReadyReason(operator));
-            List<AutoCloseable> parts = new ArrayList<>(List.of(() -> {
-                stopping.set(true);
-                operator.stop();
-            }, client, kafka, greeters, http));
+                    () -> notReadyReason(operator.operator()));
+            List<AutoCloseable> parts = new ArrayList<>(List.of(operator, client, kafka, greeters, http));
             if (config.webPage()) {
                 parts.add(OperatorWebPage.start(config.webPort(), statuses));
             }
@@ -60,7 +58,7 @@ public final class OperatorMain {
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
         return start(client, config, kafka, greeters, registry, new AtomicBoolean(),
-                new DemoStatuses(Clock.systemUTC()));
+                new DemoStatuses(Clock.systemUTC()), StrimziApis.servedBy(client, config.kafkaTopicApiVersion()));
     }
 
     /**
@@ -68,10 +66,12 @@ public final class OperatorMain {
      *
      * @param stopping true once the caller is stopping the operator: losing the lease then is no reason to exit
      * @param statuses where the latest status of each demo is kept for the web page
+     * @param strimzi  which Strimzi resources the cluster serves (their dependents are part of the controller only
+     *                 then: {@link StrimziAwareOperator} builds it again when that changes)
      */
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry, AtomicBoolean stopping,
-                                 DemoStatuses statuses) {
+                                 DemoStatuses statuses, StrimziApis strimzi) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false) // the client belongs to the caller
@@ -83,12 +83,12 @@ public final class OperatorMain {
                 o.withLeaderElectionConfiguration(leaderElection(config, stopping));
             }
         });
-        StrimziApis strimzi = StrimziApis.servedBy(client, config.kafkaTopicApiVersion());
         LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}; KafkaUser {}", config.kafkaTopicApiVersion(),
                 strimzi.topics() ? "served: topic management Strimzi available" : "not served: topic management "
-                        + "Strimzi unavailable until Strimzi is installed and the operator restarted",
+                        + "Strimzi unavailable until Strimzi is installed (checked every "
+                        + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s)",
                 strimzi.users() ? "served: kafka.user available" : "not served: kafka.user unavailable until Strimzi "
-                        + "is installed and the operator restarted");
+                        + "is installed (checked every " + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s)");
         operator.register(new InteractionDemoReconciler(config, kafka, greeters, new DemoMetrics(registry),
                 statuses, Clock.systemUTC(), strimzi), c -> {
             if (config.watchNamespaces().isEmpty()) {

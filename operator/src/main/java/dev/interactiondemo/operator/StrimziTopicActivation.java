@@ -10,8 +10,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /**
  * The KafkaTopic dependent is active for demos with topic management Strimzi: the informer on KafkaTopics starts
- * with the first such demo. (The dependent is part of the workflow only when the cluster served KafkaTopics when the
- * operator started: java-operator-sdk builds an event source even to deactivate one, which fails without the CRD.)
+ * with the first such demo. (The dependent is part of the workflow only while the cluster serves KafkaTopics:
+ * java-operator-sdk builds an event source even to deactivate one, which fails without the CRD.)
  */
 final class StrimziTopicActivation implements Condition<GenericKubernetesResource, InteractionDemo> {
     private final OperatorConfig config;

@@ -106,7 +106,7 @@ class DashboardTest {
                 greeter::notServingReason));
         operator = RunningOperator.start(client, NS, Map.of(), d -> "localhost:" + greeter.port());
         HttpEndpoints operatorHttp = serve(HttpEndpoints.start(0, "http", operator.registry,
-                () -> OperatorMain.notReadyReason(operator.operator)));
+                () -> OperatorMain.notReadyReason(operator.operator())));
         client.resources(InteractionDemo.class).inNamespace(NS).resource(DirectModeTest.directDemo(DEMO, "")).create();
         for (String component : List.of("greeter", "host", "worker")) {
             deployments.put(component, reportAvailable(DEMO + "-" + component));
@@ -1499,15 +1499,8 @@ class DashboardTest {
         return NotifierConfig.from(new String[] {"--greeter-target=localhost:" + greeter.port(), "--http-port=0"}, env);
     }
 
-    /** No kubelet runs here: the Deployments are reported available, as the Deployment controller would. */
     private static Deployment reportAvailable(String name) {
-        Await.until(name, () -> Optional.ofNullable(client.apps().deployments().inNamespace(NS).withName(name).get()),
-                Duration.ofSeconds(60));
-        return client.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1)
-                    .withAvailableReplicas(1).withUpdatedReplicas(1).build());
-            return d;
-        });
+        return KubeApi.reportAvailable(NS, name, 1);
     }
 
     /** GET /metrics, as Prometheus scrapes it. */

@@ -3,6 +3,8 @@ package dev.interactiondemo.operator;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +15,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +34,21 @@ public final class KubeApi {
     private KubeApi() {
     }
 
+    /**
+     * No kubelet runs beside this API server: a Deployment is reported available with {@code replicas} ready, as the
+     * Deployment controller would (after waiting for the operator to create it).
+     */
+    public static Deployment reportAvailable(String namespace, String name, int replicas) {
+        KubernetesClient c = client();
+        Await.until(name, () -> Optional.ofNullable(c.apps().deployments().inNamespace(namespace).withName(name)
+                .get()), Duration.ofSeconds(60));
+        return c.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+                    .withAvailableReplicas(replicas).withUpdatedReplicas(replicas).build());
+            return d;
+        });
+    }
+
     public static synchronized KubernetesClient client() {
         if (client == null) {
             server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
@@ -37,10 +56,10 @@ public final class KubeApi {
             server.start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-api-stop"));
             client = newClient();
-            install(CrdIsCommittedTest.committed());
+            installInteractionDemoCrd(client);
             for (String crd : List.of("/strimzi/kafkatopics-crd.yaml", "/strimzi/kafkausers-crd.yaml")) {
                 try (InputStream in = KubeApi.class.getResourceAsStream(crd)) {
-                    install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
+                    install(client, client.apiextensions().v1().customResourceDefinitions().load(in).item());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -66,15 +85,17 @@ public final class KubeApi {
         return name;
     }
 
-    private static void install(Path crdFile) {
-        try (InputStream in = Files.newInputStream(crdFile)) {
-            install(client.apiextensions().v1().customResourceDefinitions().load(in).item());
+    /** Installs the committed InteractionDemo CRD. */
+    static void installInteractionDemoCrd(KubernetesClient client) {
+        try (InputStream in = Files.newInputStream(CrdIsCommittedTest.committed())) {
+            install(client, client.apiextensions().v1().customResourceDefinitions().load(in).item());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void install(CustomResourceDefinition crd) {
+    /** Installs a CRD and waits until the API server serves it. */
+    static void install(KubernetesClient client, CustomResourceDefinition crd) {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).serverSideApply();
         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
                 .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null

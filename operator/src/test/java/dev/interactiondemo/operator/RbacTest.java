@@ -375,14 +375,19 @@ class RbacTest {
             // The operator leaves the KafkaTopic to the garbage collector; should it delete it one day, the audit
             // log shows the request (refused until the chart grants delete).
             until(() -> topic().get() == null, Duration.ofSeconds(3));
-            // The lesson "Kafka cut off": a NetworkPolicy while the fault is on, none once it is lifted.
+            // The lesson "Kafka cut off": a NetworkPolicy while the fault is on, none once it is lifted. Twice: the
+            // second time its Events are repeats, which bump the Events of the first (get, patch).
             var cut = admin.network().v1().networkPolicies().inNamespace(ns).withName(direct + "-host-kafka-cut");
-            admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
-                    PatchType.JSON_MERGE), "{\"spec\":{\"faults\":{\"kafka\":{\"cutProducer\":true}}}}");
-            await("NetworkPolicy " + direct + "-host-kafka-cut", () -> cut.get() != null);
-            admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
-                    PatchType.JSON_MERGE), "{\"spec\":{\"faults\":null}}");
-            await("the cut lifted", () -> cut.get() == null);
+            for (int round = 0; round < 2; round++) {
+                admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
+                        PatchType.JSON_MERGE), "{\"spec\":{\"faults\":{\"kafka\":{\"cutProducer\":true}}}}");
+                await("NetworkPolicy " + direct + "-host-kafka-cut", () -> cut.get() != null);
+                await("FaultsActive in the status", () -> faultsActive(direct).equals("True"));
+                admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
+                        PatchType.JSON_MERGE), "{\"spec\":{\"faults\":null}}");
+                await("the cut lifted", () -> cut.get() == null);
+                await("no fault in the status", () -> faultsActive(direct).equals("False"));
+            }
             for (String name : List.of(direct, strimzi, user)) {
                 admin.resources(InteractionDemo.class).inNamespace(ns).withName(name).delete();
             }
@@ -394,6 +399,12 @@ class RbacTest {
         private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> topic() {
             return admin.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic").inNamespace(ns)
                     .withName(strimzi + "-notifications");
+        }
+
+        private String faultsActive(String name) {
+            InteractionDemo d = demo(name);
+            return d == null || d.getStatus() == null ? "" : d.getStatus().getConditions().stream()
+                    .filter(c -> "FaultsActive".equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse("");
         }
 
         private InteractionDemo demo(String name) {
@@ -482,7 +493,7 @@ class RbacTest {
      * operator: right for a pod, fatal for the test JVM, so this test's operators keep the JVM.
      */
     private static void stayAliveWhenLeadershipEnds(RunningOperator operator) {
-        operator.operator.getConfigurationService().getLeaderElectionConfiguration().ifPresent(c -> {
+        operator.operator().getConfigurationService().getLeaderElectionConfiguration().ifPresent(c -> {
             try {
                 var exit = LeaderElectionConfiguration.class.getDeclaredField("exitOnStopLeading");
                 exit.setAccessible(true);

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +19,9 @@ import java.util.function.Function;
 
 /** The operator, started in the test JVM against the test API server, as OperatorMain starts it. */
 final class RunningOperator implements AutoCloseable {
-    final Operator operator;
+    /** How often a test operator asks which Strimzi resources are served (the operator: every 30 s). */
+    static final Duration STRIMZI_CHECK = Duration.ofSeconds(1);
+    final StrimziAwareOperator running;
     final PrometheusMeterRegistry registry = Metrics.newRegistry();
     final Observers kafka;
     final DemoStatuses statuses = new DemoStatuses(Clock.systemUTC());
@@ -29,7 +32,8 @@ final class RunningOperator implements AutoCloseable {
                             Function<Pod, URI> podMetrics) {
         this.greeters = new GreeterChannels(greeterEndpoint);
         this.kafka = Observers.every(config.statusInterval(), Clock.systemUTC(), podMetrics);
-        this.operator = OperatorMain.start(client, config, kafka, greeters, registry, stopping, statuses);
+        this.running = StrimziAwareOperator.start(client, config, kafka, greeters, registry, stopping, statuses,
+                STRIMZI_CHECK);
     }
 
     /** Watches {@code namespace}; {@code env} overrides the test defaults (a 1 s status interval). */
@@ -48,10 +52,14 @@ final class RunningOperator implements AutoCloseable {
         return new RunningOperator(client, OperatorConfig.from(new String[0], all), greeterEndpoint, podMetrics);
     }
 
+    /** The operator running now (built again when the Strimzi resources served change). */
+    Operator operator() {
+        return running.operator();
+    }
+
     @Override
     public void close() {
-        stopping.set(true);
-        operator.stop();
+        running.close();
         kafka.close();
         greeters.close();
     }
