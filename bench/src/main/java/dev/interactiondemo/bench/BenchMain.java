@@ -203,7 +203,11 @@ public final class BenchMain {
         try {
             Matcher m = Pattern.compile("<kube-api-test.kube.version>([^<]+)<").matcher(
                     Files.readString(repo.resolve("operator/pom.xml")));
-            return m.find() ? m.group(1) : "1.34.4";
+            if (!m.find()) {
+                throw new IllegalStateException("operator/pom.xml names no <kube-api-test.kube.version>: set "
+                        + KUBE_VERSION.label());
+            }
+            return m.group(1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -81,13 +81,7 @@ class LiveStatusTest {
     }
 
     private static void reportAvailable(String deployment, int replicas) {
-        Await.until(deployment, () -> Optional.ofNullable(client.apps().deployments().inNamespace(NS)
-                .withName(deployment).get()), Duration.ofSeconds(60));
-        client.apps().deployments().inNamespace(NS).withName(deployment).editStatus(d -> {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-                    .withAvailableReplicas(replicas).withUpdatedReplicas(replicas).build());
-            return d;
-        });
+        KubeApi.reportAvailable(NS, deployment, replicas);
     }
 
     /** A pod as the Deployment's ReplicaSet would make it, Running, as the kubelet would report it. */

@@ -285,15 +285,8 @@ class SecuredKafkaTest {
                 && v.getSecret().getSecretName().equals("my-cluster-cluster-ca-cert")), "the cluster CA, by default");
     }
 
-    /** No kubelet runs here: the Deployment is reported available, as the Deployment controller would. */
     private static Deployment reportAvailable(String name) {
-        Await.until(name, () -> Optional.ofNullable(client.apps().deployments().inNamespace(NS).withName(name).get()),
-                Duration.ofSeconds(60));
-        return client.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1)
-                    .withAvailableReplicas(1).withUpdatedReplicas(1).build());
-            return d;
-        });
+        return KubeApi.reportAvailable(NS, name, 1);
     }
 
     private static Map<String, String> env(Deployment d) {

@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.api.Names;
 import io.fabric8.kubernetes.api.model.Pod;
 
 import java.net.URI;
@@ -12,11 +13,8 @@ import java.util.function.Function;
  * and the Hosts' and Workers' own metrics.
  */
 public record Observers(KafkaObservers kafka, GreeterHealth greeters, PodMetrics pods) implements AutoCloseable {
-    /** The notifier's HTTP port, where its /metrics are. */
-    public static final int NOTIFIER_HTTP_PORT = 8080;
-
     public static Observers every(Duration interval, Clock clock) {
-        return every(interval, clock, pod -> PodMetrics.inCluster(pod, NOTIFIER_HTTP_PORT));
+        return every(interval, clock, pod -> PodMetrics.inCluster(pod, Names.NOTIFIER_HTTP_PORT));
     }
 
     /** @param podMetrics where a Host's or Worker's /metrics are (tests run them outside a cluster) */
