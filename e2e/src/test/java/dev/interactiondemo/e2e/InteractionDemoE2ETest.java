@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +51,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -277,36 +280,40 @@ class InteractionDemoE2ETest {
     }
 
     static InteractionDemo await(String what, Predicate<InteractionDemo> p, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        InteractionDemo last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = demo();
-                if (last != null && p.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            sleep(Duration.ofSeconds(1));
+        return awaitDemo(NS, DEMO, what, p, timeout);
+    }
+
+    /**
+     * Waits (Awaitility, every second) for the demo to satisfy {@code p}; times out naming what it waited for and the
+     * last status it saw.
+     */
+    private static InteractionDemo awaitDemo(String namespace, String name, String what, Predicate<InteractionDemo> p,
+                                             Duration timeout) {
+        AtomicReference<InteractionDemo> last = new AtomicReference<>();
+        try {
+            return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> {
+                        InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(namespace)
+                                .withName(name).get();
+                        last.set(d);
+                        return d;
+                    }, d -> d != null && p.test(d));
+        } catch (ConditionTimeoutException e) {
+            InteractionDemo d = last.get();
+            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + namespace + "/"
+                    + name + ": " + what + "; last status: "
+                    + (d == null || d.getStatus() == null ? "none" : Serialization.asYaml(d.getStatus())), e);
         }
-        fail("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; last status: "
-                + (last == null ? "none" : Serialization.asYaml(last.getStatus())));
-        return null;
+    }
+
+    /** Waits (Awaitility) until {@code done} holds, checking every {@code every}. */
+    private static void awaitUntil(String what, Duration timeout, Duration every, Callable<Boolean> done) {
+        Awaitility.await(what).atMost(timeout).pollInterval(every).ignoreExceptions().until(done);
     }
 
     private static void patch(String json) {
         client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO)
                 .patch(PatchContext.of(PatchType.JSON_MERGE), json);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     /** A counter summed over every running pod whose name starts with {@code podPrefix}, from their /metrics. */
@@ -544,13 +551,9 @@ class InteractionDemoE2ETest {
         } finally {
             patch("{\"spec\":{\"faults\":null}}");
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (client.network().v1().networkPolicies().inNamespace(NS).withName(DEMO + "-host-kafka-cut").get() != null) {
-            if (System.nanoTime() > deadline) {
-                fail("the NetworkPolicy is still there 2 minutes after the cut was lifted");
-            }
-            sleep(Duration.ofSeconds(1));
-        }
+        awaitUntil("the NetworkPolicy gone once the cut is lifted", Duration.ofMinutes(2), Duration.ofSeconds(1),
+                () -> client.network().v1().networkPolicies().inNamespace(NS).withName(DEMO + "-host-kafka-cut")
+                        .get() == null);
         await("flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
     }
 
@@ -617,19 +620,12 @@ class InteractionDemoE2ETest {
     @Order(70)
     void deletingTheResourceGarbageCollectsEveryDependent() {
         client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).delete();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean gone = client.apps().deployments().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO)
-                    .list().getItems().isEmpty()
-                    && client.services().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list()
-                    .getItems().isEmpty()
-                    && demo() == null;
-            if (gone) {
-                return;
-            }
-            sleep(Duration.ofSeconds(2));
-        }
-        fail("dependents of " + DEMO + " still present after 3 minutes");
+        awaitUntil("every dependent of " + DEMO + " garbage-collected", Duration.ofMinutes(3), Duration.ofSeconds(2),
+                () -> client.apps().deployments().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO)
+                        .list().getItems().isEmpty()
+                        && client.services().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list()
+                        .getItems().isEmpty()
+                        && demo() == null);
     }
 
     /**
@@ -677,13 +673,8 @@ class InteractionDemoE2ETest {
 
         // Deleting a tenant's namespace takes its demo and topic, and nothing of the other tenant's.
         client.namespaces().withName(tenants.get(0)).delete();
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (client.namespaces().withName(tenants.get(0)).get() != null) {
-            if (System.nanoTime() > deadline) {
-                fail("namespace " + tenants.get(0) + " still there after 3 minutes");
-            }
-            sleep(Duration.ofSeconds(2));
-        }
+        awaitUntil("namespace " + tenants.get(0) + " gone", Duration.ofMinutes(3), Duration.ofSeconds(2),
+                () -> client.namespaces().withName(tenants.get(0)).get() == null);
         long afterDeletion = awaitDemo(tenants.get(1), "shared", x -> true, Duration.ofSeconds(10)).getStatus()
                 .getMessages().getProduced();
         awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > afterDeletion + 20
@@ -833,18 +824,7 @@ class InteractionDemoE2ETest {
 
     private static InteractionDemo awaitDemo(String namespace, String name, Predicate<InteractionDemo> p,
                                              Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        InteractionDemo last = null;
-        while (System.nanoTime() < deadline) {
-            last = client.resources(InteractionDemo.class).inNamespace(namespace).withName(name).get();
-            if (last != null && last.getStatus() != null && p.test(last)) {
-                return last;
-            }
-            sleep(Duration.ofSeconds(1));
-        }
-        fail("timed out after " + timeout.toSeconds() + " s waiting for " + namespace + "/" + name + "; last status: "
-                + (last == null ? "none" : Serialization.asYaml(last.getStatus())));
-        return null;
+        return awaitDemo(namespace, name, "the status asked for", d -> d.getStatus() != null && p.test(d), timeout);
     }
 
     private static int operatorRestarts() {

@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -418,24 +420,12 @@ class RbacTest {
         }
 
         boolean until(BooleanSupplier condition, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                try {
-                    if (condition.getAsBoolean()) {
-                        return true;
-                    }
-                } catch (RuntimeException e) {
-                    // not yet
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            try {
+                Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                        .until(condition::getAsBoolean);
+                return true;
+            } catch (ConditionTimeoutException e) {
+                return false;
             }
         }
 

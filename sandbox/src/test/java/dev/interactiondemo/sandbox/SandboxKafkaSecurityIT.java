@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -83,21 +85,21 @@ class SandboxKafkaSecurityIT {
                 "--greeter-port", "0", "--web-port", "0"));
         cmd.addAll(List.of(args));
         sandbox = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            String log = Files.readString(err);
-            Matcher files = FILES.matcher(log);
-            Matcher listener = LISTENER.matcher(log);
-            Matcher web = WEB.matcher(log);
-            if (files.find() && listener.find() && web.find()) {
-                return new Started(Path.of(files.group(1)), listener.group(1), listener.group(2), web.group(1));
-            }
-            if (!sandbox.isAlive()) {
-                fail("the sandbox ended before it started (exit " + sandbox.exitValue() + "):\n" + log);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no start-up lines within 120 s:\n" + Files.readString(err));
+        return Awaitility.await("the sandbox's start-up lines (credentials, listener, page)")
+                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    String log = Files.readString(err);
+                    Matcher files = FILES.matcher(log);
+                    Matcher listener = LISTENER.matcher(log);
+                    Matcher web = WEB.matcher(log);
+                    if (files.find() && listener.find() && web.find()) {
+                        return Optional.of(new Started(Path.of(files.group(1)), listener.group(1), listener.group(2),
+                                web.group(1)));
+                    }
+                    if (!sandbox.isAlive()) {
+                        fail("the sandbox ended before it started (exit " + sandbox.exitValue() + "):\n" + log);
+                    }
+                    return Optional.<Started>empty();
+                }, Optional::isPresent).orElseThrow();
     }
 
     private int awaitExit() throws Exception {
@@ -158,15 +160,16 @@ class SandboxKafkaSecurityIT {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
             consumer.subscribe(List.of(Sandbox.TOPIC));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                try {
-                    consumer.poll(Duration.ofSeconds(1));
-                } catch (AuthorizationException expected) {
-                    return;
-                }
-            }
-            fail("the consumer was never refused");
+            // Polls (each up to a second) until Kafka refuses; the consumer stays on this thread.
+            Awaitility.await("the consumer refused").atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
+                        try {
+                            consumer.poll(Duration.ofSeconds(1));
+                            return false;
+                        } catch (AuthorizationException expected) {
+                            return true;
+                        }
+                    });
         }
     }
 
@@ -243,20 +246,12 @@ class SandboxKafkaSecurityIT {
                 Files.readString(s.dir().resolve("sandbox-host.key"))));
         assertEquals("mtls", get(s.page() + "api/history").get("controls").get("kafkaSecurity").asText());
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            List<JsonNode> all;
-            try {
-                all = statuses();
-            } catch (JsonProcessingException halfWritten) {
-                Thread.sleep(100);
-                continue;
-            }
-            if (all.size() >= 6 && all.get(all.size() - 1).get("messages").get("consumed").asLong() > 60) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        // Six statuses, the last with more than 60 consumed (a status line being written is read again).
+        Awaitility.await("six statuses and more than 60 consumed").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).ignoreException(JsonProcessingException.class).until(() -> {
+                    List<JsonNode> all = statuses();
+                    return all.size() >= 6 && all.get(all.size() - 1).get("messages").get("consumed").asLong() > 60;
+                });
         sandbox.destroy(); // SIGTERM: the shutdown hook finishes the run gracefully
         assertFlowed(awaitExit(), "mtls");
         assertFalse(Files.exists(s.dir()), "the credentials were removed: " + s.dir());

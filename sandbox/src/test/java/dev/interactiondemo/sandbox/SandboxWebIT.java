@@ -2,6 +2,7 @@ package dev.interactiondemo.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,18 +78,18 @@ class SandboxWebIT {
     }
 
     private String pageAddress() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            Matcher m = ADDRESS.matcher(Files.readString(err));
-            if (m.find()) {
-                return m.group(1);
-            }
-            if (!sandbox.isAlive()) {
-                throw new AssertionError("the sandbox ended before serving its page: " + Files.readString(err));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the sandbox printed no page address: " + Files.readString(err));
+        return Awaitility.await("the sandbox's page address").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    String log = Files.readString(err);
+                    Matcher m = ADDRESS.matcher(log);
+                    if (m.find()) {
+                        return m.group(1);
+                    }
+                    if (!sandbox.isAlive()) {
+                        throw new AssertionError("the sandbox ended before serving its page: " + log);
+                    }
+                    return null;
+                }, a -> a != null);
     }
 
     /** Reads the page with one script, so that a re-render between two reads cannot get in the way. */
