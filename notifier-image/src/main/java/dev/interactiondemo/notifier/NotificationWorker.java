@@ -44,8 +44,9 @@ import java.util.stream.Collectors;
  * artificial delay), and commits offsets only after processing: at-least-once delivery. Every delivery goes through
  * the {@link DeliveryAudit}, which counts duplicates and losses.
  *
- * <p>Commits: after each poll, asynchronously ({@code commitAsync}: the loop does not wait for Kafka, and a commit
- * that fails is covered by the next one); synchronously when partitions are revoked, so that their next owner starts
+ * <p>Commits: after a poll, asynchronously ({@code commitAsync}: the loop does not wait for Kafka, and a commit
+ * that fails is covered by the next one), at most every {@link #COMMIT_EVERY} while records keep coming and at once
+ * after a poll that returns none; synchronously when partitions are revoked, so that their next owner starts
  * right after what was processed here, and on shutdown. A Worker killed between two commits leaves its last
  * notifications to be delivered again: duplicates, never a loss. Its consumer is created only once the bootstrap
  * address answers as Kafka ({@link KafkaGate}).
@@ -65,6 +66,11 @@ import java.util.stream.Collectors;
 public final class NotificationWorker implements NotifierRole {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationWorker.class);
     private static final Duration CONNECTIVITY_CHECK_EVERY = Duration.ofSeconds(5);
+    /**
+     * The least time between two asynchronous commits while records keep coming: a commit per poll (up to 500
+     * records) kept one in flight behind every fetch. A poll that returns nothing commits at once.
+     */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(100);
     /** The exit status of a Worker program after an injected failure ({@link OnInjectedFailure#EXIT}). */
     public static final int INJECTED_FAILURE_EXIT_STATUS = 3;
     /** How long an embedded Worker waits, after an injected failure, before it creates a new consumer. */
@@ -106,6 +112,8 @@ public final class NotificationWorker implements NotifierRole {
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     /** Whether {@link #processed} moved since the last commit. Poll thread only. */
     private boolean uncommitted;
+    /** When the last asynchronous commit was sent (System.nanoTime); only touched on the poll thread. */
+    private long lastCommitNanos;
     /** True while the consumer is closed after an injected failure: no commit, and the audit keeps its partitions. */
     private boolean failing;
     /**
@@ -408,7 +416,9 @@ public final class NotificationWorker implements NotifierRole {
                     failBeforeCommit(batch);
                     return Ended.INJECTED;
                 }
-                commitAsync();
+                if (batch == 0 || System.nanoTime() - lastCommitNanos >= COMMIT_EVERY.toNanos()) {
+                    commitAsync();
+                }
             }
             return Ended.STOPPED;
         } catch (WakeupException e) {
@@ -545,11 +555,15 @@ public final class NotificationWorker implements NotifierRole {
         endToEnd.record(Math.max(0, nanos));
     }
 
-    /** After a poll: commits what was processed without waiting; a failed commit is made again after the next poll. */
+    /**
+     * After a poll (at most every {@link #COMMIT_EVERY} while records keep coming): commits what was processed without
+     * waiting; a failed commit is made again after the next poll.
+     */
     private void commitAsync() {
         if (!uncommitted) {
             return;
         }
+        lastCommitNanos = System.nanoTime();
         consumer.commitAsync(Map.copyOf(processed), (offsets, error) -> {
             if (error != null) {
                 // Kafka runs this callback on the poll thread: the next loop commits again, records or not, so the
