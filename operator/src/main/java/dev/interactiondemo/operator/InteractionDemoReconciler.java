@@ -102,7 +102,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
      */
     static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(2);
     /**
-     * The least time between two status writes of a demo (half a second): what changes within it (a health check's answer, a
+     * The least time between two status writes of a demo: what changes within it (a health check's answer, a
      * Deployment created, a reading) is written together, so a new demo costs a few writes, not one per event.
      */
     static final Duration WRITE_SPACING = Duration.ofMillis(500);
@@ -348,21 +348,19 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     /** How long until the demo's status may be written again; zero when now. */
     private Duration writeSpacingLeft(ResourceID id) {
         Instant last = lastWrites.get(id);
-        if (last == null) {
-            return Duration.ZERO;
-        }
-        Duration left = Duration.between(clock.instant(), last.plus(WRITE_SPACING));
-        return left.isNegative() || left.isZero() ? Duration.ZERO : left.plusMillis(1);
+        return last == null ? Duration.ZERO : until(last.plus(WRITE_SPACING));
     }
 
     /** How much longer a new demo's first status may wait for the first look at Kafka; zero when no longer. */
     private Duration firstLookWait(InteractionDemo demo) {
         String created = demo.getMetadata().getCreationTimestamp();
-        if (created == null) {
-            return Duration.ZERO;
-        }
-        Duration left = Duration.between(clock.instant(), Instant.parse(created).plus(FIRST_LOOK_WAIT));
-        return left.isNegative() ? Duration.ZERO : left.plusMillis(1);
+        return created == null ? Duration.ZERO : until(Instant.parse(created).plus(FIRST_LOOK_WAIT));
+    }
+
+    /** The time left until {@code deadline} (a millisecond more, so a reconcile then finds it passed); zero after it. */
+    private Duration until(Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        return left.isNegative() || left.isZero() ? Duration.ZERO : left.plusMillis(1);
     }
 
     /** Patches the status (server-side apply, as the operator's field manager) and caches the result. */
