@@ -3,20 +3,10 @@ package dev.interactiondemo.bench;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,39 +19,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 /**
  * The operator at scale, against a real kube-apiserver and etcd (fabric8 kube-api-test, the operator tests' binaries)
  * and a real Kafka broker: the time until N InteractionDemos (Direct topic management) all have their dependents
  * (Greeter Deployment and Service, Host and Worker Deployments, the topic) and a written status, divided by the time
- * the same client takes to create the same objects itself (the API server's floor); the operator's heap and RSS at
- * each N; its start-up time to the first reconcile.
+ * the same client takes to create the same objects itself (the API server's floor, {@link DirectClientFloor}); the
+ * operator's heap and RSS at each N; its start-up time to the first reconcile. Then two cases of their own:
+ * {@link SilentKafkaCase} (a healthy demo's status age beside 60 demos on a Kafka that never answers) and
+ * {@link MixedModeCase} (API requests with half the demos in Strimzi mode). What they share is {@link OperatorRig}.
  */
 final class OperatorBench {
-    private static final ResourceDefinitionContext IDEMO = new ResourceDefinitionContext.Builder()
-            .withGroup("interactiondemo.dev").withVersion("v1alpha1").withKind("InteractionDemo")
-            .withPlural("interactiondemos").withNamespaced(true).build();
-    /** Client threads creating objects, for the operator run and the floor alike. */
-    private static final int CLIENT_THREADS = 16;
-    /** The operator container's heap: the chart's default (values.yaml: heap 384m, within a 768Mi limit). */
-    static final String OPERATOR_HEAP = "-Xmx384m";
-
     private final BenchContext ctx;
     private final Report report;
     private final Map<String, Object> json;
     private KubernetesClient client;
     private BenchBroker broker;
-    private Path kubeconfig;
-    private int greeterPort;
+    private OperatorRig rig;
 
     OperatorBench(BenchContext ctx, Report report) {
         this.ctx = ctx;
@@ -79,15 +55,16 @@ final class OperatorBench {
         api.start();
         Log.info("kube-apiserver %s up in %.1f s", ctx.kubeVersion(), (System.nanoTime() - apiStart) / 1e9);
         try {
-            kubeconfig = Files.writeString(ctx.work().resolve("kubeconfig.yaml"), api.getKubeConfigYaml());
+            Path kubeconfig = Files.writeString(ctx.work().resolve("kubeconfig.yaml"), api.getKubeConfigYaml());
             client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(api.getKubeConfigYaml())).build();
             installCrd();
             broker = BenchBroker.start(ctx.work(), ctx.classPath());
-            greeterPort = Procs.freePort();
+            int greeterPort = Procs.freePort();
             try (Procs.Child greeter = Procs.start("operator-greeter", List.of(Procs.java(), "-jar",
                     ctx.greeterJar().toString(), "--port", Integer.toString(greeterPort), "--metrics-port",
                     Integer.toString(Procs.freePort())), null, ctx.logs(), Map.of("LOG_FORMAT", "text"))) {
                 Procs.awaitPort(greeter, greeterPort, Duration.ofSeconds(60));
+                rig = new OperatorRig(ctx, client, broker, kubeconfig, greeterPort);
                 startup();
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int n : scales()) {
@@ -95,6 +72,12 @@ final class OperatorBench {
                 }
                 json.put("scales", rows);
                 markdown(rows);
+                List<String> failed = new ArrayList<>();
+                runCase("silentKafka", () -> new SilentKafkaCase(rig, report).run(), failed);
+                runCase("mixedModes", () -> new MixedModeCase(rig, report).run(), failed);
+                if (!failed.isEmpty()) {
+                    throw new IllegalStateException("operator cases failed: " + failed);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -171,14 +154,30 @@ final class OperatorBench {
     }
 
     /**
-     * The InteractionDemo CRD from crds/, and the operator tests' stand-in for Strimzi's KafkaTopic CRD: without a
-     * KafkaTopic API, every reconcile of this operator build fails, Direct-mode demos included (java-operator-sdk
-     * builds the KafkaTopic informer to evaluate its activation condition); see docs/benchmarks.md.
+     * One case after the scales; a case that fails is recorded in the JSON ({@code "failed"}) and in {@code failed},
+     * and the next case still runs.
      */
+    private void runCase(String name, Supplier<Map<String, Object>> run, List<String> failed) {
+        try {
+            json.put(name, run.get());
+        } catch (RuntimeException e) {
+            Log.info("operator case %s failed: %s", name, e);
+            e.printStackTrace();
+            json.put(name, Map.of("failed", String.valueOf(e.getMessage())));
+            failed.add(name + ": " + e.getMessage());
+        }
+    }
+
     private List<Integer> scales() {
         return ctx.operatorScales() == null ? ctx.mode().operatorScales() : ctx.operatorScales();
     }
 
+    /**
+     * The InteractionDemo CRD from crds/, and the operator tests' stand-in for Strimzi's KafkaTopic CRD: without a
+     * KafkaTopic API, every reconcile of this operator build fails, Direct-mode demos included (java-operator-sdk
+     * builds the KafkaTopic informer to evaluate its activation condition; see docs/benchmarks.md), and the
+     * Strimzi-mode demos of {@link MixedModeCase} need it anyway.
+     */
     private void installCrd() throws IOException {
         install(ctx.repo().resolve("crds/interactiondemos.interactiondemo.dev-v1.yml"));
         install(ctx.repo().resolve("operator/src/test/resources/strimzi/kafkatopics-crd.yaml"));
@@ -195,57 +194,16 @@ final class OperatorBench {
         }
     }
 
-    private void namespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-                .serverSideApply();
-    }
-
-    private GenericKubernetesResource demo(String ns, String name) {
-        return Serialization.unmarshal("""
-                apiVersion: interactiondemo.dev/v1alpha1
-                kind: InteractionDemo
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  kafka:
-                    bootstrapServers: %s
-                    topic:
-                      name: %s-%s
-                      management: Direct
-                      partitions: 1
-                """.formatted(name, ns, broker.bootstrap, ns, name), GenericKubernetesResource.class);
-    }
-
-    private Procs.Child startOperator(String name, String namespace, int httpPort, boolean profile) {
-        List<String> cmd = new ArrayList<>(List.of(Procs.java(), OPERATOR_HEAP, "-XX:+ExitOnOutOfMemoryError"));
-        if (profile) {
-            cmd.add(ctx.jfrOption(name));
-        }
-        if (ctx.jfr()) {
-            cmd.add("-XX:NativeMemoryTracking=summary"); // what the RSS is made of: jcmd VM.native_memory
-        }
-        cmd.addAll(List.of("-cp", ctx.classPath(), OperatorLauncher.class.getName()));
-        return Procs.start(name, cmd, null, ctx.logs(), Map.of(
-                "KUBECONFIG", kubeconfig.toString(),
-                "WATCH_NAMESPACES", namespace,
-                "OPERATOR_HTTP_PORT", Integer.toString(httpPort),
-                "BENCH_GREETER_PORT", Integer.toString(greeterPort),
-                "GREETER_IMAGE", "example.org/greeter:bench",
-                "NOTIFIER_IMAGE", "example.org/notifier:bench",
-                "LOG_FORMAT", "text"));
-    }
-
     /** Start-up: an InteractionDemo exists; how long from launching the operator to its first dependent and status. */
     private void startup() {
         String ns = "startup";
-        namespace(ns);
-        client.genericKubernetesResources(IDEMO).inNamespace(ns).resource(demo(ns, "first")).create();
+        rig.namespace(ns);
+        client.genericKubernetesResources(OperatorRig.IDEMO).inNamespace(ns).resource(rig.demo(ns, "first")).create();
         int http = Procs.freePort();
         double readyS = Double.NaN;
         double firstDependentS = Double.NaN;
         double firstStatusS = Double.NaN;
-        try (Procs.Child op = startOperator("operator-startup", ns, http, ctx.jfr())) {
+        try (Procs.Child op = rig.startOperator("operator-startup", ns, http, ctx.jfr(), Map.of())) {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline && (Double.isNaN(readyS) || Double.isNaN(firstDependentS)
                     || Double.isNaN(firstStatusS))) {
@@ -259,7 +217,7 @@ final class OperatorBench {
                     firstDependentS = t;
                 }
                 if (Double.isNaN(firstStatusS)) {
-                    GenericKubernetesResource d = client.genericKubernetesResources(IDEMO).inNamespace(ns)
+                    GenericKubernetesResource d = client.genericKubernetesResources(OperatorRig.IDEMO).inNamespace(ns)
                             .withName("first").get();
                     if (d != null && d.getAdditionalProperties().get("status") != null) {
                         firstStatusS = t;
@@ -279,21 +237,20 @@ final class OperatorBench {
 
     private Map<String, Object> scale(int n) throws IOException {
         String ns = "op-" + n;
-        namespace(ns);
+        rig.namespace(ns);
         int http = Procs.freePort();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("n", n);
-        Map<String, GenericKubernetesResource> demos = new LinkedHashMap<>();
-        Map<String, Map<String, HasMetadata>> dependents = new LinkedHashMap<>();
+        DirectClientFloor.OperatorObjects made;
         boolean profile = ctx.jfr() && n == scales().get(scales().size() - 1);
-        try (Procs.Child op = startOperator("operator-" + n, ns, http, false);
+        try (Procs.Child op = rig.startOperator("operator-" + n, ns, http, false, Map.of());
              Tracker tracker = new Tracker(client, ns)) {
-            awaitReady(op, http);
+            OperatorRig.awaitReady(op, http);
             row.put("operatorReadySeconds", Report.round((System.nanoTime() - op.startNanos()) / 1e9, 3));
             Procs.sleep(2000);
             row.put("idleRssMiB", Report.round(op.rssMiB(), 1));
             Cpu.Machine machine = Cpu.Machine.now();
-            Map<String, Double> requestsBefore = apiRequests();
+            Map<String, Double> requestsBefore = rig.apiRequests();
             long opCpu = Cpu.process(op.pid());
             if (profile) {
                 // Only the burst: from the first InteractionDemo created to the last one done.
@@ -301,8 +258,8 @@ final class OperatorBench {
             }
             long t0 = System.nanoTime();
             tracker.start = t0;
-            parallel(n, i -> client.genericKubernetesResources(IDEMO).inNamespace(ns).resource(demo(ns, "demo-" + i))
-                    .create());
+            OperatorRig.parallel(n, i -> client.genericKubernetesResources(OperatorRig.IDEMO).inNamespace(ns)
+                    .resource(rig.demo(ns, OperatorRig.demoName(i))).create());
             double createdS = (System.nanoTime() - t0) / 1e9;
             tracker.awaitAll(n, op, Duration.ofMinutes(15));
             double operatorS = (tracker.last() - t0) / 1e9;
@@ -316,7 +273,7 @@ final class OperatorBench {
             row.put("perDemoP99Seconds", Report.round(tracker.percentile(0.99), 3));
             row.put("operatorCpuSeconds", Report.round((Cpu.process(op.pid()) - opCpu) / Cpu.TICKS_PER_SECOND, 2));
             row.put("machineIdle", Report.round(Cpu.Machine.now().idleSince(machine), 3));
-            row.put("apiRequests", requestsBetween(requestsBefore, apiRequests()));
+            row.put("apiRequests", OperatorRig.requestsBetween(requestsBefore, rig.apiRequests()));
             Log.info("N=%d: operator done in %.2f s (custom resources created in %.2f s)", n, operatorS, createdS);
             // Steady state: statuses refreshed every STATUS_INTERVAL (10 s).
             long cpu0 = Cpu.process(op.pid());
@@ -340,20 +297,14 @@ final class OperatorBench {
                 jcmd(op.pid(), "GC.class_histogram"); // after a full GC: the live set
                 jcmd(op.pid(), "VM.native_memory", "summary");
             }
-            for (GenericKubernetesResource d : client.genericKubernetesResources(IDEMO).inNamespace(ns).list().getItems()) {
-                demos.put(d.getMetadata().getName(), d);
-            }
-            for (Deployment d : client.apps().deployments().inNamespace(ns).list().getItems()) {
-                dependents.computeIfAbsent(owner(d), k -> new LinkedHashMap<>()).put(d.getMetadata().getName(), d);
-            }
-            for (Service s : client.services().inNamespace(ns).list().getItems()) {
-                dependents.computeIfAbsent(owner(s), k -> new LinkedHashMap<>()).put(s.getMetadata().getName() + "-svc", s);
-            }
+            made = DirectClientFloor.OperatorObjects.read(client, ns);
         }
-        double floorS = floor(n, demos, dependents);
+        DirectClientFloor.Result floor = DirectClientFloor.run(rig, "floor-" + n, n,
+                (floorNs, i) -> rig.demo(floorNs, OperatorRig.demoName(i)), made);
+        double floorS = floor.seconds();
         row.put("floorSeconds", Report.round(floorS, 3));
-        row.put("floorMachineIdle", Report.round(floorIdle, 3));
-        row.put("floorApiRequests", floorRequests);
+        row.put("floorMachineIdle", Report.round(floor.machineIdle(), 3));
+        row.put("floorApiRequests", floor.requests());
         double operatorS = (double) row.get("operatorSeconds");
         row.put("ratio", Report.round(operatorS / floorS, 2));
         report.ratio("operator", "time to N demos with dependents + status, N=" + n + " (operator / direct client)",
@@ -361,141 +312,6 @@ final class OperatorBench {
         Log.info("N=%d: floor %.2f s, ratio %.1f; heap after GC %s MiB, RSS %s MiB", n, floorS, operatorS / floorS,
                 row.get("heapAfterGcMiB"), row.get("rssMiB"));
         return row;
-    }
-
-    /**
-     * The floor: the same client creates what the operator created for N demos (the InteractionDemo, the two
-     * Deployments the operator makes first, the Service, the topic through the Admin API, the Host Deployment, the
-     * status), each demo's objects in order, the demos in parallel.
-     */
-    private double floor(int n, Map<String, GenericKubernetesResource> demos,
-                         Map<String, Map<String, HasMetadata>> dependents) {
-        String ns = "floor-" + n;
-        namespace(ns);
-        Map<String, Double> requestsBefore = apiRequests();
-        Cpu.Machine machine = Cpu.Machine.now();
-        long t0 = System.nanoTime();
-        parallel(n, i -> {
-            String name = "demo-" + i;
-            GenericKubernetesResource created = client.genericKubernetesResources(IDEMO).inNamespace(ns)
-                    .resource(demo(ns, name)).create();
-            Map<String, HasMetadata> deps = dependents.getOrDefault(name, Map.of());
-            for (String part : List.of("-greeter", "-worker")) {
-                create(ns, deps.get(name + part), created);
-            }
-            create(ns, deps.get(name + "-greeter-svc"), created);
-            try {
-                broker.admin.createTopics(List.of(new NewTopic(ns + "-" + name, 1, (short) 1))).all()
-                        .get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            create(ns, deps.get(name + "-host"), created);
-            Object status = demos.get(name) == null ? null : demos.get(name).getAdditionalProperties().get("status");
-            if (status != null) {
-                created.getAdditionalProperties().put("status", status);
-                client.genericKubernetesResources(IDEMO).inNamespace(ns).resource(created).patchStatus();
-            }
-        });
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        floorIdle = Cpu.Machine.now().idleSince(machine);
-        floorRequests = requestsBetween(requestsBefore, apiRequests());
-        return seconds;
-    }
-
-    private double floorIdle;
-    private Map<String, Object> floorRequests;
-
-    private void create(String ns, HasMetadata template, GenericKubernetesResource owner) {
-        if (template == null) {
-            throw new IllegalStateException("the operator run left no template for a dependent of "
-                    + owner.getMetadata().getName());
-        }
-        HasMetadata copy = Serialization.clone(template);
-        copy.getMetadata().setNamespace(ns);
-        copy.getMetadata().setResourceVersion(null);
-        copy.getMetadata().setUid(null);
-        copy.getMetadata().setCreationTimestamp(null);
-        copy.getMetadata().setManagedFields(null);
-        copy.getMetadata().setGeneration(null);
-        copy.getMetadata().setOwnerReferences(List.of(new OwnerReference(owner.getApiVersion(), true, true,
-                owner.getKind(), owner.getMetadata().getName(), owner.getMetadata().getUid())));
-        if (copy instanceof Deployment d) {
-            d.setStatus(null);
-        } else if (copy instanceof Service s) {
-            s.setStatus(null);
-            s.getSpec().setClusterIP(null);
-            s.getSpec().setClusterIPs(null);
-        }
-        client.resource(copy).inNamespace(ns).create();
-    }
-
-    /** The demo a dependent belongs to; Services get a "-svc" suffix to tell them from the Deployment of that name. */
-    private static String owner(HasMetadata o) {
-        return o.getMetadata().getOwnerReferences().isEmpty() ? "?" : o.getMetadata().getOwnerReferences().get(0).getName();
-    }
-
-    private void parallel(int n, Consumer<Integer> task) {
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                futures.add(pool.submit(() -> task.accept(k)));
-            }
-            for (Future<?> f : futures) {
-                f.get(15, TimeUnit.MINUTES);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("creating objects failed: " + e, e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** The API server's request counters (apiserver_request_total), by "VERB resource[/subresource]". */
-    private Map<String, Double> apiRequests() {
-        Map<String, Double> out = new java.util.TreeMap<>();
-        for (Prom.Sample s : Prom.parse(client.raw("/metrics"))) {
-            if (s.name().equals("apiserver_request_total")) {
-                String verb = Prom.label(s.labels(), "verb");
-                if (verb.equals("WATCH") || verb.equals("CONNECT")) {
-                    continue;
-                }
-                String sub = Prom.label(s.labels(), "subresource");
-                out.merge(verb + " " + Prom.label(s.labels(), "resource") + (sub.isEmpty() ? "" : "/" + sub),
-                        s.value(), Double::sum);
-            }
-        }
-        return out;
-    }
-
-    /** What was requested between two readings, without the namespaces, leases and the like nobody here made. */
-    private static Map<String, Object> requestsBetween(Map<String, Double> before, Map<String, Double> after) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        long total = 0;
-        for (Map.Entry<String, Double> e : after.entrySet()) {
-            long d = Math.round(e.getValue() - before.getOrDefault(e.getKey(), 0.0));
-            String r = e.getKey();
-            if (d > 0 && (r.contains("interactiondemos") || r.contains("deployments") || r.contains("services")
-                    || r.contains("events") || r.contains("kafkatopics"))) {
-                out.put(r, d);
-                total += d;
-            }
-        }
-        out.put("total", total);
-        return out;
-    }
-
-    private static void awaitReady(Procs.Child op, int http) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (Prom.status(http, "/readyz") != 200) {
-            op.requireAlive();
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the operator is not ready after 2 min; log " + op.log());
-            }
-            Procs.sleep(20);
-        }
     }
 
     private void gc(long pid) {
@@ -561,112 +377,5 @@ final class OperatorBench {
                 + "GC is the live set after a forced full GC; steady CPU is its use over the next seconds, while it "
                 + "refreshes every status each 10 s.\n");
         report.markdown(sb.toString());
-    }
-
-    /**
-     * Watches a namespace (informers, no polling) and notes when each demo has its four Kubernetes dependents and a
-     * written status (observedGeneration = generation, topic ready, message counts present).
-     */
-    static final class Tracker implements AutoCloseable {
-        private static final Pattern PART = Pattern.compile("(.*)-(greeter|host|worker)");
-        private final Set<String> deployments = ConcurrentHashMap.newKeySet();
-        private final Set<String> services = ConcurrentHashMap.newKeySet();
-        private final Set<String> statusDone = ConcurrentHashMap.newKeySet();
-        private final Map<String, Long> created = new ConcurrentHashMap<>();
-        private final Map<String, Long> done = new ConcurrentHashMap<>();
-        private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-        volatile long start;
-
-        Tracker(KubernetesClient client, String ns) {
-            informers.add(client.apps().deployments().inNamespace(ns).inform(handler(d -> {
-                deployments.add(d.getMetadata().getName());
-                check(demoOf(d.getMetadata().getName()));
-            })));
-            informers.add(client.services().inNamespace(ns).inform(handler(s -> {
-                services.add(s.getMetadata().getName());
-                check(demoOf(s.getMetadata().getName()));
-            })));
-            informers.add(client.genericKubernetesResources(IDEMO).inNamespace(ns).inform(handler(d -> {
-                String name = d.getMetadata().getName();
-                created.putIfAbsent(name, System.nanoTime());
-                if (statusWritten(d)) {
-                    statusDone.add(name);
-                }
-                check(name);
-            })));
-        }
-
-        private static <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
-            return new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(T obj) {
-                    onChange.accept(obj);
-                }
-
-                @Override
-                public void onUpdate(T oldObj, T newObj) {
-                    onChange.accept(newObj);
-                }
-
-                @Override
-                public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                }
-            };
-        }
-
-        @SuppressWarnings("unchecked")
-        private static boolean statusWritten(GenericKubernetesResource d) {
-            Object s = d.getAdditionalProperties().get("status");
-            if (!(s instanceof Map<?, ?> status)) {
-                return false;
-            }
-            Object observed = status.get("observedGeneration");
-            Object topic = status.get("topic");
-            return observed instanceof Number o && d.getMetadata().getGeneration() != null
-                    && o.longValue() == d.getMetadata().getGeneration()
-                    && topic instanceof Map<?, ?> t && Boolean.TRUE.equals(t.get("ready"))
-                    && status.get("messages") != null && status.get("conditions") instanceof List<?> c && !c.isEmpty();
-        }
-
-        private static String demoOf(String dependent) {
-            Matcher m = PART.matcher(dependent);
-            return m.matches() ? m.group(1) : dependent;
-        }
-
-        private void check(String demo) {
-            if (!done.containsKey(demo) && statusDone.contains(demo) && services.contains(demo + "-greeter")
-                    && deployments.contains(demo + "-greeter") && deployments.contains(demo + "-host")
-                    && deployments.contains(demo + "-worker")) {
-                done.putIfAbsent(demo, System.nanoTime());
-            }
-        }
-
-        void awaitAll(int n, Procs.Child op, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (done.size() < n) {
-                op.requireAlive();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + done.size() + " of " + n + " demos done after "
-                            + timeout + "; operator log " + op.log());
-                }
-                Procs.sleep(10);
-            }
-        }
-
-        long last() {
-            return done.values().stream().mapToLong(Long::longValue).max().orElse(start);
-        }
-
-        /** Per demo: from its creation (as the watch saw it) to done. */
-        double percentile(double q) {
-            double[] d = done.entrySet().stream()
-                    .mapToDouble(e -> (e.getValue() - created.getOrDefault(e.getKey(), start)) / 1e9).sorted().toArray();
-            return d.length == 0 ? Double.NaN : d[Math.min(d.length - 1, (int) Math.ceil(q * d.length) - 1)];
-        }
-
-        @Override
-        public void close() {
-            informers.forEach(SharedIndexInformer::close);
-        }
     }
 }
