@@ -170,10 +170,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 .addDependentResource(greeterDeployment)
                 .addDependentResource(greeterService);
         if (strimzi.topics()) {
-            workflow.addDependentResourceAndConfigure(kafkaTopic).withActivationCondition(new StrimziTopicActivation(config));
+            workflow.addDependentResourceAndConfigure(kafkaTopic).withReconcilePrecondition(new WantsKafkaTopic(config));
         }
         if (strimzi.users()) {
-            workflow.addDependentResourceAndConfigure(kafkaUser).withActivationCondition(new StrimziUserActivation());
+            workflow.addDependentResourceAndConfigure(kafkaUser).withReconcilePrecondition(new WantsKafkaUser());
         }
         this.workflow = workflow
                 .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed,

@@ -69,4 +69,14 @@ public class StrimziKafkaTopic extends GenericKubernetesDependentResource<Intera
     public static KafkaTopic typed(GenericKubernetesResource resource) {
         return JSON.convertValue(resource, KafkaTopic.class);
     }
+
+    /**
+     * Never deletes: a demo that no longer wants its KafkaTopic (its reconcile precondition unmet) keeps it until the
+     * garbage collector removes it with the demo. Deleted at once, Strimzi would delete the topic and its messages, and the operator's RBAC
+     * grants no delete on it.
+     */
+    @Override
+    public void delete(InteractionDemo demo, Context<InteractionDemo> context) {
+        // left to the garbage collector
+    }
 }

@@ -120,4 +120,14 @@ public class StrimziKafkaUser extends GenericKubernetesDependentResource<Interac
     public static KafkaUser typed(GenericKubernetesResource resource) {
         return JSON.convertValue(resource, KafkaUser.class);
     }
+
+    /**
+     * Never deletes: a demo that no longer wants its KafkaUser (its reconcile precondition unmet) keeps it until the
+     * garbage collector removes it with the demo. Deleted at once, Strimzi would delete the user and its Secret, and the operator's RBAC
+     * grants no delete on it.
+     */
+    @Override
+    public void delete(InteractionDemo demo, Context<InteractionDemo> context) {
+        // left to the garbage collector
+    }
 }

@@ -7,8 +7,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-/** The KafkaUser dependent is active for demos with {@code kafka.user.managed}. */
-final class StrimziUserActivation implements Condition<GenericKubernetesResource, InteractionDemo> {
+/**
+ * The KafkaUser dependent is reconciled for demos with {@code kafka.user.managed}: a reconcile precondition, so that
+ * its informer keeps running beside demos without one (see {@link WantsKafkaTopic}). Unmet, it deletes nothing: a
+ * KafkaUser the operator made for the demo stays until the demo is deleted ({@code StrimziKafkaUser#delete}).
+ */
+final class WantsKafkaUser implements Condition<GenericKubernetesResource, InteractionDemo> {
     @Override
     public boolean isMet(DependentResource<GenericKubernetesResource, InteractionDemo> dependent,
                          InteractionDemo demo, Context<InteractionDemo> context) {
