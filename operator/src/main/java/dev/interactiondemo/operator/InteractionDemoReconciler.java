@@ -35,6 +35,7 @@ import dev.interactiondemo.operator.observe.PodMetrics;
 import dev.interactiondemo.operator.status.DependentFailure;
 import dev.interactiondemo.operator.status.Observation;
 import dev.interactiondemo.operator.status.StatusCalculator;
+import dev.interactiondemo.operator.status.StatusDiff;
 import dev.interactiondemo.probes.GreeterProbe;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -97,10 +98,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
     /**
-     * How long a new demo's first status may wait for the first look at its Kafka (the observer's address check has
-     * a deadline of 3 s; a Kafka that answers does so in milliseconds).
+     * How long a new demo's first status may wait for the first look at its Kafka: the observer's address check has a
+     * deadline of 3 s, and while hundreds of demos arrive at once the first look at each comes a few seconds late.
      */
-    static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(2);
+    static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(5);
     /**
      * The least time between two status writes of a demo: what changes within it (a health check's answer, a
      * Deployment created, a reading) is written together, so a new demo costs a few writes, not one per event.
@@ -311,10 +312,12 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (!StatusCalculator.changed(previous, next)) {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
+        firstLookUnderWay |= greeter.isPresent() && settings.greeterReplicas() > 0 && health == null;
         Duration firstLookWait = previous == null && firstLookUnderWay ? firstLookWait(current) : Duration.ZERO;
         if (!firstLookWait.isZero()) {
-            // A new demo's first status waits (a moment) for the first look at its Kafka, which reports at once: one
-            // status write that says where the topic stands, not one that says "observing" followed by it.
+            // A new demo's first status waits (a moment) for the first look at its Kafka and the Greeter's first
+            // health answer, which report at once: one status write that says where the topic and the Greeter stand,
+            // not one that says "observing" followed by them.
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(firstLookWait);
         }
         Duration spacing = writeSpacingLeft(id);
@@ -323,6 +326,9 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(spacing);
         }
         lastWrites.put(id, clock.instant());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Writing the status of {}: {}", Names.key(current), StatusDiff.describe(previous, next));
+        }
         try {
             writeStatus(current, next, context);
         } catch (KubernetesClientException e) {

@@ -102,6 +102,11 @@ public final class StatusConditions {
             return Conditions.unknown(MESSAGES_FLOWING, "KafkaUnreachable",
                     "cannot read message counts: " + Objects.requireNonNullElse(kafkaProblem, "no reading yet"));
         }
+        if (stats.produced() == 0) {
+            // Nothing to measure yet, and the same after a second reading: one status says it, not two in a row.
+            return Conditions.of(MESSAGES_FLOWING, false, "NothingProduced",
+                    "no message produced yet: is the Host running? is the Greeter answering?");
+        }
         if (!ratesKnown) {
             return Conditions.unknown(MESSAGES_FLOWING, "Measuring", "rates need a second reading");
         }

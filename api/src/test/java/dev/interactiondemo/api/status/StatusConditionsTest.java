@@ -53,6 +53,12 @@ class StatusConditionsTest {
         assertEquals("NothingProduced", blocked.getReason());
         assertTrue(blocked.getMessage().contains("Greeter"), blocked.getMessage());
         assertEquals("Measuring", StatusConditions.messagesFlowing(stats(1, 1, 0, 0, 0), false, null).getReason());
+        // An empty topic: the first reading says so already, and the second says the same (no second status write).
+        Condition empty = StatusConditions.messagesFlowing(stats(0, 0, 0, 0, 0), false, null);
+        assertEquals("False", empty.getStatus());
+        assertEquals("NothingProduced", empty.getReason());
+        assertTrue(empty.getMessage().startsWith("no message produced yet"), empty.getMessage());
+        assertEquals(empty, StatusConditions.messagesFlowing(stats(0, 0, 0, 0, 0), true, null));
         Condition unknown = StatusConditions.messagesFlowing(null, false, "Kafka did not answer within 3000 ms");
         assertEquals("Unknown", unknown.getStatus());
         assertEquals("KafkaUnreachable", unknown.getReason());
