@@ -127,6 +127,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final Map<String, String> createdTopics = new ConcurrentHashMap<>();
     /** When each demo's status was last written. */
     private final Map<ResourceID, Instant> lastWrites = new ConcurrentHashMap<>();
+    /** When this operator first looked at each demo that has no status yet: its first look is under way since. */
+    private final Map<ResourceID, Instant> firstLooks = new ConcurrentHashMap<>();
     /** The demos the operator holds something for (observers, meters, channels), as last reconciled. */
     private final Map<ResourceID, InteractionDemo> known = new ConcurrentHashMap<>();
 
@@ -313,7 +315,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(again);
         }
         firstLookUnderWay |= greeter.isPresent() && settings.greeterReplicas() > 0 && health == null;
-        Duration firstLookWait = previous == null && firstLookUnderWay ? firstLookWait(current) : Duration.ZERO;
+        Duration firstLookWait = previous == null && firstLookUnderWay ? firstLookWait(id) : Duration.ZERO;
         if (!firstLookWait.isZero()) {
             // A new demo's first status waits (a moment) for the first look at its Kafka and the Greeter's first
             // health answer, which report at once: one status write that says where the topic and the Greeter stand,
@@ -326,6 +328,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(spacing);
         }
         lastWrites.put(id, clock.instant());
+        firstLooks.remove(id);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Writing the status of {}: {}", Names.key(current), StatusDiff.describe(previous, next));
         }
@@ -357,10 +360,13 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         return last == null ? Duration.ZERO : until(last.plus(WRITE_SPACING));
     }
 
-    /** How much longer a new demo's first status may wait for the first look at Kafka; zero when no longer. */
-    private Duration firstLookWait(InteractionDemo demo) {
-        String created = demo.getMetadata().getCreationTimestamp();
-        return created == null ? Duration.ZERO : until(Instant.parse(created).plus(FIRST_LOOK_WAIT));
+    /**
+     * How much longer a new demo's first status may wait for the first look at Kafka; zero when no longer. Counted from
+     * this operator's first reconcile of the demo, not from its creation: while hundreds of demos arrive at once, the
+     * last ones' first reconciles come more than the wait after their creation.
+     */
+    private Duration firstLookWait(ResourceID id) {
+        return until(firstLooks.computeIfAbsent(id, k -> clock.instant()).plus(FIRST_LOOK_WAIT));
     }
 
     /** The time left until {@code deadline} (a millisecond more, so a reconcile then finds it passed); zero after it. */
@@ -578,6 +584,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         ResourceID id = ResourceID.fromResource(demo);
         known.remove(id);
         lastWrites.remove(id);
+        firstLooks.remove(id);
         greeters.forget(demo);
         kafka.forget(id);
         greeterHealth.forget(id);
