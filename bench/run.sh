@@ -2,7 +2,7 @@
 # The benchmarks: ratios of our programs to the reference tools, run side by side on this machine.
 #
 # Usage: bench/run.sh [--quick | --full] [--no-build] [--jfr] [--only LIST] [--operator-scales LIST]
-#                     [--broker-config KEY=VALUE] [--results DIR] [--help]
+#                     [--broker-config KEY=VALUE] [--operator-java-options 'OPTIONS'] [--results DIR] [--help]
 #
 #   bench/run.sh --quick            # under 5 minutes (after the first build): gRPC, pipeline, operator at N=10,100
 #   bench/run.sh --full             # longer runs, 3 gRPC repetitions, the operator at N=10,100,500
@@ -11,6 +11,8 @@
 #   bench/run.sh --no-build ...     # use the jars already built
 #   bench/run.sh --quick --only operator --operator-scales 500 --jfr   # one scale, profiled (+ heap histogram)
 #   bench/run.sh --quick --only pipeline --broker-config group.coordinator.append.linger.ms=0   # an experiment
+#   bench/run.sh --quick --only operator --operator-java-options '-Xmx256m -XX:+UseSerialGC'   # another (default:
+#                                   # the operator runs with the chart's JVM options, values.yaml heap and jvmOptions)
 #
 # Writes bench/results/<date>-<mode>.json and .md and prints the ratios last. See docs/benchmarks.md.
 set -euo pipefail
@@ -26,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     --full) mode=full ;;
     --no-build) build=false ;;
     --jfr) args+=(--jfr) ;;
-    --only|--operator-scales|--broker-config|--results)
+    --only|--operator-scales|--broker-config|--operator-java-options|--results)
       [[ $# -ge 2 && -n "$2" ]] || { echo "bench/run.sh: $1 needs a value (try --help)" >&2; exit 2; }
       args+=("$1" "$2"); shift ;;
     -h|--help) usage; exit 0 ;;

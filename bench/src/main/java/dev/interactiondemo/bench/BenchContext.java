@@ -14,9 +14,12 @@ import java.nio.file.Path;
  * @param ghz         the ghz executable
  * @param jfr         whether the measured processes record a JFR profile
  * @param operatorScales the numbers of InteractionDemos to try, instead of the mode's (null: the mode's)
+ * @param operatorJavaOptions the operator process's JVM options: the chart's ({@link ChartJava}) unless the run
+ *                    gives others
  */
 record BenchContext(Path repo, Path work, String classPath, Path greeterJar, Path notifierJar, String ghz, Mode mode,
-                    String kubeVersion, boolean jfr, java.util.List<Integer> operatorScales) {
+                    String kubeVersion, boolean jfr, java.util.List<Integer> operatorScales,
+                    java.util.List<String> operatorJavaOptions) {
     Path logs() {
         return work.resolve("logs");
     }

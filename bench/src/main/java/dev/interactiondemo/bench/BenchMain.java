@@ -38,6 +38,9 @@ public final class BenchMain {
             "the numbers of InteractionDemos to try, comma-separated [default: the mode's]");
     static final Option BROKER_CONFIG = Option.of("BENCH_BROKER_CONFIG", "broker-config", null,
             "broker settings of one's own, key=value, comma-separated: an experiment");
+    static final Option OPERATOR_JAVA_OPTIONS = Option.of("BENCH_OPERATOR_JAVA_OPTIONS", "operator-java-options", null,
+            "the operator's JVM options, space-separated: an experiment [default: the chart's, from its values.yaml "
+                    + "heap and jvmOptions]");
     static final Option JFR = Option.ofSwitch("BENCH_JFR", "jfr", "false",
             "true: record a JFR profile of each measured process");
     static final Option GHZ = Option.of("BENCH_GHZ", "ghz", "ghz", "the ghz executable");
@@ -49,7 +52,7 @@ public final class BenchMain {
     static final Option KUBE_VERSION = Option.of("BENCH_KUBE_VERSION", "kube-version", null,
             "the version of the Kubernetes binaries [default: the operator's tests', from operator/pom.xml]");
     static final List<Option> OPTIONS = List.of(GREETER_JAR, NOTIFIER_JAR, MODE, ONLY, OPERATOR_SCALES, BROKER_CONFIG,
-            JFR, GHZ, REPO, RESULTS, WORK, KUBE_VERSION);
+            OPERATOR_JAVA_OPTIONS, JFR, GHZ, REPO, RESULTS, WORK, KUBE_VERSION);
 
     private BenchMain() {
     }
@@ -81,8 +84,10 @@ public final class BenchMain {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
         Path work = s.raw(WORK).map(Path::of).orElse(repo.resolve("bench/target/run-" + stamp));
         Path results = s.raw(RESULTS).map(Path::of).orElse(repo.resolve("bench/results"));
+        List<String> operatorJava = s.raw(OPERATOR_JAVA_OPTIONS).map(text -> List.of(text.trim().split("\\s+")))
+                .orElseGet(() -> ChartJava.options(repo));
         BenchContext ctx = new BenchContext(repo, work, System.getProperty("java.class.path"), greeterJar, notifierJar,
-                s.string(GHZ), mode, s.raw(KUBE_VERSION).orElseGet(() -> kubeVersion(repo)), jfr, scales);
+                s.string(GHZ), mode, s.raw(KUBE_VERSION).orElseGet(() -> kubeVersion(repo)), jfr, scales, operatorJava);
         BenchBroker.extraConfig = brokerConfig;
         return () -> run(ctx, only, results, stamp);
     }

@@ -15,8 +15,8 @@ import java.util.Map;
  * Strimzi's Topic Operator. The clock and the request count stop when every demo is done ({@link Tracker}); the
  * Topic Operator's own requests ({@code kafkatopics/status}) are counted apart. Then, over {@link #STEADY} of steady
  * state, the requests again: a mix of Strimzi and Direct demos must not make the KafkaTopic informer stop and
- * list again (java-operator-sdk deregisters a dependent's event source when its activation condition is not met),
- * which shows as {@code LIST kafkatopics}. The floor ({@link DirectClientFloor}) creates the same 100 demos' objects,
+ * list again, which shows as {@code LIST kafkatopics} (java-operator-sdk deregisters a dependent's event source when
+ * its activation condition is not met: the operator's KafkaTopic dependent had one until this case showed it). The floor ({@link DirectClientFloor}) creates the same 100 demos' objects,
  * the KafkaTopic instead of the Admin call for the Strimzi half.
  */
 final class MixedModeCase {

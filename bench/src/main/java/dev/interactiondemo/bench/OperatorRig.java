@@ -39,8 +39,6 @@ record OperatorRig(BenchContext ctx, KubernetesClient client, BenchBroker broker
             .withNamespaced(true).build();
     /** Client threads creating objects, for the operator runs and the floors alike. */
     static final int CLIENT_THREADS = 16;
-    /** The operator container's heap: the chart's default (values.yaml: heap 384m, within a 768Mi limit). */
-    static final String OPERATOR_HEAP = "-Xmx384m";
 
     /** The name of the i-th demo of a case (the floors look the operator's objects up by it). */
     static String demoName(int i) {
@@ -109,7 +107,9 @@ record OperatorRig(BenchContext ctx, KubernetesClient client, BenchBroker broker
      * {@code env} on top (e.g. STATUS_INTERVAL).
      */
     Procs.Child startOperator(String name, String namespace, int httpPort, boolean profile, Map<String, String> env) {
-        List<String> cmd = new ArrayList<>(List.of(Procs.java(), OPERATOR_HEAP, "-XX:+ExitOnOutOfMemoryError"));
+        List<String> cmd = new ArrayList<>(List.of(Procs.java()));
+        cmd.addAll(ctx.operatorJavaOptions());
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
         if (profile) {
             cmd.add(ctx.jfrOption(name));
         }
@@ -125,6 +125,7 @@ record OperatorRig(BenchContext ctx, KubernetesClient client, BenchBroker broker
                 "GREETER_IMAGE", "example.org/greeter:bench",
                 "NOTIFIER_IMAGE", "example.org/notifier:bench",
                 "LOG_FORMAT", "text"));
+        environment.putAll(ChartJava.environment(ctx.repo())); // as in the chart's Deployment
         environment.putAll(env);
         return Procs.start(name, cmd, null, ctx.logs(), environment);
     }

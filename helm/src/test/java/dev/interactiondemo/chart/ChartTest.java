@@ -223,13 +223,20 @@ class ChartTest {
         assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation());
         assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
         assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
-        // What the benchmark ran 500 demos with: a 384m heap, a peak RSS of 597 MiB (docs/benchmarks.md).
-        assertEquals("768Mi", c.getResources().getLimits().get("memory").toString());
+        // What the benchmark ran 500 demos with (docs/benchmarks.md).
+        assertEquals("512Mi", c.getResources().getLimits().get("memory").toString());
         assertNotNull(c.getResources().getRequests().get("cpu"));
         assertNotNull(c.getResources().getRequests().get("memory"));
-        assertEquals("-Xmx384m", env(d).get("JDK_JAVA_OPTIONS"));
-        assertFalse(env(deployment(Helm.render("--set", "heap="))).containsKey("JDK_JAVA_OPTIONS"),
-                "an empty heap leaves the JVM its 75 % of the limit");
+        assertEquals("-Xmx192m -XX:+UseSerialGC", env(d).get("JDK_JAVA_OPTIONS"));
+        assertFalse(env(deployment(Helm.render("--set", "heap=", "--set", "jvmOptions="))).containsKey(
+                "JDK_JAVA_OPTIONS"), "no heap and no options: the JVM's own choices (75 % of the limit)");
+        assertEquals("-Xmx192m -XX:+UseSerialGC -Xss512k", env(deployment(Helm.render("--set",
+                "jvmOptions=-XX:+UseSerialGC -Xss512k"))).get("JDK_JAVA_OPTIONS"), "more JVM options after the heap");
+        assertEquals("-XX:+UseSerialGC", env(deployment(Helm.render("--set", "heap=", "--set",
+                "jvmOptions=-XX:+UseSerialGC"))).get("JDK_JAVA_OPTIONS"), "JVM options without a heap");
+        assertEquals("2", env(d).get("MALLOC_ARENA_MAX"));
+        assertFalse(env(deployment(Helm.render("--set", "mallocArenas=null"))).containsKey("MALLOC_ARENA_MAX"),
+                "null leaves glibc its default");
         assertEquals("/healthz", c.getLivenessProbe().getHttpGet().getPath());
         assertEquals("/healthz", c.getStartupProbe().getHttpGet().getPath());
         assertEquals("/readyz", c.getReadinessProbe().getHttpGet().getPath());
@@ -253,10 +260,11 @@ class ChartTest {
         assertEquals("8080", values.get("OPERATOR_HTTP_PORT"));
         assertEquals("INFO", values.get("LOG_LEVEL"));
         assertEquals("json", values.get("LOG_FORMAT"));
-        // Every setting the chart passes is one the operator reads (and it validates them at start-up), or the JVM's.
+        // Every setting the chart passes is one the operator reads (and it validates them at start-up), the JVM's or
+        // glibc's.
         Set<String> known = OperatorConfig.OPTIONS.stream().map(o -> o.env()).collect(Collectors.toSet());
-        values.keySet().stream().filter(k -> !Set.of("POD_NAME", "LOG_LEVEL", "LOG_FORMAT", "JDK_JAVA_OPTIONS")
-                        .contains(k))
+        values.keySet().stream().filter(k -> !Set.of("POD_NAME", "LOG_LEVEL", "LOG_FORMAT", "JDK_JAVA_OPTIONS",
+                        "MALLOC_ARENA_MAX").contains(k))
                 .forEach(k -> assertTrue(known.contains(k), k + " is not an operator setting"));
         Map<String, String> operatorEnv = new HashMap<>(values);
         operatorEnv.put("WATCH_NAMESPACES", "a,b");
@@ -391,6 +399,8 @@ class ChartTest {
             "image.repository=Not A Repo | /image/repository",
             "resources.limits.memory=lots | /resources/limits/memory",
             "heap=lots | /heap",
+            "jvmOptions=UseSerialGC | /jvmOptions",
+            "mallocArenas=0 | /mallocArenas",
             "replicaCount=2 | replicaCount",
             "leaderElection.enable=true | enable",
             "metrics.serviceMonitor.interval=often | /metrics/serviceMonitor/interval",

@@ -27,7 +27,7 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
                              String imagePullPolicy, Duration statusInterval, String kafkaTopicApiVersion,
                              Duration topicReadyTimeout, boolean leaderElection, String leaseName,
                              String leaseNamespace, int httpPort, BootstrapPolicy allowedBootstrapServers,
-                             boolean webPage, int webPort, String otlpEndpoint) {
+                             boolean webPage, int webPort, String otlpEndpoint, int reconcileThreads) {
 
     static final String VERSION = versionOfThisBuild();
 
@@ -63,10 +63,13 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
     static final Option OTLP_ENDPOINT = Option.of("OTLP_ENDPOINT", "otlp-endpoint", "",
             "where the demos' pods send their traces (OTLP over HTTP, e.g. http://otel-collector.observability:4318),"
                     + " as their OTEL_EXPORTER_OTLP_ENDPOINT; empty: no tracing");
+    static final Option RECONCILE_THREADS = Option.of("RECONCILE_THREADS", "reconcile-threads", "16",
+            "how many InteractionDemos are reconciled at once, and how many threads reconcile their dependents "
+                    + "(1-200); a reconcile never waits for Kafka or a Greeter, only for the API server");
     public static final List<Option> OPTIONS = List.of(WATCH_NAMESPACES, GREETER_IMAGE, NOTIFIER_IMAGE,
             IMAGE_PULL_POLICY, STATUS_INTERVAL, KAFKA_TOPIC_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
             LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS, WEB_PAGE, WEB_PORT,
-            OTLP_ENDPOINT);
+            OTLP_ENDPOINT, RECONCILE_THREADS);
 
     public static OperatorConfig from(String[] args, Map<String, String> env) {
         return from(Settings.parse(OPTIONS, args, env));
@@ -99,7 +102,7 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
                 leaderElection, s.required(LEASE_NAME), leaseNamespace,
                 s.integer(HTTP_PORT, 0, 65535), bootstrapPolicy(s),
                 Boolean.parseBoolean(s.choice(WEB_PAGE, "true", "false")), s.integer(WEB_PORT, 0, 65535),
-                otlpEndpoint(s));
+                otlpEndpoint(s), s.integer(RECONCILE_THREADS, 1, 200));
         s.validate();
         return c;
     }

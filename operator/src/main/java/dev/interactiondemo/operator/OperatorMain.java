@@ -76,6 +76,10 @@ public final class OperatorMain {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false) // the client belongs to the caller
                     .withStopOnInformerErrorDuringStartup(false)
+                    // java-operator-sdk's 50 + 50 threads by default: more than reconciles that wait only for the
+                    // API server can use, each with its stack (RECONCILE_THREADS, docs/benchmarks.md)
+                    .withConcurrentReconciliationThreads(config.reconcileThreads())
+                    .withConcurrentWorkflowExecutorThreads(config.reconcileThreads())
                     // Per-resource timers would outlive their demos and grow /metrics without bound: DemoMetrics
                     // keeps the per-demo figures a dashboard wants, and removes them with the demo.
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
