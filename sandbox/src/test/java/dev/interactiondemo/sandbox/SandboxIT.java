@@ -234,16 +234,26 @@ class SandboxIT {
     }
 
     /** The highest consumed/s of a run, and its largest lag. */
+    /**
+     * The fastest consume rate of a run, and its largest lag once the consumer group has settled and drained what
+     * piled up meanwhile: over the last third of the run. Before, the Workers join one after the other, and each join
+     * pauses the group for a rebalance while the Host goes on publishing: a lag that says nothing about whether they
+     * keep up.
+     */
     private static double[] drainRate(String workers) throws Exception {
-        Run r = run("--duration", "10s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
+        Run r = run("--duration", "12s", "--rate", "20", "--output", "json", "--greeter-port", "0", "--interval", "1s",
                 "--partitions", "3", "--workers", workers, "--processing-delay", "100ms");
         assertEquals(0, r.exit(), r.stderr());
         double fastest = 0;
         long maxLag = 0;
         List<JsonNode> all = r.statuses();
-        for (JsonNode s : all.subList(0, all.size() - 1)) { // the last line: the whole run's average
-            fastest = Math.max(fastest, s.get("messages").get("consumedPerSecond").asDouble());
-            maxLag = Math.max(maxLag, s.get("messages").get("lag").asLong());
+        List<JsonNode> periodic = all.subList(0, all.size() - 1); // the last line: the whole run's average
+        for (int i = 0; i < periodic.size(); i++) {
+            JsonNode messages = periodic.get(i).get("messages");
+            fastest = Math.max(fastest, messages.get("consumedPerSecond").asDouble());
+            if (i >= periodic.size() * 2 / 3) {
+                maxLag = Math.max(maxLag, messages.get("lag").asLong());
+            }
         }
         assertEquals(Integer.parseInt(workers), r.last().get("consumer").get("replicas").asInt());
         assertEquals(0, r.last().get("delivery").get("lost").asLong());
@@ -254,8 +264,8 @@ class SandboxIT {
     void workersScaleWithPartitions() throws Exception {
         double[] one = drainRate("1");
         double[] three = drainRate("3");
-        // 100 ms per notification: one Worker takes ~10/s of the 20/s and falls behind; three share the three
-        // partitions and keep up.
+        // 100 ms per notification: one Worker takes ~10/s of the 20/s and falls behind (its lag grows by ~10 a
+        // second: over 60 in the last third); three share the three partitions and keep up.
         assertTrue(one[1] >= 40, "one Worker falls behind: lag " + one[1]);
         assertTrue(three[1] <= 20, "three Workers on three partitions keep up: lag " + three[1]);
         assertTrue(three[0] > 15, "three Workers consume at the rate: " + three[0] + "/s");
