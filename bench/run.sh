@@ -4,7 +4,7 @@
 # Usage: bench/run.sh [--quick | --full] [--no-build] [--jfr] [--only LIST] [--operator-scales LIST]
 #                     [--broker-config KEY=VALUE] [--operator-java-options 'OPTIONS'] [--results DIR] [--help]
 #
-#   bench/run.sh --quick            # under 5 minutes (after the first build): gRPC, pipeline, operator at N=10,100
+#   bench/run.sh --quick            # under 10 minutes (after the first build): gRPC, pipeline, operator at N=10,100
 #   bench/run.sh --full             # longer runs, 3 gRPC repetitions, the operator at N=10,100,500
 #   bench/run.sh --quick --only grpc,pipeline
 #   bench/run.sh --full --jfr       # also record JFR profiles of the measured processes (bench/target/run-*/jfr)

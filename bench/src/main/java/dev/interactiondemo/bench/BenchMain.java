@@ -31,7 +31,7 @@ public final class BenchMain {
             "the Greeter's runnable jar");
     static final Option NOTIFIER_JAR = Option.of("BENCH_NOTIFIER_JAR", "notifier-jar", null,
             "the notifier's runnable jar");
-    static final Option MODE = Option.of("BENCH_MODE", "mode", "quick", "quick (under 5 minutes) or full");
+    static final Option MODE = Option.of("BENCH_MODE", "mode", "quick", "quick (under 10 minutes) or full");
     static final Option ONLY = Option.of("BENCH_ONLY", "only", String.join(",", SECTIONS),
             "the sections to run, comma-separated");
     static final Option OPERATOR_SCALES = Option.of("BENCH_OPERATOR_SCALES", "operator-scales", null,

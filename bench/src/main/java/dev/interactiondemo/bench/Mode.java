@@ -3,7 +3,7 @@ package dev.interactiondemo.bench;
 import java.util.List;
 
 /**
- * How long and how often: {@code quick} (under 5 minutes) or {@code full}. {@code silentKafkaIntervals}: the status
+ * How long and how often: {@code quick} (under 10 minutes) or {@code full}. {@code silentKafkaIntervals}: the status
  * intervals over which {@link SilentKafkaCase} samples the healthy demo's status.
  */
 record Mode(String name,
