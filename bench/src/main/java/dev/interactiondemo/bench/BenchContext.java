@@ -16,10 +16,12 @@ import java.nio.file.Path;
  * @param operatorScales the numbers of InteractionDemos to try, instead of the mode's (null: the mode's)
  * @param operatorJavaOptions the operator process's JVM options: the chart's ({@link ChartJava}) unless the run
  *                    gives others
+ * @param operatorEnvironment what the chart sets in the operator's environment besides its settings
+ *                    ({@link ChartJava#environment})
  */
 record BenchContext(Path repo, Path work, String classPath, Path greeterJar, Path notifierJar, String ghz, Mode mode,
                     String kubeVersion, boolean jfr, java.util.List<Integer> operatorScales,
-                    java.util.List<String> operatorJavaOptions) {
+                    java.util.List<String> operatorJavaOptions, java.util.Map<String, String> operatorEnvironment) {
     Path logs() {
         return work.resolve("logs");
     }

@@ -87,7 +87,8 @@ public final class BenchMain {
         List<String> operatorJava = s.raw(OPERATOR_JAVA_OPTIONS).map(text -> List.of(text.trim().split("\\s+")))
                 .orElseGet(() -> ChartJava.options(repo));
         BenchContext ctx = new BenchContext(repo, work, System.getProperty("java.class.path"), greeterJar, notifierJar,
-                s.string(GHZ), mode, s.raw(KUBE_VERSION).orElseGet(() -> kubeVersion(repo)), jfr, scales, operatorJava);
+                s.string(GHZ), mode, s.raw(KUBE_VERSION).orElseGet(() -> kubeVersion(repo)), jfr, scales, operatorJava,
+                ChartJava.environment(repo));
         BenchBroker.extraConfig = brokerConfig;
         return () -> run(ctx, only, results, stamp);
     }

@@ -44,7 +44,7 @@ final class OperatorBench {
         this.report = report;
         this.json = report.section("operator");
         json.put("javaOptions", ctx.operatorJavaOptions());
-        json.put("environment", ChartJava.environment(ctx.repo()));
+        json.put("environment", ctx.operatorEnvironment());
     }
 
     void run() {
@@ -376,7 +376,7 @@ final class OperatorBench {
                     r.get("steadyCores"), r.get("threads")));
         }
         sb.append("\nThe operator runs with " + String.join(" ", ctx.operatorJavaOptions()) + " (the chart's JVM "
-                + "options unless the run gave others) and " + ChartJava.environment(ctx.repo()) + " (the chart's); "
+                + "options unless the run gave others) and " + ctx.operatorEnvironment() + " (the chart's); "
                 + "heap after GC is the live set after a forced full GC; steady CPU is its use over the next seconds, "
                 + "while it refreshes every status each 10 s.\n");
         report.markdown(sb.toString());

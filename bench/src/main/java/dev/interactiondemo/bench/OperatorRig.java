@@ -125,7 +125,7 @@ record OperatorRig(BenchContext ctx, KubernetesClient client, BenchBroker broker
                 "GREETER_IMAGE", "example.org/greeter:bench",
                 "NOTIFIER_IMAGE", "example.org/notifier:bench",
                 "LOG_FORMAT", "text"));
-        environment.putAll(ChartJava.environment(ctx.repo())); // as in the chart's Deployment
+        environment.putAll(ctx.operatorEnvironment()); // as in the chart's Deployment
         environment.putAll(env);
         return Procs.start(name, cmd, null, ctx.logs(), environment);
     }

@@ -120,6 +120,12 @@ final class Report {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /** The {@code q} quantile (nearest rank) of {@code sorted}, an ascending array; NaN when it is empty. */
+    static double percentile(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN
+                : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
+    }
+
     static double round(double v, int places) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return v;

@@ -1,5 +1,6 @@
 package dev.interactiondemo.bench;
 
+import dev.interactiondemo.common.Threads;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -155,8 +156,8 @@ final class SilentKafkaCase {
 
     private static void summarize(Map<String, Object> out, List<Double> ages, int readings, double intervalS) {
         double[] sorted = ages.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double max = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
-        double p50 = sorted.length == 0 ? Double.NaN : sorted[Math.max(0, (int) Math.ceil(0.5 * sorted.length) - 1)];
+        double max = Report.percentile(sorted, 1);
+        double p50 = Report.percentile(sorted, 0.5);
         out.put("samples", sorted.length);
         out.put("readingsSeen", readings);
         out.put("maxAgeSeconds", Report.round(max, 3));
@@ -186,11 +187,8 @@ final class SilentKafkaCase {
     /** Produces small records into a topic at {@link #RECORDS_PER_SECOND}, from the bench's JVM. */
     private static final class Feed implements AutoCloseable {
         private final KafkaProducer<byte[], byte[]> producer;
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "silent-kafka-feed");
-            t.setDaemon(true);
-            return t;
-        });
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Threads.daemon("silent-kafka-feed"));
         private volatile long sent;
 
         Feed(BenchBroker broker, String topic) {

@@ -1,5 +1,6 @@
 package dev.interactiondemo.bench;
 
+import dev.interactiondemo.common.Threads;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -39,11 +40,7 @@ final class TopicOperatorStandIn implements AutoCloseable {
     private final KubernetesClient client;
     private final BenchBroker broker;
     private final String ns;
-    private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "topic-operator-stand-in");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newFixedThreadPool(2, Threads.daemon("topic-operator-stand-in"));
     /** KafkaTopic name → the generation being made Ready, so that one generation is acted on once. */
     private final Map<String, Long> acting = new ConcurrentHashMap<>();
     private final Set<String> failures = ConcurrentHashMap.newKeySet();

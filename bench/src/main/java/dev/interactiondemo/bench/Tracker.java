@@ -128,7 +128,7 @@ final class Tracker implements AutoCloseable {
     double percentile(double q) {
         double[] d = done.entrySet().stream()
                 .mapToDouble(e -> (e.getValue() - created.getOrDefault(e.getKey(), start)) / 1e9).sorted().toArray();
-        return d.length == 0 ? Double.NaN : d[Math.min(d.length - 1, (int) Math.ceil(q * d.length) - 1)];
+        return Report.percentile(d, q);
     }
 
     @Override

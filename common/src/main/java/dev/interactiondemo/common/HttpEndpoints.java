@@ -56,11 +56,7 @@ public final class HttpEndpoints implements AutoCloseable {
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape()));
         server.createContext("/", ex -> respond(ex, 404, "text/plain", "not found; try /healthz, /readyz, /metrics\n"));
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "http-endpoints");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemon("http-endpoints"));
         server.setExecutor(executor);
         server.start();
         return new HttpEndpoints(server, executor);

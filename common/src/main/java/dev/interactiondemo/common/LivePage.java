@@ -57,11 +57,7 @@ public final class LivePage implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8));
             }
         });
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(4, Threads.daemon(threadName));
         server.setExecutor(executor);
         server.start();
         return new LivePage(server, executor);

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloReply;
 import dev.interactiondemo.greet.HelloRequest;
@@ -200,7 +201,7 @@ public final class NotificationHost implements NotifierRole {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         this.producerProps = Map.copyOf(props); // the producer itself is created by the host-kafka thread
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "host-retries"));
+        this.retries = Executors.newSingleThreadScheduledExecutor(Threads.daemon("host-retries"));
         this.inFlight = new Semaphore(this.config.callMode() == NotifierConfig.CallMode.SYNC ? 1
                 : this.config.maxInFlight());
         this.sent = Counter.builder("notifier.sent").description("notifications Kafka acknowledged")
@@ -687,9 +688,4 @@ public final class NotificationHost implements NotifierRole {
         LockSupport.parkNanos(d.toNanos());
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -48,11 +49,7 @@ public final class StrimziAwareOperator implements AutoCloseable {
         this.statuses = statuses;
         this.served = StrimziApis.servedBy(client, config.kafkaTopicApiVersion());
         this.operator = OperatorMain.start(client, config, observers, greeters, registry, stopping, statuses, served);
-        this.watch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "strimzi-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watch = Executors.newSingleThreadScheduledExecutor(Threads.daemon("strimzi-watch"));
         watch.scheduleWithFixedDelay(this::check, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
+import dev.interactiondemo.common.Threads;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -46,11 +47,7 @@ final class Sweeper extends AbstractEventSource<Void, InteractionDemo> {
 
     @Override
     public synchronized void start() {
-        thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "interactiondemo-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        thread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("interactiondemo-sweeper"));
         thread.scheduleWithFixedDelay(this::sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         super.start();
     }

@@ -6,6 +6,7 @@ import dev.interactiondemo.api.TopicManagement;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.common.KafkaAddressCheck;
 import dev.interactiondemo.common.KafkaFailures;
+import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.operator.kafka.DirectTopics;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 import dev.interactiondemo.probes.MessageCounter;
@@ -90,11 +91,7 @@ final class KafkaObserver implements AutoCloseable {
         this.interval = interval;
         this.clock = clock;
         this.onChange = onChange;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kafka-observer-" + bootstrap);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("kafka-observer-" + bootstrap));
         roundSoon();
     }
 
