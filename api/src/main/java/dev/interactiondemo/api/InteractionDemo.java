@@ -1,5 +1,8 @@
 package dev.interactiondemo.api;
 
+import dev.interactiondemo.api.spec.InteractionDemoSpec;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;

@@ -1,5 +1,8 @@
 package dev.interactiondemo.api;
 
+import dev.interactiondemo.api.spec.WorkerSpec;
+import dev.interactiondemo.api.spec.TopicSpec;
+
 import dev.interactiondemo.common.Defaults;
 
 /** Names derived from an InteractionDemo: one place, so dependents and status agree. */
@@ -49,13 +52,13 @@ public final class Names {
 
     /** The consumer group: {@code consumer.groupId}, else the recorded one, else {@code <namespace>.<name>-workers}. */
     public static String groupId(InteractionDemo d) {
-        ConsumerSpec c = d.getSpec().getConsumer();
+        WorkerSpec c = d.getSpec().getWorker();
         if (c != null && c.getGroupId() != null) {
             return c.getGroupId();
         }
         var status = d.getStatus();
-        if (status != null && status.getConsumer() != null && status.getConsumer().getGroupId() != null) {
-            return status.getConsumer().getGroupId();
+        if (status != null && status.getWorker() != null && status.getWorker().getGroupId() != null) {
+            return status.getWorker().getGroupId();
         }
         return namespaced(d, "-workers");
     }

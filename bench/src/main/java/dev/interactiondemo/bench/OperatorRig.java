@@ -33,7 +33,7 @@ record OperatorRig(BenchContext ctx, KubernetesClient client, BenchBroker broker
     static final ResourceDefinitionContext IDEMO = new ResourceDefinitionContext.Builder()
             .withGroup("interactiondemo.dev").withVersion("v1alpha1").withKind("InteractionDemo")
             .withPlural("interactiondemos").withNamespaced(true).build();
-    /** Strimzi's KafkaTopic in the apiVersion the operator uses by default (KAFKA_TOPIC_API_VERSION). */
+    /** Strimzi's KafkaTopic in the apiVersion the operator uses by default (STRIMZI_API_VERSION). */
     static final ResourceDefinitionContext KAFKA_TOPIC = new ResourceDefinitionContext.Builder()
             .withGroup("kafka.strimzi.io").withVersion("v1").withKind("KafkaTopic").withPlural("kafkatopics")
             .withNamespaced(true).build();

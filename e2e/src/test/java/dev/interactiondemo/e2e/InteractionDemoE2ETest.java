@@ -400,7 +400,7 @@ class InteractionDemoE2ETest {
         try {
             InteractionDemo drained = await("drained", d -> d.getStatus().getMessages().getLag() == 0
                     && d.getStatus().getMessages().getProducedPerSecond() == 0.0
-                    && d.getStatus().getProducer().getReadyReplicas() == 0, Duration.ofMinutes(2));
+                    && d.getStatus().getHost().getReadyReplicas() == 0, Duration.ofMinutes(2));
             long kafkaProduced = drained.getStatus().getMessages().getProduced();
             assertEquals(kafkaProduced, drained.getStatus().getMessages().getConsumed(), "Kafka: all consumed");
             assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "the Workers' audit: 0 lost");
@@ -416,16 +416,16 @@ class InteractionDemoE2ETest {
     @Test
     @Order(4)
     void aDeadWorkerOnlyGrowsLagThenItDrains() {
-        int workers = demo().getSpec().getConsumer().getReplicas();
+        int workers = demo().getSpec().getWorker().getReplicas();
         patch("{\"spec\":{\"consumer\":{\"replicas\":0}}}");
         InteractionDemo stalled = await("MessagesFlowing=False, lag growing", d -> is(d, "MessagesFlowing", "False")
-                && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("ConsumerStalled")
+                && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("WorkerStalled")
                 && d.getStatus().getMessages().getLag() > 0, Duration.ofMinutes(2));
         long lag = stalled.getStatus().getMessages().getLag();
         await("the lag growing", d -> d.getStatus().getMessages().getLag() > lag, Duration.ofMinutes(1));
         patch("{\"spec\":{\"consumer\":{\"replicas\":" + workers + "}}}");
         await("the lag drained", d -> is(d, "MessagesFlowing", "True") && d.getStatus().getMessages().getLag() < 20
-                && d.getStatus().getConsumer().getReadyReplicas() == workers, Duration.ofMinutes(3));
+                && d.getStatus().getWorker().getReadyReplicas() == workers, Duration.ofMinutes(3));
         assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "0 lost after the outage");
     }
 
@@ -515,22 +515,22 @@ class InteractionDemoE2ETest {
     @Test
     @Order(54)
     void aFourthWorkerOnThreePartitionsSitsIdle() {
-        int workers = demo().getSpec().getConsumer().getReplicas();
+        int workers = demo().getSpec().getWorker().getReplicas();
         patch("{\"spec\":{\"consumer\":{\"replicas\":4}}}");
         try {
-            InteractionDemo four = await("4 members, one idle", d -> d.getStatus().getConsumer().getMembers() != null
-                    && d.getStatus().getConsumer().getMembers().size() == 4
-                    && d.getStatus().getConsumer().getMembers().stream().filter(m -> m.getPartitions().isEmpty()).count() == 1,
+            InteractionDemo four = await("4 members, one idle", d -> d.getStatus().getWorker().getMembers() != null
+                    && d.getStatus().getWorker().getMembers().size() == 4
+                    && d.getStatus().getWorker().getMembers().stream().filter(m -> m.getPartitions().isEmpty()).count() == 1,
                     Duration.ofMinutes(4));
-            assertEquals(3, four.getStatus().getConsumer().getPartitions().size());
+            assertEquals(3, four.getStatus().getWorker().getPartitions().size());
             await("MessagesFlowing names the idle Worker", d -> condition(d, "MessagesFlowing")
                     .map(c -> c.getMessage().contains("hold no partition")).orElse(false), Duration.ofMinutes(1));
             capture("scale-partitions", "four-workers");
         } finally {
             patch("{\"spec\":{\"consumer\":{\"replicas\":" + workers + "}}}");
         }
-        await("back to " + workers + " members", d -> d.getStatus().getConsumer().getMembers() != null
-                && d.getStatus().getConsumer().getMembers().size() == workers, Duration.ofMinutes(4));
+        await("back to " + workers + " members", d -> d.getStatus().getWorker().getMembers() != null
+                && d.getStatus().getWorker().getMembers().size() == workers, Duration.ofMinutes(4));
     }
 
     /**
@@ -540,7 +540,7 @@ class InteractionDemoE2ETest {
     @Test
     @Order(55)
     void cuttingTheHostFromKafkaPutsANetworkPolicyInPlace() {
-        patch("{\"spec\":{\"faults\":{\"kafka\":{\"cutProducer\":true}}}}");
+        patch("{\"spec\":{\"faults\":{\"kafka\":{\"cutHost\":true}}}}");
         try {
             await("FaultsActive with the note", d -> is(d, "FaultsActive", "True") && condition(d, "FaultsActive")
                     .map(c -> c.getMessage().contains("network plugin")).orElse(false), Duration.ofMinutes(2));
@@ -818,7 +818,7 @@ class InteractionDemoE2ETest {
                   kafka:
                     bootstrapServers: %s
                     topic: {management: Direct, partitions: 2}
-                  producer: {messagesPerSecond: 10}
+                  host: {messagesPerSecond: 10}
                 """.formatted(name, bootstrap), InteractionDemo.class)).serverSideApply();
     }
 

@@ -21,7 +21,7 @@ public final class GreeterMain {
             OpenTelemetry openTelemetry = Tracing.init("greeter");
             PrometheusMeterRegistry registry = Metrics.newRegistry();
             GreeterServer server = GreeterServer.start(config.port(), GreeterConfig.PORT.label(),
-                    new GreeterService(config.maxNameLength(), config.responseDelay(), config.faults()), registry,
+                    new GreeterImpl(config.maxNameLength(), config.responseDelay(), config.faults()), registry,
                     openTelemetry);
             HttpEndpoints http = HttpEndpoints.start(config.metricsPort(), GreeterConfig.METRICS_PORT.label(), registry,
                     server::notServingReason);

@@ -50,7 +50,7 @@ public final class GreeterServer implements AutoCloseable {
     private volatile Runnable stopFollowingFaults = () -> { };
     private volatile boolean draining;
 
-    private GreeterServer(int port, GreeterService service, MeterRegistry registry, OpenTelemetry openTelemetry) {
+    private GreeterServer(int port, GreeterImpl service, MeterRegistry registry, OpenTelemetry openTelemetry) {
         this.faults = service.faults();
         // The last interceptor sees the call first: the span covers the metrics and every answer, faults included.
         this.server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
@@ -62,8 +62,8 @@ public final class GreeterServer implements AutoCloseable {
                 .build();
     }
 
-    /** {@link #start(int, String, GreeterService, MeterRegistry, OpenTelemetry)} without tracing. */
-    public static GreeterServer start(int port, String portSetting, GreeterService service, MeterRegistry registry) {
+    /** {@link #start(int, String, GreeterImpl, MeterRegistry, OpenTelemetry)} without tracing. */
+    public static GreeterServer start(int port, String portSetting, GreeterImpl service, MeterRegistry registry) {
         return start(port, portSetting, service, registry, OpenTelemetry.noop());
     }
 
@@ -74,7 +74,7 @@ public final class GreeterServer implements AutoCloseable {
      * @param openTelemetry where the calls' spans go ({@code Tracing.init("greeter")}; {@link OpenTelemetry#noop()}
      *                      for none)
      */
-    public static GreeterServer start(int port, String portSetting, GreeterService service, MeterRegistry registry,
+    public static GreeterServer start(int port, String portSetting, GreeterImpl service, MeterRegistry registry,
                                       OpenTelemetry openTelemetry) {
         GreeterServer s = new GreeterServer(port, service, registry, openTelemetry);
         try {

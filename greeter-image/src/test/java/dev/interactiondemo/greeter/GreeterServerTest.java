@@ -65,15 +65,15 @@ class GreeterServerTest {
     private ManagedChannel channel;
 
     private void start(int maxNameLength, Duration delay) {
-        start(new GreeterService(maxNameLength, delay), OpenTelemetry.noop());
+        start(new GreeterImpl(maxNameLength, delay), OpenTelemetry.noop());
     }
 
     private GreeterFaults start(GreeterFaults faults) {
-        start(new GreeterService(256, Duration.ZERO, faults), OpenTelemetry.noop());
+        start(new GreeterImpl(256, Duration.ZERO, faults), OpenTelemetry.noop());
         return faults;
     }
 
-    private void start(GreeterService service, OpenTelemetry openTelemetry) {
+    private void start(GreeterImpl service, OpenTelemetry openTelemetry) {
         server = GreeterServer.start(0, "GREETER_PORT", service, registry, openTelemetry);
         channel = Grpc.newChannelBuilder("localhost:" + server.port(), InsecureChannelCredentials.create()).build();
     }
@@ -221,7 +221,7 @@ class GreeterServerTest {
         CountDownLatch callArrived = new CountDownLatch(1);
         SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(onServerCall(callArrived)).build();
         try {
-            start(new GreeterService(256, callTime), OpenTelemetrySdk.builder().setTracerProvider(tracing).build());
+            start(new GreeterImpl(256, callTime), OpenTelemetrySdk.builder().setTracerProvider(tracing).build());
             var health = HealthGrpc.newBlockingStub(channel);
             var future = GreeterGrpc.newFutureStub(channel);
             // A call is in flight when shutdown begins: it has reached the server.
@@ -258,7 +258,7 @@ class GreeterServerTest {
     void aTakenPortIsNamed() {
         start(256, Duration.ZERO);
         PortInUseException e = assertThrows(PortInUseException.class, () -> GreeterServer.start(server.port(),
-                "GREETER_PORT (--port)", new GreeterService(1, Duration.ZERO), registry));
+                "GREETER_PORT (--port)", new GreeterImpl(1, Duration.ZERO), registry));
         assertTrue(e.getMessage().contains("GREETER_PORT (--port)"), e.getMessage());
         assertFalse(server.isTerminated());
     }
@@ -345,7 +345,7 @@ class GreeterServerTest {
     void eachCallIsAServerSpanInTheCallersTrace() throws Exception {
         try (OtlpReceiver collector = OtlpReceiver.start()) {
             GreeterFaults faults = new GreeterFaults();
-            start(new GreeterService(256, Duration.ZERO, faults), Tracing.init("greeter-test", Map.of(
+            start(new GreeterImpl(256, Duration.ZERO, faults), Tracing.init("greeter-test", Map.of(
                     "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint(), "OTEL_BSP_SCHEDULE_DELAY", "50")));
             assertEquals("Hello, Ada", stubInTrace().sayHello(HelloRequest.newBuilder().setName("Ada").build()).getMessage());
             faults.setErrorRate(1);
@@ -390,7 +390,7 @@ class GreeterServerTest {
         try {
             OpenTelemetry otel = Tracing.init("greeter-test", Map.of());
             assertSame(OpenTelemetry.noop(), otel);
-            start(new GreeterService(256, Duration.ZERO), otel);
+            start(new GreeterImpl(256, Duration.ZERO), otel);
             for (int i = 0; i < 10; i++) {
                 assertEquals("Hello, Ada", stubInTrace().sayHello(HelloRequest.newBuilder().setName("Ada").build()).getMessage());
             }

@@ -254,7 +254,7 @@ class ChartTest {
         assertEquals("IfNotPresent", values.get("IMAGE_PULL_POLICY"));
         assertEquals("10s", values.get("STATUS_INTERVAL"));
         assertEquals("2m", values.get("TOPIC_READY_TIMEOUT"));
-        assertEquals("kafka.strimzi.io/v1", values.get("KAFKA_TOPIC_API_VERSION"));
+        assertEquals("kafka.strimzi.io/v1", values.get("STRIMZI_API_VERSION"));
         assertEquals("", values.get("ALLOWED_BOOTSTRAP_SERVERS"), "any bootstrap address by default");
         assertEquals(FULLNAME, values.get("LEASE_NAME"));
         assertEquals("8080", values.get("OPERATOR_HTTP_PORT"));
@@ -390,7 +390,7 @@ class ChartTest {
             "watchNamespaces={a,a} | /watchNamespaces",
             "statusInterval=fast | /statusInterval",
             "topicReadyTimeout=10 | /topicReadyTimeout",
-            "kafkaTopicApiVersion=v1 | /kafkaTopicApiVersion",
+            "strimziApiVersion=v1 | /strimziApiVersion",
             "logging.level=LOUD | /logging/level",
             "logging.format=xml | /logging/format",
             "replicas=-1 | /replicas",

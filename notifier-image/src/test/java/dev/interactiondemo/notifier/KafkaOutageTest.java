@@ -2,7 +2,7 @@ package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notification.Notification;
 import org.apache.kafka.clients.admin.Admin;
@@ -120,7 +120,7 @@ class KafkaOutageTest {
     private void throughOutage(String topic, Outage outage) throws Exception {
         try (LocalKafkaBroker kafka = LocalKafkaBroker.start();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
             String group = topic + "-workers";
@@ -177,7 +177,7 @@ class KafkaOutageTest {
         int port = freePort();
         Path out = Files.createTempFile("notifier-host", ".out");
         Process host = null;
-        try (GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+        try (GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                 Metrics.newRegistry())) {
             try (LocalKafkaBroker kafka = LocalKafkaBroker.start();
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,

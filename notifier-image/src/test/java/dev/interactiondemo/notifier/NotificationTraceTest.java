@@ -8,7 +8,7 @@ import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Tracing;
 import dev.interactiondemo.common.testing.OtlpReceiver;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notification.Notification;
 import io.opentelemetry.api.OpenTelemetry;
@@ -62,7 +62,7 @@ class NotificationTraceTest {
             OpenTelemetry greeterOtel = Tracing.init("greeter", env);
             OpenTelemetry hostOtel = Tracing.init("notifier-host", env);
             OpenTelemetry workerOtel = Tracing.init("notifier-worker", env);
-            GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+            GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                     Metrics.newRegistry(), greeterOtel);
             toClose.add(greeter);
             List<String> common = NotifierMainTest.flags(kafka, topic, greeter);
@@ -136,7 +136,7 @@ class NotificationTraceTest {
         String topic = "untraced-test";
         LocalKafkaBroker kafka = LocalKafkaBroker.shared();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             try (NotificationHost host = new NotificationHost(NotifierMainTest.config("host",

@@ -2,7 +2,7 @@ package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -83,7 +83,7 @@ class NotifierMainTest {
         String group = "exit-test-workers";
         Path out = Files.createTempFile("notifier", ".out");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
             List<String> common = flags(kafka, topic, greeter);
@@ -156,7 +156,7 @@ class NotifierMainTest {
         int port = freePort();
         Path out = Files.createTempFile("notifier", ".out");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
             List<String> common = flags(kafka, topic, greeter);
@@ -228,7 +228,7 @@ class NotifierMainTest {
         List<String> smallHeap = List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError");
         Process host = null;
         Process worker = null;
-        try (GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+        try (GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                 Metrics.newRegistry())) {
             host = launch(smallHeap, Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "NOTIFIER_TOPIC", topic,
                     "GREETER_TARGET", "localhost:" + greeter.port(), "NOTIFIER_RATE", "20",

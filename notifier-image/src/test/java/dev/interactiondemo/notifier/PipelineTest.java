@@ -2,7 +2,7 @@ package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,7 +61,7 @@ class PipelineTest {
     private void setUp(TestInfo info, Duration greeterDelay) throws Exception {
         topic = info.getTestMethod().orElseThrow().getName();
         admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-        greeter = GreeterServer.start(0, "port", new GreeterService(256, greeterDelay), Metrics.newRegistry());
+        greeter = GreeterServer.start(0, "port", new GreeterImpl(256, greeterDelay), Metrics.newRegistry());
     }
 
     @AfterEach
@@ -189,7 +189,7 @@ class PipelineTest {
             return failures >= failuresSoFar + 3;
         }, Duration.ofSeconds(30));
 
-        greeter = GreeterServer.start(port, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
+        greeter = GreeterServer.start(port, "port", new GreeterImpl(256, Duration.ZERO), Metrics.newRegistry());
         await("publishing resumed", () -> host.stats().sent() >= sentDuringOutage + 20, Duration.ofSeconds(30));
         assertTrue(host.notReadyReason().isEmpty(), host.notReadyReason().toString());
         String after = hostMetrics.scrape();

@@ -3,7 +3,7 @@ package dev.interactiondemo.notifier;
 import dev.interactiondemo.common.ConfigException;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.Certificates;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,7 +65,7 @@ class SecuredKafkaTest {
         Certificates.TlsMaterial client = ca.issueClient("mtls-worker");
         Files.writeString(files.resolve("tls.crt"), client.certificatePem());
         Files.writeString(files.resolve("tls.key"), client.privateKeyPem());
-        greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
+        greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO), Metrics.newRegistry());
     }
 
     @AfterAll

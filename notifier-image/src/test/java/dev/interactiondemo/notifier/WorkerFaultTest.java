@@ -2,7 +2,7 @@ package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -51,7 +51,7 @@ class WorkerFaultTest {
         String group = topic + "-workers";
         LocalKafkaBroker kafka = LocalKafkaBroker.shared();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO),
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
                      Metrics.newRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
             List<String> common = NotifierMainTest.flags(kafka, topic, greeter);

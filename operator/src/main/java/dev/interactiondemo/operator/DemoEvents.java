@@ -49,10 +49,10 @@ final class DemoEvents {
      * normal state (no fault switched on). A new demo's first statuses are made of them; an Event for each would bury
      * the ones that matter.
      */
-    static final Set<String> QUIET_REASONS = Set.of(InteractionDemoReconciler.OBSERVING, DirectTopics.ABSENT,
+    static final Set<String> QUIET_REASONS = Set.of(InteractionDemoReconciler.OBSERVING, DirectTopics.CREATING,
             "NotCreated", "NoReplicasAvailable", "Measuring", "NothingProduced", "NoFaults",
             "WaitingForTopicOperator", "WaitingForUserOperator", "KafkaTopicNotReady", "KafkaUserNotReady",
-            "GreeterUnavailable", "TopicNotReady", "ProducerUnavailable", "ConsumerUnavailable");
+            "GreeterUnavailable", "TopicNotReady", "HostUnavailable", "WorkerUnavailable");
 
     /**
      * One Event per condition whose status changed. A condition that is new, or was Unknown, makes one only when it

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.status.Conditions;
 import dev.interactiondemo.api.status.StatusConditions;

@@ -1,10 +1,10 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.api.TopicManagement;
-import dev.interactiondemo.api.TopicStatus;
+import dev.interactiondemo.api.spec.TopicManagement;
+import dev.interactiondemo.api.status.TopicStatus;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
@@ -18,7 +18,7 @@ import dev.interactiondemo.api.status.Conditions;
 import dev.interactiondemo.common.KafkaFailures;
 import dev.interactiondemo.operator.dependents.StrimziKafkaUser;
 import dev.interactiondemo.operator.kafka.DirectTopics;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import dev.interactiondemo.operator.kafka.KafkaCredentials;
 import dev.interactiondemo.operator.kafka.StrimziUsers;
 import dev.interactiondemo.operator.kafka.StrimziTopics;
@@ -182,7 +182,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed,
                         this::topicReadyNow))
                 .addDependentResourceAndConfigure(workerDeployment).withReconcilePrecondition(allowed)
-                .addDependentResourceAndConfigure(hostKafkaCut).withReconcilePrecondition(new CutProducerOn())
+                .addDependentResourceAndConfigure(hostKafkaCut).withReconcilePrecondition(new HostCutOn())
                 .withThrowExceptionFurther(false)
                 .build();
     }
@@ -241,7 +241,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
 
         ResourceID id = ResourceID.fromResource(current);
         Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
-        KafkaAccess access = KafkaAccess.of(current);
+        DemoKafkaAccess access = DemoKafkaAccess.of(current);
         Condition user = userCondition(current, access, settings, context);
         KafkaCredentials.Result security = refused.isPresent() ? null
                 : credentials(context).resolve(current.getMetadata().getNamespace(), access);
@@ -306,7 +306,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                 clock.instant(), consumers.map(KafkaObservation::members).orElse(null),
                 consumers.map(KafkaObservation::partitions).orElse(null), figures, kafkaProblemReason, user));
 
-        boolean hostWaits = host.isEmpty() && settings.producerReplicas() > 0 && refused.isEmpty();
+        boolean hostWaits = host.isEmpty() && settings.hostReplicas() > 0 && refused.isEmpty();
         Duration again = hostWaits ? WAITING_RECHECK : config.statusInterval();
         InteractionDemoStatus previous = current.getStatus();
         metrics.record(current, next);
@@ -404,9 +404,9 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private TopicObservation observeKafkaTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {
         if (!strimzi.topics()) {
             return TopicObservation.notReady("StrimziNotInstalled", "this cluster does not serve "
-                    + config.kafkaTopicApiVersion() + " KafkaTopic: install Strimzi (the operator picks it up within "
+                    + config.strimziApiVersion() + " KafkaTopic: install Strimzi (the operator picks it up within "
                     + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s; if Strimzi serves another version, set "
-                    + "the operator's KAFKA_TOPIC_API_VERSION to it), or use topic.management Direct");
+                    + "the operator's STRIMZI_API_VERSION to it), or use topic.management Direct");
         }
         var topic = kafkaTopic.getSecondaryResource(demo, context).map(StrimziKafkaTopic::typed);
         Instant now = clock.instant();
@@ -444,14 +444,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
      * UserReady for a demo that takes its credentials from a KafkaUser: what the KafkaUser's status says (the managed
      * one from the dependent's informer; an existing one read by name). Null for other demos.
      */
-    private Condition userCondition(InteractionDemo demo, KafkaAccess access, DemoSettings s,
+    private Condition userCondition(InteractionDemo demo, DemoKafkaAccess access, DemoSettings s,
                                     Context<InteractionDemo> context) {
         if (access.kafkaUser() == null) {
             return null;
         }
         if (!strimzi.users()) {
             return Conditions.of(StrimziUsers.USER_READY, false, "StrimziNotInstalled", "this cluster does not serve "
-                    + config.kafkaTopicApiVersion() + " KafkaUser: install Strimzi (the operator picks it up within "
+                    + config.strimziApiVersion() + " KafkaUser: install Strimzi (the operator picks it up within "
                     + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s), or give the credentials in "
                     + "kafka.authentication");
         }
@@ -459,7 +459,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (access.managedUser()) {
             user = kafkaUser.getSecondaryResource(demo, context).map(StrimziKafkaUser::typed);
         } else {
-            user = context.getClient().genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaUser")
+            user = context.getClient().genericKubernetesResources(config.strimziApiVersion(), "KafkaUser")
                     .inNamespace(demo.getMetadata().getNamespace()).withField("metadata.name", access.kafkaUser())
                     .list().getItems().stream().findFirst().map(StrimziKafkaUser::typed);
         }
@@ -549,7 +549,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         try {
             ResourceID id = ResourceID.fromResource(demo);
             KafkaCredentials.Result security = credentials(context).resolve(demo.getMetadata().getNamespace(),
-                    KafkaAccess.of(demo));
+                    DemoKafkaAccess.of(demo));
             if (security instanceof KafkaCredentials.Failed failed) {
                 throw new IllegalStateException("the credentials for Kafka cannot be used: " + failed.message());
             }
@@ -649,11 +649,11 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                     .withField("metadata.name", HostKafkaCut.name(demo)).list().getItems());
         } else if (dependent == kafkaUser) {
             kind = "KafkaUser";
-            existing = first(client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaUser")
+            existing = first(client.genericKubernetesResources(config.strimziApiVersion(), "KafkaUser")
                     .inNamespace(namespace).withField("metadata.name", Names.kafkaUser(demo)).list().getItems());
         } else if (dependent == kafkaTopic) {
             kind = "KafkaTopic";
-            existing = first(client.genericKubernetesResources(config.kafkaTopicApiVersion(), "KafkaTopic")
+            existing = first(client.genericKubernetesResources(config.strimziApiVersion(), "KafkaTopic")
                     .inNamespace(namespace).withField("metadata.name", Names.kafkaTopicResource(demo)).list()
                     .getItems());
         } else {

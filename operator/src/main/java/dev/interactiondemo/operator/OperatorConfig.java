@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
  * @param notifierImage     default image of the Host and the Worker
  * @param imagePullPolicy   pull policy of the pods the operator creates
  * @param statusInterval    how often the status is refreshed (Kafka counts, gRPC health)
- * @param kafkaTopicApiVersion the Strimzi KafkaTopic apiVersion: kafka.strimzi.io/v1 or kafka.strimzi.io/v1beta2
+ * @param strimziApiVersion the Strimzi KafkaTopic apiVersion: kafka.strimzi.io/v1 or kafka.strimzi.io/v1beta2
  * @param topicReadyTimeout how long a KafkaTopic may stay not Ready before the status explains the likely cause
  * @param allowedBootstrapServers patterns a demo's bootstrap addresses must match ({@code *}: any characters); empty:
  *                          any address
  */
 public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, String notifierImage,
-                             String imagePullPolicy, Duration statusInterval, String kafkaTopicApiVersion,
+                             String imagePullPolicy, Duration statusInterval, String strimziApiVersion,
                              Duration topicReadyTimeout, boolean leaderElection, String leaseName,
                              String leaseNamespace, int httpPort, BootstrapPolicy allowedBootstrapServers,
                              boolean webPage, int webPort, String otlpEndpoint, int reconcileThreads) {
@@ -41,7 +41,7 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
             "pull policy of the demo's pods: Always, IfNotPresent or Never");
     static final Option STATUS_INTERVAL = Option.of("STATUS_INTERVAL", "status-interval", "10s",
             "how often each InteractionDemo's status is refreshed (1s-10m)");
-    static final Option KAFKA_TOPIC_API_VERSION = Option.of("KAFKA_TOPIC_API_VERSION", "kafka-topic-api-version",
+    static final Option STRIMZI_API_VERSION = Option.of("STRIMZI_API_VERSION", "kafka-topic-api-version",
             "kafka.strimzi.io/v1", "apiVersion of Strimzi KafkaTopics: kafka.strimzi.io/v1, or v1beta2 for Strimzi "
                     + "before 0.49");
     static final Option TOPIC_READY_TIMEOUT = Option.of("TOPIC_READY_TIMEOUT", "topic-ready-timeout", "2m",
@@ -67,7 +67,7 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
             "how many InteractionDemos are reconciled at once, and how many threads reconcile their dependents "
                     + "(1-200); a reconcile never waits for Kafka or a Greeter, only for the API server");
     public static final List<Option> OPTIONS = List.of(WATCH_NAMESPACES, GREETER_IMAGE, NOTIFIER_IMAGE,
-            IMAGE_PULL_POLICY, STATUS_INTERVAL, KAFKA_TOPIC_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
+            IMAGE_PULL_POLICY, STATUS_INTERVAL, STRIMZI_API_VERSION, TOPIC_READY_TIMEOUT, LEADER_ELECTION,
             LEASE_NAME, LEASE_NAMESPACE, HTTP_PORT, ALLOWED_BOOTSTRAP_SERVERS, WEB_PAGE, WEB_PORT,
             OTLP_ENDPOINT, RECONCILE_THREADS);
 
@@ -84,9 +84,9 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
         if (!List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
             s.problem(IMAGE_PULL_POLICY.label() + ": '" + pullPolicy + "' is not one of Always, IfNotPresent, Never");
         }
-        String apiVersion = s.required(KAFKA_TOPIC_API_VERSION);
+        String apiVersion = s.required(STRIMZI_API_VERSION);
         if (!List.of("kafka.strimzi.io/v1", "kafka.strimzi.io/v1beta2").contains(apiVersion)) {
-            s.problem(KAFKA_TOPIC_API_VERSION.label() + ": '" + apiVersion
+            s.problem(STRIMZI_API_VERSION.label() + ": '" + apiVersion
                     + "' is not one of kafka.strimzi.io/v1, kafka.strimzi.io/v1beta2");
         }
         boolean leaderElection = Boolean.parseBoolean(s.choice(LEADER_ELECTION, "true", "false"));

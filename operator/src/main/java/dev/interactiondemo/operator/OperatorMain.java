@@ -49,7 +49,7 @@ public final class OperatorMain {
             LoggerFactory.getLogger(OperatorMain.class).info("Operator started: namespaces {}, status every {} s, "
                             + "KafkaTopic {}, leader election {}",
                     config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
-                    config.statusInterval().toSeconds(), config.kafkaTopicApiVersion(), config.leaderElection());
+                    config.statusInterval().toSeconds(), config.strimziApiVersion(), config.leaderElection());
             return parts;
         });
     }
@@ -58,7 +58,7 @@ public final class OperatorMain {
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
         return start(client, config, kafka, greeters, registry, new AtomicBoolean(),
-                new DemoStatuses(Clock.systemUTC()), StrimziApis.servedBy(client, config.kafkaTopicApiVersion()));
+                new DemoStatuses(Clock.systemUTC()), StrimziApis.servedBy(client, config.strimziApiVersion()));
     }
 
     /**
@@ -87,7 +87,7 @@ public final class OperatorMain {
                 o.withLeaderElectionConfiguration(leaderElection(config, stopping));
             }
         });
-        LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}; KafkaUser {}", config.kafkaTopicApiVersion(),
+        LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}; KafkaUser {}", config.strimziApiVersion(),
                 strimzi.topics() ? "served: topic management Strimzi available" : "not served: topic management "
                         + "Strimzi unavailable until Strimzi is installed (checked every "
                         + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s)",

@@ -47,7 +47,7 @@ public final class StrimziAwareOperator implements AutoCloseable {
         this.registry = registry;
         this.stopping = stopping;
         this.statuses = statuses;
-        this.served = StrimziApis.servedBy(client, config.kafkaTopicApiVersion());
+        this.served = StrimziApis.servedBy(client, config.strimziApiVersion());
         this.operator = OperatorMain.start(client, config, observers, greeters, registry, stopping, statuses, served);
         this.watch = Executors.newSingleThreadScheduledExecutor(Threads.daemon("strimzi-watch"));
         watch.scheduleWithFixedDelay(this::check, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
@@ -76,12 +76,12 @@ public final class StrimziAwareOperator implements AutoCloseable {
 
     private void check() {
         try {
-            StrimziApis now = StrimziApis.servedBy(client, config.kafkaTopicApiVersion());
+            StrimziApis now = StrimziApis.servedBy(client, config.strimziApiVersion());
             if (now.equals(served)) {
                 return;
             }
             LOG.info("{} KafkaTopic {}, KafkaUser {}: building the controller again to use what is served now",
-                    config.kafkaTopicApiVersion(), now.topics() ? "served" : "not served",
+                    config.strimziApiVersion(), now.topics() ? "served" : "not served",
                     now.users() ? "served" : "not served");
             synchronized (this) {
                 if (stopping.get()) {

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -16,6 +16,6 @@ final class WantsKafkaUser implements Condition<GenericKubernetesResource, Inter
     @Override
     public boolean isMet(DependentResource<GenericKubernetesResource, InteractionDemo> dependent,
                          InteractionDemo demo, Context<InteractionDemo> context) {
-        return KafkaAccess.of(demo).managedUser();
+        return DemoKafkaAccess.of(demo).managedUser();
     }
 }

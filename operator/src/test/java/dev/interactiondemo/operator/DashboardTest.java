@@ -8,7 +8,7 @@ import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterFaults;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
@@ -99,7 +99,7 @@ class DashboardTest {
     static void start() {
         client = KubeApi.client();
         KubeApi.namespace(NS);
-        GreeterService service = new GreeterService(256, Duration.ZERO, new GreeterFaults());
+        GreeterImpl service = new GreeterImpl(256, Duration.ZERO, new GreeterFaults());
         PrometheusMeterRegistry greeterRegistry = Metrics.newRegistry(); // as GreeterMain
         greeter = GreeterServer.start(0, "port", service, greeterRegistry);
         HttpEndpoints greeterHttp = serve(HttpEndpoints.start(0, "metrics", greeterRegistry,

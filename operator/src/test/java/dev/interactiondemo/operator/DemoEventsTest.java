@@ -16,7 +16,7 @@ class DemoEventsTest {
 
     @Test
     void aChangeOfStatusIsNews() {
-        assertTrue(DemoEvents.isNews(c("True", "Flowing"), c("False", "ConsumerStalled")));
+        assertTrue(DemoEvents.isNews(c("True", "Flowing"), c("False", "WorkerStalled")));
         assertTrue(DemoEvents.isNews(c("False", "NoReplicasAvailable"), c("True", "Available")));
         // even to a reason that is quiet on a new demo: a Greeter that was available and is no more
         assertTrue(DemoEvents.isNews(c("True", "Available"), c("False", "NoReplicasAvailable")));

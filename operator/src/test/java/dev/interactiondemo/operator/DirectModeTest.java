@@ -136,7 +136,7 @@ class DirectModeTest {
                 && d.getStatus().getMessages() != null), Duration.ofSeconds(30));
         assertEquals(observed.getMetadata().getGeneration(), observed.getStatus().getObservedGeneration());
         assertEquals(2, observed.getStatus().getTopic().getPartitions());
-        assertEquals(List.of("Ready", "GreeterAvailable", "TopicReady", "ProducerAvailable", "ConsumerAvailable",
+        assertEquals(List.of("Ready", "GreeterAvailable", "TopicReady", "HostAvailable", "WorkerAvailable",
                 "MessagesFlowing", "FaultsActive"), observed.getStatus().getConditions().stream().map(c -> c.getType()).toList());
         assertEquals("False", observed.getStatus().getConditions().get(0).getStatus(), "no pod runs: not Ready");
 

@@ -1,10 +1,10 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.KafkaAuthenticationType;
-import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.spec.KafkaAuthenticationType;
+import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.operator.dependents.DemoSettings;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -181,7 +181,7 @@ class ExamplesTest {
         assertEquals(TopicManagement.Strimzi, s.management());
         assertEquals(kafka.getMetadata().getName() + "-kafka-bootstrap.demo.svc:9093", s.bootstrapServers(),
                 "the TLS listener's port");
-        KafkaAccess access = KafkaAccess.of(demo);
+        DemoKafkaAccess access = DemoKafkaAccess.of(demo);
         assertTrue(access.tls());
         assertEquals(1, access.trusted().size());
         assertEquals(kafka.getMetadata().getName() + "-cluster-ca-cert", access.trusted().get(0).getSecretName(),

@@ -65,7 +65,7 @@ class FaultsTest {
         assertFalse(env("lesson-greeter").containsKey("GREETER_FAULT_ERROR_RATE"), "no fault, no setting");
 
         DirectModeTest.patch(client, NS, "lesson", "{\"spec\":{\"faults\":{\"greeter\":{\"errorRate\":0.3,"
-                + "\"unavailable\":true},\"worker\":{\"failBeforeCommit\":0.01},\"kafka\":{\"cutProducer\":true}}}}");
+                + "\"unavailable\":true},\"worker\":{\"failBeforeCommit\":0.01},\"kafka\":{\"cutHost\":true}}}}");
         assertEquals("Recreate", client.apps().deployments().inNamespace(NS).withName("lesson-greeter").get().getSpec()
                 .getStrategy().getType(), "an unready Greeter must replace the old one, not wait beside it");
         Await.until("the Greeter's faults rolled out", () -> "0.3".equals(env("lesson-greeter")
@@ -85,9 +85,9 @@ class FaultsTest {
         assertEquals("lesson", cut.getMetadata().getOwnerReferences().get(0).getName());
 
         Condition active = Await.until("FaultsActive", () -> faultsActive().filter(c -> "True".equals(c.getStatus())
-                && c.getMessage().contains("kafka.cutProducer")), Duration.ofSeconds(60));
+                && c.getMessage().contains("kafka.cutHost")), Duration.ofSeconds(60));
         assertEquals(List.of("greeter.errorRate=0.3", "greeter.unavailable=true", "worker.failBeforeCommit=0.01",
-                "kafka.cutProducer=true"), get().orElseThrow().getStatus().getFaults());
+                "kafka.cutHost=true"), get().orElseThrow().getStatus().getFaults());
         assertTrue(active.getMessage().contains("network plugin"), active.getMessage());
 
         DirectModeTest.patch(client, NS, "lesson", "{\"spec\":{\"faults\":null}}");

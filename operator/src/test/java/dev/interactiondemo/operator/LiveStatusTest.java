@@ -1,11 +1,11 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
@@ -48,7 +48,7 @@ class LiveStatusTest {
     static void start() {
         client = KubeApi.client();
         KubeApi.namespace(NS);
-        greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
+        greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO), Metrics.newRegistry());
         hostHttp = HttpEndpoints.start(0, "host port", hostMetrics, Optional::empty);
         workerHttp = HttpEndpoints.start(0, "worker port", workerMetrics, Optional::empty);
         // The Host's and the Worker's /metrics, where a cluster would have their pods' IPs.
@@ -130,11 +130,11 @@ class LiveStatusTest {
             Await.until("produced and consumed rising", () -> when(d -> d.getStatus().getMessages().getProduced() > produced
                     && d.getStatus().getMessages().getConsumed() > consumed), Duration.ofSeconds(30));
             // The consumer group as Kafka sees it: one Worker holding both partitions, lag per partition.
-            InteractionDemo grouped = Await.until("the group's member", () -> when(d -> d.getStatus().getConsumer()
-                    .getMembers() != null && d.getStatus().getConsumer().getMembers().size() == 1), Duration.ofSeconds(30));
-            assertEquals(List.of(0, 1), grouped.getStatus().getConsumer().getMembers().get(0).getPartitions());
-            assertEquals(2, grouped.getStatus().getConsumer().getPartitions().size());
-            assertEquals(grouped.getStatus().getMessages().getProduced(), grouped.getStatus().getConsumer().getPartitions()
+            InteractionDemo grouped = Await.until("the group's member", () -> when(d -> d.getStatus().getWorker()
+                    .getMembers() != null && d.getStatus().getWorker().getMembers().size() == 1), Duration.ofSeconds(30));
+            assertEquals(List.of(0, 1), grouped.getStatus().getWorker().getMembers().get(0).getPartitions());
+            assertEquals(2, grouped.getStatus().getWorker().getPartitions().size());
+            assertEquals(grouped.getStatus().getMessages().getProduced(), grouped.getStatus().getWorker().getPartitions()
                     .stream().mapToLong(p -> p.getEnd()).sum(), "per-partition ends add up to produced");
             // The pods' own figures: the Greeter as the Host sees it, the Worker's delivery audit.
             InteractionDemo audited = Await.until("the pods' figures", () -> when(d -> d.getStatus().getDelivery() != null
@@ -150,20 +150,20 @@ class LiveStatusTest {
             worker.close();
             reportAvailable("live-worker", 0);
             InteractionDemo stalled = Await.until("MessagesFlowing=False with lag", () -> when(d ->
-                    condition(d, "MessagesFlowing").map(c -> c.getReason().equals("ConsumerStalled")).orElse(false)
+                    condition(d, "MessagesFlowing").map(c -> c.getReason().equals("WorkerStalled")).orElse(false)
                             && d.getStatus().getMessages().getLag() > 0), Duration.ofSeconds(60));
             assertEquals("False", condition(stalled, "MessagesFlowing").orElseThrow().getStatus());
             long lag = stalled.getStatus().getMessages().getLag();
             Await.until("the lag growing", () -> when(d -> d.getStatus().getMessages().getLag() > lag), Duration.ofSeconds(30));
-            assertEquals("False", condition(demo(), "ConsumerAvailable").orElseThrow().getStatus());
+            assertEquals("False", condition(demo(), "WorkerAvailable").orElseThrow().getStatus());
             Await.until("an Event for the transition", () -> client.v1().events().inNamespace(NS).list().getItems()
                     .stream().anyMatch(e -> e.getInvolvedObject().getName().equals("live")
-                            && "ConsumerStalled".equals(e.getReason()) && "Warning".equals(e.getType())));
+                            && "WorkerStalled".equals(e.getReason()) && "Warning".equals(e.getType())));
 
             // Nothing moves any more: the status is not rewritten.
             host.close();
             Await.until("counts settled", () -> when(d -> d.getStatus().getMessages().getProducedPerSecond() == 0.0
-                    && condition(d, "MessagesFlowing").map(c -> c.getReason().equals("ConsumerStalled")).orElse(false)),
+                    && condition(d, "MessagesFlowing").map(c -> c.getReason().equals("WorkerStalled")).orElse(false)),
                     Duration.ofSeconds(30));
             // What the pods report settles a moment later (the group's members, the Host's last figures). From then
             // on the status must stay as it is over several reconciles: it is not patched when nothing changed. The

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** With KAFKA_TOPIC_API_VERSION=kafka.strimzi.io/v1beta2 the KafkaTopic is written in that version, for Strimzi before 0.49. */
+/** With STRIMZI_API_VERSION=kafka.strimzi.io/v1beta2 the KafkaTopic is written in that version, for Strimzi before 0.49. */
 class OlderStrimziTest {
     private static final String NS = "strimzi-v1beta2";
 
@@ -21,7 +21,7 @@ class OlderStrimziTest {
         KubernetesClient client = KubeApi.client();
         KubeApi.namespace(NS);
         try (RunningOperator operator = RunningOperator.start(client, NS,
-                Map.of("KAFKA_TOPIC_API_VERSION", "kafka.strimzi.io/v1beta2"), d -> "localhost:1")) {
+                Map.of("STRIMZI_API_VERSION", "kafka.strimzi.io/v1beta2"), d -> "localhost:1")) {
             client.resources(InteractionDemo.class).inNamespace(NS).resource(Serialization.unmarshal("""
                     apiVersion: interactiondemo.dev/v1alpha1
                     kind: InteractionDemo

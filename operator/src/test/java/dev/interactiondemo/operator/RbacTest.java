@@ -382,7 +382,7 @@ class RbacTest {
             var cut = admin.network().v1().networkPolicies().inNamespace(ns).withName(direct + "-host-kafka-cut");
             for (int round = 0; round < 2; round++) {
                 admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(
-                        PatchType.JSON_MERGE), "{\"spec\":{\"faults\":{\"kafka\":{\"cutProducer\":true}}}}");
+                        PatchType.JSON_MERGE), "{\"spec\":{\"faults\":{\"kafka\":{\"cutHost\":true}}}}");
                 await("NetworkPolicy " + direct + "-host-kafka-cut", () -> cut.get() != null);
                 await("FaultsActive in the status", () -> faultsActive(direct).equals("True"));
                 admin.resources(InteractionDemo.class).inNamespace(ns).withName(direct).patch(PatchContext.of(

@@ -3,7 +3,7 @@ package dev.interactiondemo.operator;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.Certificates;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notifier.NotificationHost;
@@ -81,7 +81,7 @@ class SecuredKafkaTest {
         secret("alice", Map.of("password", PASSWORD + "\n")); // a trailing line break, as `echo` leaves one
         secret("mallory", Map.of("password", "not-alices-password"));
         secret("bob", Map.of("password", "bob-pw"));
-        greeter = GreeterServer.start(0, "port", new GreeterService(256, Duration.ZERO), Metrics.newRegistry());
+        greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO), Metrics.newRegistry());
         mounts = Files.createTempDirectory("secured-mounts");
         operator = RunningOperator.start(client, NS, Map.of(), d -> "localhost:" + greeter.port());
     }
@@ -117,7 +117,7 @@ class SecuredKafkaTest {
                       type: scram-sha-512
                       username: %s
                       passwordSecret: {secretName: %s, password: password}
-                  producer: {messagesPerSecond: 20}
+                  host: {messagesPerSecond: 20}
                 """.formatted(name, broker.bootstrapServers(LocalKafkaBroker.SASL_SSL), tlsSecret, user,
                 passwordSecret), InteractionDemo.class)).create();
     }

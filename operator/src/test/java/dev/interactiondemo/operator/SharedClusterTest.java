@@ -180,8 +180,8 @@ class SharedClusterTest {
         InteractionDemo b = get(B, "twin").orElseThrow();
         assertEquals("tenant-a.twin-notifications", a.getStatus().getTopic().getName());
         assertEquals("tenant-b.twin-notifications", b.getStatus().getTopic().getName());
-        assertEquals("tenant-a.twin-workers", a.getStatus().getConsumer().getGroupId());
-        assertEquals("tenant-b.twin-workers", b.getStatus().getConsumer().getGroupId());
+        assertEquals("tenant-a.twin-workers", a.getStatus().getWorker().getGroupId());
+        assertEquals("tenant-b.twin-workers", b.getStatus().getWorker().getGroupId());
         assertNotEquals(a.getStatus().getTopic().getTopicId(), b.getStatus().getTopic().getTopicId());
         String groupEnv = client.apps().deployments().inNamespace(B).withName("twin-worker").get().getSpec()
                 .getTemplate().getSpec().getContainers().get(0).getEnv().stream()

@@ -54,15 +54,15 @@ class ValidationTest {
                 kafka:
                   clusterName: my-cluster
                   topic: {}
-                producer: {}
-                consumer: {}
+                host: {}
+                worker: {}
                 """)).create();
         assertEquals("Strimzi", created.getSpec().getKafka().getTopic().getManagement().name());
         assertEquals(3, created.getSpec().getKafka().getTopic().getPartitions());
-        assertEquals(5.0, created.getSpec().getProducer().getMessagesPerSecond());
-        assertEquals("sync", created.getSpec().getProducer().getCallMode().name());
-        assertEquals(1, created.getSpec().getConsumer().getReplicas());
-        assertEquals("0ms", created.getSpec().getConsumer().getProcessingDelay());
+        assertEquals(5.0, created.getSpec().getHost().getMessagesPerSecond());
+        assertEquals("sync", created.getSpec().getHost().getCallMode().name());
+        assertEquals(1, created.getSpec().getWorker().getReplicas());
+        assertEquals("0ms", created.getSpec().getWorker().getProcessingDelay());
     }
 
     @Test
@@ -81,13 +81,13 @@ class ValidationTest {
     @Test
     void replicasCannotBeNegative() {
         String m = rejection("negative", "kafka: {clusterName: c}\nconsumer: {replicas: -1}");
-        assertTrue(m.contains("spec.consumer.replicas") && m.contains("should be greater than or equal to 0"), m);
+        assertTrue(m.contains("spec.worker.replicas") && m.contains("should be greater than or equal to 0"), m);
     }
 
     @Test
     void theRateHasASaneMaximum() {
         String m = rejection("too-fast", "kafka: {clusterName: c}\nproducer: {messagesPerSecond: 1000000}");
-        assertTrue(m.contains("spec.producer.messagesPerSecond") && m.contains("less than or equal to 1000"), m);
+        assertTrue(m.contains("spec.host.messagesPerSecond") && m.contains("less than or equal to 1000"), m);
     }
 
     @Test
@@ -105,13 +105,13 @@ class ValidationTest {
     @Test
     void callModeIsSyncOrAsync() {
         String m = rejection("bad-mode", "kafka: {clusterName: c}\nproducer: {callMode: telepathic}");
-        assertTrue(m.contains("spec.producer.callMode") && m.contains("Unsupported value: \"telepathic\""), m);
+        assertTrue(m.contains("spec.host.callMode") && m.contains("Unsupported value: \"telepathic\""), m);
     }
 
     @Test
     void delaysAreDurations() {
         String m = rejection("bad-delay", "kafka: {clusterName: c}\nconsumer: {processingDelay: soon}");
-        assertTrue(m.contains("spec.consumer.processingDelay") && m.contains("should match"), m);
+        assertTrue(m.contains("spec.worker.processingDelay") && m.contains("should match"), m);
     }
 
     @Test
@@ -133,7 +133,7 @@ class ValidationTest {
         String m = rejection("slow-greeter", "kafka: {clusterName: c}\ngreeter: {responseDelay: 2m}");
         assertTrue(m.contains("spec.greeter.responseDelay") && m.contains("at most 60s"), m);
         m = rejection("slow-worker", "kafka: {clusterName: c}\nconsumer: {processingDelay: 61000ms}");
-        assertTrue(m.contains("spec.consumer.processingDelay") && m.contains("at most 60s"), m);
+        assertTrue(m.contains("spec.worker.processingDelay") && m.contains("at most 60s"), m);
         client.resources(InteractionDemo.class).inNamespace(ns)
                 .resource(demo("sixty", "kafka: {clusterName: c}\nconsumer: {processingDelay: 60s}")).create();
     }

@@ -3,7 +3,7 @@ package dev.interactiondemo.probes;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -79,7 +79,7 @@ class ProbesTest {
 
     @Test
     void greeterHealthIsAskedOverGrpc() throws Exception {
-        GreeterServer server = GreeterServer.start(0, "port", new GreeterService(10, Duration.ZERO), Metrics.newRegistry());
+        GreeterServer server = GreeterServer.start(0, "port", new GreeterImpl(10, Duration.ZERO), Metrics.newRegistry());
         ManagedChannel channel = Grpc.newChannelBuilder("localhost:" + server.port(), InsecureChannelCredentials.create())
                 .build();
         try {

@@ -11,9 +11,9 @@ record FaultSetting(String name, String value) {
     static final String GREETER_ERROR_RATE = "greeter.errorRate";
     static final String GREETER_UNAVAILABLE = "greeter.unavailable";
     static final String WORKER_FAIL_BEFORE_COMMIT = "worker.failBeforeCommit";
-    static final String KAFKA_CUT_PRODUCER = "kafka.cutProducer";
+    static final String KAFKA_CUT_HOST = "kafka.cutHost";
     static final List<String> NAMES = List.of(GREETER_ERROR_RATE, GREETER_UNAVAILABLE, WORKER_FAIL_BEFORE_COMMIT,
-            KAFKA_CUT_PRODUCER);
+            KAFKA_CUT_HOST);
 
     /** Parses {@code name=value}; the message of the exception names what is wrong. */
     static FaultSetting parse(String text) {

@@ -1,9 +1,9 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.FaultsSpec;
-import dev.interactiondemo.api.GreeterFaultsSpec;
-import dev.interactiondemo.api.KafkaFaultsSpec;
-import dev.interactiondemo.api.WorkerFaultsSpec;
+import dev.interactiondemo.api.spec.FaultsSpec;
+import dev.interactiondemo.api.spec.GreeterFaultsSpec;
+import dev.interactiondemo.api.spec.KafkaFaultsSpec;
+import dev.interactiondemo.api.spec.WorkerFaultsSpec;
 import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.greeter.GreeterFaults;
 import dev.interactiondemo.notifier.WorkerFaults;
@@ -29,17 +29,17 @@ final class FaultSwitches {
 
     /**
      * Switches one fault on, changes it, or (rate 0, false) off; an {@link IllegalArgumentException} for
-     * {@code kafka.cutProducer=true} without a proxy.
+     * {@code kafka.cutHost=true} without a proxy.
      */
     synchronized void apply(FaultSetting s) {
         switch (s.name()) {
             case FaultSetting.GREETER_ERROR_RATE -> greeter.setErrorRate(s.rate());
             case FaultSetting.GREETER_UNAVAILABLE -> greeter.setUnavailable(s.flag());
             case FaultSetting.WORKER_FAIL_BEFORE_COMMIT -> worker.setFailBeforeCommit(s.rate());
-            case FaultSetting.KAFKA_CUT_PRODUCER -> {
+            case FaultSetting.KAFKA_CUT_HOST -> {
                 if (proxy == null) {
                     if (s.flag()) {
-                        throw new IllegalArgumentException(FaultSetting.KAFKA_CUT_PRODUCER + " needs "
+                        throw new IllegalArgumentException(FaultSetting.KAFKA_CUT_HOST + " needs "
                                 + SandboxOptions.KAFKA_SECURITY.label() + "=none: with a secured Kafka the Host "
                                 + "connects to its listener directly, with no proxy to cut");
                     }
@@ -70,7 +70,7 @@ final class FaultSwitches {
         ws.setFailBeforeCommit(worker.failBeforeCommit());
         spec.setWorker(ws);
         KafkaFaultsSpec ks = new KafkaFaultsSpec();
-        ks.setCutProducer(proxy != null && proxy.isCut());
+        ks.setCutHost(proxy != null && proxy.isCut());
         spec.setKafka(ks);
         return spec;
     }

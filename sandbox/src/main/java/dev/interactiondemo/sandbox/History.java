@@ -1,6 +1,6 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.PrintStream;

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy on the loopback interface between the Host and the Kafka broker, which the sandbox can cut: the
- * {@code kafka.cutProducer} fault. {@link #cut()} closes every connection through it and stops listening, so new
+ * {@code kafka.cutHost} fault. {@link #cut()} closes every connection through it and stops listening, so new
  * connections are refused, as if the network between the Host and Kafka were gone; {@link #restore()} listens again
  * on the same port. The broker advertises this proxy's address on the listener the Host uses, so all of the Host's
  * traffic, metadata included, goes through it; the Worker and the sandbox's own counting reach the broker directly.

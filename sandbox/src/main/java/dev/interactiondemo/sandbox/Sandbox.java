@@ -1,12 +1,12 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.ConsumerStatus;
-import dev.interactiondemo.api.DeliveryStatus;
-import dev.interactiondemo.api.GreeterStatus;
-import dev.interactiondemo.api.InteractionDemoStatus;
-import dev.interactiondemo.api.MessagesStatus;
-import dev.interactiondemo.api.TopicStatus;
-import dev.interactiondemo.api.WorkloadStatus;
+import dev.interactiondemo.api.status.WorkerStatus;
+import dev.interactiondemo.api.status.DeliveryStatus;
+import dev.interactiondemo.api.status.GreeterStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
+import dev.interactiondemo.api.status.MessagesStatus;
+import dev.interactiondemo.api.status.TopicStatus;
+import dev.interactiondemo.api.status.WorkloadStatus;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.Faults;
@@ -17,7 +17,7 @@ import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Program;
 import dev.interactiondemo.greeter.GreeterFaults;
 import dev.interactiondemo.greeter.GreeterServer;
-import dev.interactiondemo.greeter.GreeterService;
+import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.notifier.DeliveryAudit;
 import dev.interactiondemo.notifier.KafkaSecurityFiles;
@@ -56,9 +56,9 @@ import java.util.concurrent.TimeUnit;
  * went end to end and none was lost.
  *
  * <p>The Host reaches Kafka through a {@link KafkaProxy} (the broker advertises the proxy's address on the Host's
- * listener), so that {@code kafka.cutProducer} cuts the Host, and only the Host, off. With
+ * listener), so that {@code kafka.cutHost} cuts the Host, and only the Host, off. With
  * {@code --kafka-security scram} or {@code mtls} there is no proxy (its listener is plaintext): the Host and the
- * Workers connect to the broker's secured listener directly, each as a Kafka user of its own ({@link KafkaAccess}),
+ * Workers connect to the broker's secured listener directly, each as a Kafka user of its own ({@link SandboxKafkaUsers}),
  * and the cut is refused. The sandbox's own readings always use the PLAINTEXT listener, as a super user. The parts
  * can be stopped and started and the faults switched while it runs: by a {@link SandboxOptions.Scenario}, or from
  * the {@link WebPage}.
@@ -71,7 +71,7 @@ public final class Sandbox implements Program.StoppableJob {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** The broker's listener that only the Host uses, through the proxy. */
     private static final String HOST_LISTENER = "HOST";
-    private static final String CUT_NOTE = "kafka.cutProducer: the sandbox's TCP proxy between the Host and Kafka "
+    private static final String CUT_NOTE = "kafka.cutHost: the sandbox's TCP proxy between the Host and Kafka "
             + "drops and refuses the Host's connections";
 
     private final SandboxOptions options;
@@ -84,7 +84,7 @@ public final class Sandbox implements Program.StoppableJob {
     /** Between the Host and Kafka; null with a secured Kafka. */
     private KafkaProxy proxy;
     /** The users and files of a secured Kafka; null with none. */
-    private KafkaAccess access;
+    private SandboxKafkaUsers access;
     private Admin admin;
     private final GreeterFaults greeterFaults = new GreeterFaults();
     private final WorkerFaults workerFaults = new WorkerFaults();
@@ -172,7 +172,7 @@ public final class Sandbox implements Program.StoppableJob {
             proxy = new KafkaProxy();
             broker.extraListener(HOST_LISTENER, "localhost:" + proxy.port());
         } else {
-            access = KafkaAccess.create(options.kafkaSecurity());
+            access = SandboxKafkaUsers.create(options.kafkaSecurity());
             broker.secured(access.serverTls());
         }
         kafka = broker.start();
@@ -219,7 +219,7 @@ public final class Sandbox implements Program.StoppableJob {
 
     private void startGreeter(int port) {
         greeter = GreeterServer.start(port, "--greeter-port",
-                new GreeterService(Defaults.MAX_NAME_LENGTH, options.greeterDelay(), greeterFaults),
+                new GreeterImpl(Defaults.MAX_NAME_LENGTH, options.greeterDelay(), greeterFaults),
                 Metrics.newRegistry());
         greeterRunning = true;
     }
@@ -289,7 +289,7 @@ public final class Sandbox implements Program.StoppableJob {
         f.put(FaultSetting.GREETER_ERROR_RATE, g.errorRate());
         f.put(FaultSetting.GREETER_UNAVAILABLE, g.unavailable());
         f.put(FaultSetting.WORKER_FAIL_BEFORE_COMMIT, workerFaults.failBeforeCommit());
-        f.put(FaultSetting.KAFKA_CUT_PRODUCER, isCut());
+        f.put(FaultSetting.KAFKA_CUT_HOST, isCut());
         c.put("faults", f);
         c.put("rate", options.rate());
         c.put("callMode", options.callMode());
@@ -432,19 +432,19 @@ public final class Sandbox implements Program.StoppableJob {
                     : "KafkaUnreachable", e.getMessage());
         }
         Optional<String> hostProblem = host.notReadyReason();
-        PartState producerState = hostProblem.map(p -> PartState.unavailable("NotReady", "Host: " + p))
+        PartState hostState = hostProblem.map(p -> PartState.unavailable("NotReady", "Host: " + p))
                 .orElse(PartState.available("Publishing", "Host publishing"));
         List<NotificationWorker> ws = workers;
         long workersReady = ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
         Optional<String> workerProblem = ws.isEmpty() ? Optional.of("stopped") : workersReady > 0 ? Optional.empty()
                 : ws.get(0).notReadyReason();
-        PartState consumerState = workerProblem.map(p -> PartState.unavailable(ws.isEmpty() ? "Stopped" : "NotReady",
+        PartState workerState = workerProblem.map(p -> PartState.unavailable(ws.isEmpty() ? "Stopped" : "NotReady",
                 "Worker: " + p)).orElse(PartState.available("Consuming", ws.size() == 1 ? "Worker consuming"
                 : workersReady + " of " + ws.size() + " Workers consuming"));
 
         List<String> activeFaults = faults.active();
-        List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeterState, topicState, producerState,
-                consumerState, StatusConditions.messagesFlowing(stats, ratesKnown, kafkaProblem)));
+        List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeterState, topicState, hostState,
+                workerState, StatusConditions.messagesFlowing(stats, ratesKnown, kafkaProblem)));
         computed.add(Faults.condition(activeFaults, isCut() ? CUT_NOTE : null));
         List<Condition> conditions = StatusConditions.withTransitionTimes(lastConditions, computed,
                 Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS));
@@ -480,12 +480,12 @@ public final class Sandbox implements Program.StoppableJob {
         WorkloadStatus p = new WorkloadStatus();
         p.setReplicas(1);
         p.setReadyReplicas(hostProblem.isEmpty() ? 1 : 0);
-        status.setProducer(p);
-        ConsumerStatus c = new ConsumerStatus();
+        status.setHost(p);
+        WorkerStatus c = new WorkerStatus();
         c.setReplicas(ws.size());
         c.setReadyReplicas((int) workersReady);
         c.setGroupId(GROUP);
-        status.setConsumer(c);
+        status.setWorker(c);
 
         if (stats != null) {
             MessagesStatus m = new MessagesStatus();

@@ -61,7 +61,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
         /** The Worker fails before committing now and then: redelivery shows as duplicates, none is lost. */
         DUPLICATES(FaultSetting.of(FaultSetting.WORKER_FAIL_BEFORE_COMMIT, "0.2")),
         /** The Host is cut off from Kafka: produced stops while the Greeter answers; nothing is lost after. */
-        KAFKA_CUT(FaultSetting.of(FaultSetting.KAFKA_CUT_PRODUCER, "true"));
+        KAFKA_CUT(FaultSetting.of(FaultSetting.KAFKA_CUT_HOST, "true"));
 
         private final FaultSetting fault;
 
@@ -106,11 +106,11 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
     static final Option SCENARIO = Option.of("SANDBOX_SCENARIO", "scenario", "none",
             "a lesson staged in the middle third of --duration: none, greeter-outage or worker-outage (that part "
                     + "stops), greeter-errors (greeter.errorRate=0.3), greeter-unavailable, duplicates "
-                    + "(worker.failBeforeCommit=0.2), kafka-cut (kafka.cutProducer=true)");
+                    + "(worker.failBeforeCommit=0.2), kafka-cut (kafka.cutHost=true)");
     static final Option FAULT = Option.ofList("SANDBOX_FAULTS", "fault", null,
             "a fault switched on from the start, name=value; repeatable (the variable: comma-separated): "
                     + "greeter.errorRate=0-1, greeter.unavailable=true, worker.failBeforeCommit=0-1, "
-                    + "kafka.cutProducer=true");
+                    + "kafka.cutHost=true");
     static final Option WEB = Option.ofSwitch("SANDBOX_WEB", "web", "true",
             "serve the live page (charts, conditions, fault buttons): true or false");
     static final Option WEB_PORT = Option.of("SANDBOX_WEB_PORT", "web-port", "8081",
@@ -119,7 +119,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
             "how the Host and the Worker connect to Kafka: none (PLAINTEXT), scram (SCRAM-SHA-512 over TLS: the "
                     + "SASL_SSL listener) or mtls (mutual TLS: the SSL listener); secured, each is a Kafka user with "
                     + "least-privilege ACLs, while the sandbox's own readings stay on PLAINTEXT (a super user). Not "
-                    + "with kafka.cutProducer or --scenario kafka-cut");
+                    + "with kafka.cutHost or --scenario kafka-cut");
     static final List<Option> OPTIONS = List.of(DURATION, RATE, CALL_MODE, MAX_IN_FLIGHT, OUTPUT, INTERVAL,
             GREETER_PORT, KAFKA_PORT, PARTITIONS, WORKERS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT,
             KAFKA_SECURITY);
@@ -159,8 +159,8 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                 s.problem(SCENARIO.label() + " " + scenario.label() + " and " + KAFKA_SECURITY.label() + " "
                         + security.label() + why);
             }
-            if (faults.stream().anyMatch(f -> f.name().equals(FaultSetting.KAFKA_CUT_PRODUCER) && f.flag())) {
-                s.problem(FAULT.label() + " " + FaultSetting.KAFKA_CUT_PRODUCER + "=true and " + KAFKA_SECURITY.label()
+            if (faults.stream().anyMatch(f -> f.name().equals(FaultSetting.KAFKA_CUT_HOST) && f.flag())) {
+                s.problem(FAULT.label() + " " + FaultSetting.KAFKA_CUT_HOST + "=true and " + KAFKA_SECURITY.label()
                         + " " + security.label() + why);
             }
         }

@@ -1,6 +1,6 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 
 import java.io.PrintStream;
 import java.time.LocalTime;
@@ -25,10 +25,10 @@ final class TableView implements StatusView {
         }
         var m = s.getMessages();
         var d = s.getDelivery();
-        var consumer = s.getConsumer();
-        String worker = consumer.getReplicas() == 0 ? "stopped"
-                : consumer.getReplicas() > 1 ? consumer.getReadyReplicas() + "/" + consumer.getReplicas() + " up"
-                : consumer.getReadyReplicas() > 0 ? "running" : "waiting";
+        var w = s.getWorker();
+        String worker = w.getReplicas() == 0 ? "stopped"
+                : w.getReplicas() > 1 ? w.getReadyReplicas() + "/" + w.getReplicas() + " up"
+                : w.getReadyReplicas() > 0 ? "running" : "waiting";
         var g = s.getGreeter();
         String greeter = g.getReplicas() == 0 ? "stopped" : g.getServing();
         List<String> faults = s.getFaults() == null ? List.of() : s.getFaults();

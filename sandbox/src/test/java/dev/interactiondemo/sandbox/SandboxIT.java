@@ -94,14 +94,14 @@ class SandboxIT {
         long maxLag = 0;
         for (JsonNode s : r.statuses()) {
             maxLag = Math.max(maxLag, s.get("messages").get("lag").asLong());
-            if (condition(s, "MessagesFlowing").get("reason").asText().equals("ConsumerStalled")) {
+            if (condition(s, "MessagesFlowing").get("reason").asText().equals("WorkerStalled")) {
                 stalledSeen = true;
-                assertEquals("False", condition(s, "ConsumerAvailable").get("status").asText());
-                assertEquals("True", condition(s, "ProducerAvailable").get("status").asText(),
+                assertEquals("False", condition(s, "WorkerAvailable").get("status").asText());
+                assertEquals("True", condition(s, "HostAvailable").get("status").asText(),
                         "the Host keeps publishing while the Worker is down");
             }
         }
-        assertTrue(stalledSeen, "MessagesFlowing=False/ConsumerStalled while the Worker was down");
+        assertTrue(stalledSeen, "MessagesFlowing=False/WorkerStalled while the Worker was down");
         assertTrue(maxLag >= 20, "lag grew to " + maxLag);
         JsonNode m = r.last().get("messages");
         assertEquals(0, m.get("lag").asLong(), "the lag drained once the Worker was back");
@@ -117,7 +117,7 @@ class SandboxIT {
             if (condition(s, "GreeterAvailable").get("status").asText().equals("False")
                     && s.get("messages").get("producedPerSecond").asDouble() == 0.0) {
                 blockedSeen = true;
-                assertEquals("False", condition(s, "ProducerAvailable").get("status").asText(),
+                assertEquals("False", condition(s, "HostAvailable").get("status").asText(),
                         "the Host is not ready while its synchronous dependency is down");
             }
         }
@@ -189,7 +189,7 @@ class SandboxIT {
                 blocked = true;
                 assertEquals("NOT_SERVING", s.get("greeter").get("serving").asText());
                 assertEquals("False", condition(s, "GreeterAvailable").get("status").asText());
-                assertEquals("True", condition(s, "ConsumerAvailable").get("status").asText(),
+                assertEquals("True", condition(s, "WorkerAvailable").get("status").asText(),
                         "the Worker keeps running");
                 assertEquals(0, s.get("messages").get("lag").asLong(), "the Worker drained what waited");
             }
@@ -218,7 +218,7 @@ class SandboxIT {
         long previous = -1;
         for (JsonNode s : r.statuses()) {
             long produced = s.get("messages").get("produced").asLong();
-            if (faults(s).contains("kafka.cutProducer=true")) {
+            if (faults(s).contains("kafka.cutHost=true")) {
                 assertTrue(condition(s, "FaultsActive").get("message").asText().contains("proxy"));
                 assertEquals("SERVING", s.get("greeter").get("serving").asText(), "the Greeter keeps answering");
                 if (produced == previous) {
@@ -284,11 +284,11 @@ class SandboxIT {
 
     @Test
     void badFaultsExitWith2NamingThem() throws Exception {
-        Run r = run("--fault", "greeter.errRate=0.3", "--fault", "kafka.cutProducer=maybe", "--fault",
+        Run r = run("--fault", "greeter.errRate=0.3", "--fault", "kafka.cutHost=maybe", "--fault",
                 "worker.failBeforeCommit=2");
         assertEquals(2, r.exit(), r.stderr());
         assertTrue(r.stderr().contains("unknown fault 'greeter.errRate'"), r.stderr());
-        assertTrue(r.stderr().contains("kafka.cutProducer: 'maybe' is not true or false"), r.stderr());
+        assertTrue(r.stderr().contains("kafka.cutHost: 'maybe' is not true or false"), r.stderr());
         assertTrue(r.stderr().contains("worker.failBeforeCommit: 2 is out of range [0, 1]"), r.stderr());
     }
 

@@ -220,9 +220,9 @@ class SandboxKafkaSecurityIT {
         JsonNode controls = get(s.page() + "api/history").get("controls");
         assertEquals("scram", controls.get("kafkaSecurity").asText());
         assertEquals("SASL_SSL " + s.bootstrap(), controls.get("kafkaSecuredListener").asText());
-        HttpResponse<String> cut = post(s.page() + "api/faults", "{\"name\": \"kafka.cutProducer\", \"value\": \"true\"}");
+        HttpResponse<String> cut = post(s.page() + "api/faults", "{\"name\": \"kafka.cutHost\", \"value\": \"true\"}");
         assertEquals(400, cut.statusCode(), cut.body());
-        assertTrue(cut.body().contains("kafka.cutProducer needs SANDBOX_KAFKA_SECURITY (--kafka-security)=none"),
+        assertTrue(cut.body().contains("kafka.cutHost needs SANDBOX_KAFKA_SECURITY (--kafka-security)=none"),
                 cut.body());
 
         assertFlowed(awaitExit(), "scram");

@@ -45,9 +45,9 @@ class SandboxOptionsTest {
 
     @Test
     void faultsRepeatAndTheWebPageIsOnByDefault() {
-        SandboxOptions o = SandboxOptions.from(new String[] {"--fault", "greeter.errorRate=0.3", "--fault=kafka.cutProducer=TRUE",
+        SandboxOptions o = SandboxOptions.from(new String[] {"--fault", "greeter.errorRate=0.3", "--fault=kafka.cutHost=TRUE",
                 "--web"}, Map.of());
-        assertEquals("[greeter.errorRate=0.3, kafka.cutProducer=true]", o.faults().toString());
+        assertEquals("[greeter.errorRate=0.3, kafka.cutHost=true]", o.faults().toString());
         assertTrue(o.web());
         assertEquals(8081, o.webPort());
         SandboxOptions env = SandboxOptions.from(new String[] {"--web=false", "--web-port=0"},
@@ -107,12 +107,12 @@ class SandboxOptionsTest {
         assertTrue(scenario.getMessage().contains("the Host connects to the SASL_SSL listener directly"),
                 scenario.getMessage());
         ConfigException fault = assertThrows(ConfigException.class, () -> SandboxOptions.from(
-                new String[] {"--fault=kafka.cutProducer=true"}, Map.of("SANDBOX_KAFKA_SECURITY", "mtls")));
-        assertTrue(fault.getMessage().contains("SANDBOX_FAULTS (--fault) kafka.cutProducer=true and "
+                new String[] {"--fault=kafka.cutHost=true"}, Map.of("SANDBOX_KAFKA_SECURITY", "mtls")));
+        assertTrue(fault.getMessage().contains("SANDBOX_FAULTS (--fault) kafka.cutHost=true and "
                 + "SANDBOX_KAFKA_SECURITY (--kafka-security) mtls do not go together"), fault.getMessage());
         // the other lessons, and the cut switched off, are fine
         SandboxOptions o = SandboxOptions.from(new String[] {"--duration=30s", "--scenario=worker-outage",
-                "--fault=kafka.cutProducer=false", "--kafka-security=mtls"}, Map.of());
+                "--fault=kafka.cutHost=false", "--kafka-security=mtls"}, Map.of());
         assertEquals(SandboxOptions.KafkaSecurity.MTLS, o.kafkaSecurity());
         assertEquals(SandboxOptions.KafkaSecurity.NONE, SandboxOptions.from(new String[] {"--duration=30s",
                 "--scenario=kafka-cut"}, Map.of()).kafkaSecurity());

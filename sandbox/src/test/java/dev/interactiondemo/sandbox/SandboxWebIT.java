@@ -145,7 +145,7 @@ class SandboxWebIT {
 
         // Stop the Worker: the lag grows; a fault switched on meanwhile shows too (the screenshot shows both).
         browser.findElement(By.id("toggle-worker")).click();
-        waiting(30).until(b -> "False".equals(badge("ConsumerAvailable")));
+        waiting(30).until(b -> "False".equals(badge("WorkerAvailable")));
         assertEquals("Start the Worker", browser.findElement(By.id("toggle-worker")).getText());
         browser.findElement(By.id("fault-worker-failBeforeCommit")).click();
         waiting(30).until(b -> faultsShown().contains("worker.failBeforeCommit=0.2"));
@@ -155,7 +155,7 @@ class SandboxWebIT {
         // Start it again: the lag drains.
         browser.findElement(By.id("fault-worker-failBeforeCommit")).click();
         browser.findElement(By.id("toggle-worker")).click();
-        waiting(90).until(b -> number("lag") >= 0 && number("lag") < 10 && "True".equals(badge("ConsumerAvailable")));
+        waiting(90).until(b -> number("lag") >= 0 && number("lag") < 10 && "True".equals(badge("WorkerAvailable")));
         assertEquals(0, number("lost"));
 
         // Stop the Greeter and start it again.

@@ -1,5 +1,7 @@
 package dev.interactiondemo.api.status;
 
+import dev.interactiondemo.api.InteractionDemo;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 

@@ -1,6 +1,6 @@
 package dev.interactiondemo.api.status;
 
-import dev.interactiondemo.api.FaultsSpec;
+import dev.interactiondemo.api.spec.FaultsSpec;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.ArrayList;
@@ -37,8 +37,8 @@ public final class Faults {
                 on.add("worker.failBeforeCommit=" + number(rate));
             }
         }
-        if (faults.getKafka() != null && Boolean.TRUE.equals(faults.getKafka().getCutProducer())) {
-            on.add("kafka.cutProducer=true");
+        if (faults.getKafka() != null && Boolean.TRUE.equals(faults.getKafka().getCutHost())) {
+            on.add("kafka.cutHost=true");
         }
         return on;
     }

@@ -17,8 +17,8 @@ public final class StatusConditions {
     public static final String READY = "Ready";
     public static final String GREETER_AVAILABLE = "GreeterAvailable";
     public static final String TOPIC_READY = "TopicReady";
-    public static final String PRODUCER_AVAILABLE = "ProducerAvailable";
-    public static final String CONSUMER_AVAILABLE = "ConsumerAvailable";
+    public static final String HOST_AVAILABLE = "HostAvailable";
+    public static final String WORKER_AVAILABLE = "WorkerAvailable";
     public static final String MESSAGES_FLOWING = "MessagesFlowing";
 
     private StatusConditions() {
@@ -35,13 +35,13 @@ public final class StatusConditions {
      * Worker are all available; {@code MessagesFlowing} is the lesson and does not gate it. Its reason names the
      * first part that is not available, unless a part has one of the {@link #DECISIVE_REASONS}.
      */
-    public static List<Condition> compute(PartState greeter, PartState topic, PartState producer, PartState consumer,
+    public static List<Condition> compute(PartState greeter, PartState topic, PartState host, PartState worker,
                                           Condition messagesFlowing) {
         Map<String, PartState> parts = new LinkedHashMap<>();
         parts.put(GREETER_AVAILABLE, greeter);
         parts.put(TOPIC_READY, topic);
-        parts.put(PRODUCER_AVAILABLE, producer);
-        parts.put(CONSUMER_AVAILABLE, consumer);
+        parts.put(HOST_AVAILABLE, host);
+        parts.put(WORKER_AVAILABLE, worker);
         List<Condition> conditions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         String firstReason = null;
@@ -72,8 +72,8 @@ public final class StatusConditions {
         return switch (conditionType) {
             case GREETER_AVAILABLE -> "GreeterUnavailable";
             case TOPIC_READY -> "TopicNotReady";
-            case PRODUCER_AVAILABLE -> "ProducerUnavailable";
-            default -> "ConsumerUnavailable";
+            case HOST_AVAILABLE -> "HostUnavailable";
+            default -> "WorkerUnavailable";
         };
     }
 
@@ -116,7 +116,7 @@ public final class StatusConditions {
                     rate(stats.consumedPerSecond()), stats.lag()));
         }
         if (stats.lag() > 0) {
-            return Conditions.of(MESSAGES_FLOWING, false, "ConsumerStalled", stats.lag()
+            return Conditions.of(MESSAGES_FLOWING, false, "WorkerStalled", stats.lag()
                     + " messages waiting in Kafka, none consumed since the last reading: is a Worker running? "
                     + "Kafka keeps messages until they are read");
         }

@@ -22,7 +22,7 @@ class StatusConditionsTest {
     void readyWhenEveryPartIsAvailableWhateverTheFlow() {
         Condition flowing = StatusConditions.messagesFlowing(stats(10, 0, 10, 5, 0), true, null);
         List<Condition> c = StatusConditions.compute(OK, OK, OK, OK, flowing);
-        assertEquals(List.of("Ready", "GreeterAvailable", "TopicReady", "ProducerAvailable", "ConsumerAvailable",
+        assertEquals(List.of("Ready", "GreeterAvailable", "TopicReady", "HostAvailable", "WorkerAvailable",
                 "MessagesFlowing"), c.stream().map(Condition::getType).toList());
         assertTrue(Conditions.isTrue(c.get(0)));
         assertEquals("AllPartsAvailable", c.get(0).getReason());
@@ -38,7 +38,7 @@ class StatusConditionsTest {
         Condition ready = c.get(0);
         assertEquals("False", ready.getStatus());
         assertEquals("GreeterUnavailable", ready.getReason());
-        assertEquals("GreeterAvailable: health check says NOT_SERVING; ConsumerAvailable: 0/1 ready", ready.getMessage());
+        assertEquals("GreeterAvailable: health check says NOT_SERVING; WorkerAvailable: 0/1 ready", ready.getMessage());
         assertEquals("NotServing", c.get(1).getReason());
     }
 
@@ -47,7 +47,7 @@ class StatusConditionsTest {
         assertEquals("Flowing", StatusConditions.messagesFlowing(stats(100, 95, 5, 5, 5), true, null).getReason());
         Condition stalled = StatusConditions.messagesFlowing(stats(100, 60, 40, 5, 0), true, null);
         assertEquals("False", stalled.getStatus());
-        assertEquals("ConsumerStalled", stalled.getReason());
+        assertEquals("WorkerStalled", stalled.getReason());
         assertTrue(stalled.getMessage().startsWith("40 messages waiting in Kafka"), stalled.getMessage());
         Condition blocked = StatusConditions.messagesFlowing(stats(100, 100, 0, 0, 0), true, null);
         assertEquals("NothingProduced", blocked.getReason());

@@ -1,14 +1,14 @@
 package dev.interactiondemo.operator.dependents;
 
-import dev.interactiondemo.api.CallMode;
-import dev.interactiondemo.api.ConsumerSpec;
-import dev.interactiondemo.api.FaultsSpec;
-import dev.interactiondemo.api.GreeterSpec;
+import dev.interactiondemo.api.spec.CallMode;
+import dev.interactiondemo.api.spec.WorkerSpec;
+import dev.interactiondemo.api.spec.FaultsSpec;
+import dev.interactiondemo.api.spec.GreeterSpec;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.api.ProducerSpec;
-import dev.interactiondemo.api.TopicManagement;
-import dev.interactiondemo.api.TopicSpec;
+import dev.interactiondemo.api.spec.HostSpec;
+import dev.interactiondemo.api.spec.TopicManagement;
+import dev.interactiondemo.api.spec.TopicSpec;
 import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.operator.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -23,17 +23,17 @@ import java.util.Objects;
  */
 public record DemoSettings(
         int greeterReplicas, String greeterResponseDelay, String greeterImage, ResourceRequirements greeterResources,
-        int producerReplicas, double messagesPerSecond, CallMode callMode, int maxInFlight, String producerImage,
-        ResourceRequirements producerResources,
-        int consumerReplicas, String processingDelay, String consumerImage, ResourceRequirements consumerResources,
+        int hostReplicas, double messagesPerSecond, CallMode callMode, int maxInFlight, String hostImage,
+        ResourceRequirements hostResources,
+        int workerReplicas, String processingDelay, String workerImage, ResourceRequirements workerResources,
         String topic, int partitions, int topicReplicas, Map<String, String> topicConfig, TopicManagement management,
         String bootstrapServers, String groupId, String clusterName,
-        double greeterErrorRate, boolean greeterUnavailable, double failBeforeCommit, boolean cutProducer) {
+        double greeterErrorRate, boolean greeterUnavailable, double failBeforeCommit, boolean cutHost) {
 
     public static DemoSettings of(InteractionDemo d, OperatorConfig config) {
         GreeterSpec g = Objects.requireNonNullElseGet(d.getSpec().getGreeter(), GreeterSpec::new);
-        ProducerSpec p = Objects.requireNonNullElseGet(d.getSpec().getProducer(), ProducerSpec::new);
-        ConsumerSpec c = Objects.requireNonNullElseGet(d.getSpec().getConsumer(), ConsumerSpec::new);
+        HostSpec p = Objects.requireNonNullElseGet(d.getSpec().getHost(), HostSpec::new);
+        WorkerSpec c = Objects.requireNonNullElseGet(d.getSpec().getWorker(), WorkerSpec::new);
         TopicSpec t = Objects.requireNonNullElseGet(d.getSpec().getKafka().getTopic(), TopicSpec::new);
         FaultsSpec f = Objects.requireNonNullElseGet(d.getSpec().getFaults(), FaultsSpec::new);
         return new DemoSettings(
@@ -53,7 +53,7 @@ public record DemoSettings(
                 f.getGreeter() == null ? 0 : or(f.getGreeter().getErrorRate(), 0.0),
                 f.getGreeter() != null && Boolean.TRUE.equals(f.getGreeter().getUnavailable()),
                 f.getWorker() == null ? 0 : or(f.getWorker().getFailBeforeCommit(), 0.0),
-                f.getKafka() != null && Boolean.TRUE.equals(f.getKafka().getCutProducer()));
+                f.getKafka() != null && Boolean.TRUE.equals(f.getKafka().getCutHost()));
     }
 
     private static <T> T or(T value, T fallback) {

@@ -31,7 +31,7 @@ public class HostDeployment extends DemoDeployment {
                 env("NOTIFIER_CALL_MODE", s.callMode().name()),
                 env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
         env.addAll(PodTemplates.tracing(demo, config, "notifier-host"));
-        return NotifierContainers.deployment(demo, Names.host(demo), COMPONENT, s.producerReplicas(), s.producerImage(), config,
-                s.producerResources(), env);
+        return NotifierContainers.deployment(demo, Names.host(demo), COMPONENT, s.hostReplicas(), s.hostImage(), config,
+                s.hostResources(), env);
     }
 }

@@ -9,7 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 
 /**
- * The fault {@code kafka.cutProducer}: a NetworkPolicy that lets the Host's pods reach only DNS and the Greeter, so
+ * The fault {@code kafka.cutHost}: a NetworkPolicy that lets the Host's pods reach only DNS and the Greeter, so
  * the Host is cut off from Kafka while the Greeter keeps answering. It exists only while the fault is on (removing
  * the fault deletes it). Enforced where the cluster's network plugin enforces NetworkPolicies.
  */

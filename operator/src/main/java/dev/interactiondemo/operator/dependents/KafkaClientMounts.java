@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator.dependents;
 
-import dev.interactiondemo.api.CertSecretSource;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.api.spec.CertSecretSource;
+import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -28,7 +28,7 @@ record KafkaClientMounts(List<EnvVar> variables, List<Volume> volumes, List<Volu
     static final String ROOT = "/etc/interaction-demo/kafka";
     private static final int READ_BY_GROUP = 0440;
 
-    static KafkaClientMounts of(KafkaAccess access) {
+    static KafkaClientMounts of(DemoKafkaAccess access) {
         List<EnvVar> env = new ArrayList<>();
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();

@@ -3,7 +3,7 @@ package dev.interactiondemo.operator.dependents;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -24,7 +24,7 @@ final class NotifierContainers {
     /** A Deployment of the notifier in {@code role}, with {@code env} and the demo's Kafka security added. */
     static Deployment deployment(InteractionDemo demo, String name, String role, int replicas, String image,
                                  OperatorConfig config, ResourceRequirements resources, List<EnvVar> env) {
-        KafkaClientMounts kafka = KafkaClientMounts.of(KafkaAccess.of(demo));
+        KafkaClientMounts kafka = KafkaClientMounts.of(DemoKafkaAccess.of(demo));
         List<EnvVar> all = new ArrayList<>(env);
         all.addAll(kafka.variables());
         return PodTemplates.deployment(demo, name, role, replicas, of(role, image, config, resources, all,

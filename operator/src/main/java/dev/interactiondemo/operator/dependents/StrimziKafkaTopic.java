@@ -39,7 +39,7 @@ public class StrimziKafkaTopic extends GenericKubernetesDependentResource<Intera
     }
 
     public static GroupVersionKind gvk(OperatorConfig config) {
-        return new GroupVersionKind(config.kafkaTopicApiVersion(), KafkaTopic.RESOURCE_KIND);
+        return new GroupVersionKind(config.strimziApiVersion(), KafkaTopic.RESOURCE_KIND);
     }
 
     @Override
@@ -60,7 +60,7 @@ public class StrimziKafkaTopic extends GenericKubernetesDependentResource<Intera
                 .endSpec()
                 .build();
         GenericKubernetesResource generic = JSON.convertValue(topic, GenericKubernetesResource.class);
-        generic.setApiVersion(config.kafkaTopicApiVersion());
+        generic.setApiVersion(config.strimziApiVersion());
         generic.getAdditionalProperties().remove("status");
         return generic;
     }

@@ -1,10 +1,10 @@
 package dev.interactiondemo.operator.dependents;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.KafkaAuthenticationType;
+import dev.interactiondemo.api.spec.KafkaAuthenticationType;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.OperatorConfig;
-import dev.interactiondemo.operator.kafka.KafkaAccess;
+import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -55,20 +55,20 @@ public class StrimziKafkaUser extends GenericKubernetesDependentResource<Interac
 
     /** KafkaUser in the apiVersion the operator uses for Strimzi's resources. */
     public static GroupVersionKind gvk(OperatorConfig config) {
-        return new GroupVersionKind(config.kafkaTopicApiVersion(), KafkaUser.RESOURCE_KIND);
+        return new GroupVersionKind(config.strimziApiVersion(), KafkaUser.RESOURCE_KIND);
     }
 
     @Override
     protected GenericKubernetesResource desired(InteractionDemo demo, Context<InteractionDemo> context) {
         GenericKubernetesResource generic = JSON.convertValue(kafkaUser(demo, DemoSettings.of(demo, config),
-                config.kafkaTopicApiVersion()), GenericKubernetesResource.class);
+                config.strimziApiVersion()), GenericKubernetesResource.class);
         generic.getAdditionalProperties().remove("status");
         return generic;
     }
 
     /** The KafkaUser in Strimzi's model. Pure. */
     static KafkaUser kafkaUser(InteractionDemo demo, DemoSettings s, String apiVersion) {
-        KafkaAccess access = KafkaAccess.of(demo);
+        DemoKafkaAccess access = DemoKafkaAccess.of(demo);
         Map<String, String> labels = new HashMap<>(Labels.of(demo, COMPONENT));
         labels.put(StrimziKafkaTopic.CLUSTER_LABEL, s.clusterName());
         ObjectMeta metadata = new ObjectMeta();

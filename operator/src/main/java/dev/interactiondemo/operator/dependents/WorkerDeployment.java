@@ -32,7 +32,7 @@ public class WorkerDeployment extends DemoDeployment {
         if (s.failBeforeCommit() > 0) {
             env.add(env("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", s.failBeforeCommit()));
         }
-        return NotifierContainers.deployment(demo, Names.worker(demo), COMPONENT, s.consumerReplicas(), s.consumerImage(), config,
-                s.consumerResources(), env);
+        return NotifierContainers.deployment(demo, Names.worker(demo), COMPONENT, s.workerReplicas(), s.workerImage(), config,
+                s.workerResources(), env);
     }
 }

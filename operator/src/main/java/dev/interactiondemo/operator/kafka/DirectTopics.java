@@ -42,7 +42,7 @@ public final class DirectTopics {
      */
     public static final String CREATED_BEFORE_IDS = "created-before-ids-were-kept";
     /** The reason of a Direct-mode topic found missing before the demo recorded its intent to create it. */
-    public static final String ABSENT = "Creating";
+    public static final String CREATING = "Creating";
 
     private DirectTopics() {
     }
@@ -55,7 +55,7 @@ public final class DirectTopics {
      *                  it exists
      * @param ownedId   the id of the topic this demo created, or null when it has created none (yet)
      * @param mayCreate whether the intent to create it is recorded (in the demo's status): until then a missing
-     *                  topic is only reported ({@link #ABSENT}), so that the intent is durable before the topic exists
+     *                  topic is only reported ({@link #CREATING}), so that the intent is durable before the topic exists
      */
     public record Want(String topic, boolean create, int partitions, int replicas, Map<String, String> config,
                        String ownedId, boolean mayCreate) {
@@ -106,7 +106,7 @@ public final class DirectTopics {
                                 + "exist; with topic.management External it must be created outside the operator")));
             } else if (existing.isEmpty()) {
                 if (!w.mayCreate()) {
-                    result.put(e.getKey(), TopicObservation.notReady(ABSENT, "topic " + w.topic()
+                    result.put(e.getKey(), TopicObservation.notReady(CREATING, "topic " + w.topic()
                             + " does not exist yet: creating it"));
                 } else if (toCreate.containsKey(w.topic())) {
                     result.put(e.getKey(), notOwned(w.topic())); // another demo asked for the same name first

@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator.kafka;
 
-import dev.interactiondemo.api.CertSecretSource;
+import dev.interactiondemo.api.spec.CertSecretSource;
 import dev.interactiondemo.common.KafkaClientSecurity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns a demo's {@link KafkaAccess} into the {@link KafkaClientSecurity} of the operator's own readings, from the
+ * Turns a demo's {@link DemoKafkaAccess} into the {@link KafkaClientSecurity} of the operator's own readings, from the
  * Secrets of the demo's namespace. Only Secrets a demo names are read, one {@code get} each (no list, no watch:
  * the operator's RBAC grants {@code get} on Secrets and nothing more), and kept for {@link #FOUND_FOR} (a rotated
  * password is picked up within that) or, when missing, {@link #MISSING_FOR} (a Secret created after the demo, as
@@ -59,7 +59,7 @@ public final class KafkaCredentials {
     }
 
     /** The security for {@code access}, reading the Secrets it names in {@code namespace}. */
-    public Result resolve(String namespace, KafkaAccess access) {
+    public Result resolve(String namespace, DemoKafkaAccess access) {
         if (!access.secured()) {
             return new Resolved(KafkaClientSecurity.NONE);
         }

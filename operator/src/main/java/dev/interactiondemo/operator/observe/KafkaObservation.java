@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator.observe;
 
-import dev.interactiondemo.api.ConsumerMember;
-import dev.interactiondemo.api.PartitionLag;
+import dev.interactiondemo.api.status.ConsumerMember;
+import dev.interactiondemo.api.status.PartitionLag;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.kafka.TopicObservation;
 

@@ -1,8 +1,8 @@
 package dev.interactiondemo.operator.observe;
 
-import dev.interactiondemo.api.ConsumerMember;
-import dev.interactiondemo.api.PartitionLag;
-import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.status.ConsumerMember;
+import dev.interactiondemo.api.status.PartitionLag;
+import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.common.KafkaAddressCheck;
 import dev.interactiondemo.common.KafkaFailures;

@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator.observe;
 
-import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.spec.TopicManagement;
 
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.interactiondemo.operator.status;
 
-import dev.interactiondemo.api.ConsumerMember;
+import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.PartitionLag;
+import dev.interactiondemo.api.status.PartitionLag;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.kafka.TopicObservation;

@@ -1,16 +1,16 @@
 package dev.interactiondemo.operator.status;
 
-import dev.interactiondemo.api.ConsumerMember;
-import dev.interactiondemo.api.ConsumerStatus;
-import dev.interactiondemo.api.DeliveryStatus;
-import dev.interactiondemo.api.GreeterStatus;
+import dev.interactiondemo.api.status.ConsumerMember;
+import dev.interactiondemo.api.status.WorkerStatus;
+import dev.interactiondemo.api.status.DeliveryStatus;
+import dev.interactiondemo.api.status.GreeterStatus;
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.InteractionDemoStatus;
-import dev.interactiondemo.api.MessagesStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
+import dev.interactiondemo.api.status.MessagesStatus;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.api.TopicManagement;
-import dev.interactiondemo.api.TopicStatus;
-import dev.interactiondemo.api.WorkloadStatus;
+import dev.interactiondemo.api.spec.TopicManagement;
+import dev.interactiondemo.api.status.TopicStatus;
+import dev.interactiondemo.api.status.WorkloadStatus;
 import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.PartState;
@@ -48,9 +48,9 @@ public final class StatusCalculator {
         PartState topic = topicError != null
                 ? PartState.unavailable(reason(topicError, "KafkaTopicFailed"), topicError.message())
                 : new PartState(o.topic().ready(), o.topic().reason(), o.topic().message());
-        PartState producer = workloadState(o.host(), s.producerReplicas(), "Host", o.dependentErrors().get("host"),
+        PartState producer = workloadState(o.host(), s.hostReplicas(), "Host", o.dependentErrors().get("host"),
                 o.topic().ready() ? null : "waiting for the topic to be ready");
-        PartState consumer = workloadState(o.worker(), s.consumerReplicas(), "Worker", o.dependentErrors().get("worker"),
+        PartState consumer = workloadState(o.worker(), s.workerReplicas(), "Worker", o.dependentErrors().get("worker"),
                 null);
 
         MessageStats previousStats = previousStats(previous);
@@ -64,7 +64,7 @@ public final class StatusCalculator {
         if (o.user() != null) {
             computed.add(o.user());
         }
-        computed.add(Faults.condition(faults, s.cutProducer() ? "the Host's traffic to Kafka is denied by "
+        computed.add(Faults.condition(faults, s.cutHost() ? "the Host's traffic to Kafka is denied by "
                 + "NetworkPolicy " + Names.host(demo) + "-kafka-cut (enforced only where the cluster's network plugin "
                 + "enforces NetworkPolicies)" : null));
         List<Condition> conditions = StatusConditions.withTransitionTimes(
@@ -116,23 +116,23 @@ public final class StatusCalculator {
         boolean requested = previous != null && previous.getTopic() != null
                 && Boolean.TRUE.equals(previous.getTopic().getCreateRequested());
         if (s.management() == TopicManagement.Direct && t.getTopicId() == null
-                && (requested || DirectTopics.ABSENT.equals(o.topic().reason()))) {
+                && (requested || DirectTopics.CREATING.equals(o.topic().reason()))) {
             t.setCreateRequested(true);
         }
         status.setTopic(t);
 
         WorkloadStatus p = new WorkloadStatus();
-        p.setReplicas(s.producerReplicas());
+        p.setReplicas(s.hostReplicas());
         p.setReadyReplicas(readyReplicas(o.host()));
-        status.setProducer(p);
+        status.setHost(p);
 
-        ConsumerStatus c = new ConsumerStatus();
-        c.setReplicas(s.consumerReplicas());
+        WorkerStatus c = new WorkerStatus();
+        c.setReplicas(s.workerReplicas());
         c.setReadyReplicas(readyReplicas(o.worker()));
         c.setGroupId(s.groupId());
         c.setMembers(o.members());
         c.setPartitions(o.partitions());
-        status.setConsumer(c);
+        status.setWorker(c);
 
         if (stats != null) {
             MessagesStatus m = new MessagesStatus();

@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator.observe;
 
-import dev.interactiondemo.api.TopicManagement;
+import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;

@@ -1,8 +1,8 @@
 package dev.interactiondemo.operator.status;
 
-import dev.interactiondemo.api.ConsumerMember;
+import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.InteractionDemoStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.status.KafkaReading;
 import dev.interactiondemo.operator.OperatorConfig;
 import dev.interactiondemo.operator.dependents.DemoSettings;
@@ -38,7 +38,7 @@ class StatusCalculatorTest {
                 metadata: {name: hello, namespace: demo, generation: 4}
                 spec:
                   kafka: {bootstrapServers: "kafka:9092", topic: {management: Direct}}
-                  consumer: %s
+                  worker: %s
                 """.formatted(consumer), InteractionDemo.class);
         return d;
     }
@@ -72,7 +72,7 @@ class StatusCalculatorTest {
         assertEquals(5.0, s.getMessages().getProducedPerSecond());
         assertEquals(5.0, s.getMessages().getConsumedPerSecond());
         assertEquals("hello-greeter.demo.svc:50051", s.getGreeter().getEndpoint());
-        assertEquals("demo.hello-workers", s.getConsumer().getGroupId());
+        assertEquals("demo.hello-workers", s.getWorker().getGroupId());
         assertEquals(T0.toString(), condition(s, "Ready").getLastTransitionTime(), "unchanged: time kept");
     }
 
@@ -119,11 +119,11 @@ class StatusCalculatorTest {
         d.setStatus(compute(d, available(0), SERVING, new KafkaReading(T0, 100, 60, 40), T0));
         InteractionDemoStatus s = compute(d, available(0), SERVING, new KafkaReading(T0.plusSeconds(10), 150, 60, 90),
                 T0.plusSeconds(10));
-        assertEquals("ScaledToZero", condition(s, "ConsumerAvailable").getReason());
+        assertEquals("ScaledToZero", condition(s, "WorkerAvailable").getReason());
         assertEquals("True", condition(s, "Ready").getStatus());
         Condition flowing = condition(s, "MessagesFlowing");
         assertEquals("False", flowing.getStatus());
-        assertEquals("ConsumerStalled", flowing.getReason());
+        assertEquals("WorkerStalled", flowing.getReason());
         assertEquals(90L, s.getMessages().getLag());
     }
 
@@ -159,8 +159,8 @@ class StatusCalculatorTest {
                 Optional.empty(), Optional.empty(), Optional.empty(),
                 TopicObservation.notReady("KafkaUnreachable", "cannot reach Kafka"), null, null, "no Kafka", Map.of(),
                 T0));
-        assertEquals("NotCreated", condition(s, "ProducerAvailable").getReason());
-        assertTrue(condition(s, "ProducerAvailable").getMessage().contains("waiting for the topic"));
+        assertEquals("NotCreated", condition(s, "HostAvailable").getReason());
+        assertTrue(condition(s, "HostAvailable").getMessage().contains("waiting for the topic"));
         assertEquals("UNKNOWN", s.getGreeter().getServing());
         assertNull(s.getMessages());
     }
@@ -185,6 +185,6 @@ class StatusCalculatorTest {
         String flowing = s.getConditions().stream().filter(c -> "MessagesFlowing".equals(c.getType())).findFirst()
                 .orElseThrow().getMessage();
         assertTrue(flowing.contains("2 Workers") && flowing.contains("1 hold no partition"), flowing);
-        assertEquals(2, s.getConsumer().getMembers().size());
+        assertEquals(2, s.getWorker().getMembers().size());
     }
 }

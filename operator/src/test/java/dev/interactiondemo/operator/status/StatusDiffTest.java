@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator.status;
 
-import dev.interactiondemo.api.InteractionDemoStatus;
-import dev.interactiondemo.api.TopicStatus;
+import dev.interactiondemo.api.status.InteractionDemoStatus;
+import dev.interactiondemo.api.status.TopicStatus;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import org.junit.jupiter.api.Test;
 
