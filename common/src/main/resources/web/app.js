@@ -194,18 +194,27 @@
     var legend = $('legend-' + chart.id);
     legend.textContent = '';
     chart.series.forEach(function (se) {
-      var coords = [];
+      // A figure with no value (no latency while nothing is delivered) is a gap in its line, never a zero.
+      var segments = [[]];
       var last = null;
       points.forEach(function (p) {
         var v = se.v(p.s);
-        if (v == null || isNaN(v)) { return; }
+        if (v == null || isNaN(v)) {
+          last = null;
+          if (segments[segments.length - 1].length > 0) { segments.push([]); }
+          return;
+        }
         last = v;
         var x = L + (W - L - R) * (points.length === 1 ? 1 : (p.t - t0) / span);
         var y = T + (H - T - B) * (1 - (max === 0 ? 0 : v / max));
-        coords.push(x.toFixed(1) + ',' + y.toFixed(1));
+        segments[segments.length - 1].push(x.toFixed(1) + ',' + y.toFixed(1));
       });
-      box.appendChild(svg('polyline', { points: coords.join(' '), stroke: se.color, 'data-series': se.name }));
-      var item = el('span', { style: '--c:' + se.color }, se.name + ' ' + fmt(last));
+      segments.forEach(function (coords, i) {
+        if (coords.length > 0 || i === 0) {
+          box.appendChild(svg('polyline', { points: coords.join(' '), stroke: se.color, 'data-series': se.name }));
+        }
+      });
+      var item = el('span', { style: '--c:' + se.color }, se.name + ' ' + (last == null ? '-' : fmt(last)));
       legend.appendChild(item);
     });
   }

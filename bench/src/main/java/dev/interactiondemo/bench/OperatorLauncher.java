@@ -4,7 +4,7 @@ import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Settings;
 import dev.interactiondemo.operator.GreeterChannels;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.OperatorMain;
 import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;

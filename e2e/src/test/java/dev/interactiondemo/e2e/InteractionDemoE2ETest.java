@@ -705,9 +705,9 @@ class InteractionDemoE2ETest {
         secret(SECURED, SECURE_DEMO + "-kafka-password", "Opaque", Map.of("password", SECURE_PASSWORD + "\n"));
         secret(SECURED, WRONG_DEMO + "-kafka-password", "Opaque", Map.of("password", "not-" + SECURE_PASSWORD));
         String bootstrap = "kafka." + NS + ".svc:" + SASL_SSL_PORT;
-        securedDemo(SECURE_DEMO, bootstrap, "producer: {messagesPerSecond: 10}");
+        securedDemo(SECURE_DEMO, bootstrap, "host: {messagesPerSecond: 10}");
         // Only the operator's readings: no pod of this one would get further than the login.
-        securedDemo(WRONG_DEMO, bootstrap, "greeter: {replicas: 0}\n  consumer: {replicas: 0}");
+        securedDemo(WRONG_DEMO, bootstrap, "greeter: {replicas: 0}\n  worker: {replicas: 0}");
 
         InteractionDemo wrong = awaitDemo(SECURED, WRONG_DEMO, d -> condition(d, "TopicReady")
                 .map(c -> "False".equals(c.getStatus()) && "KafkaAuthenticationFailed".equals(c.getReason()))

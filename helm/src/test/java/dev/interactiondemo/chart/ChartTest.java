@@ -5,7 +5,7 @@ import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.CrdIsCommittedTest;
 import dev.interactiondemo.operator.Helm;
 import dev.interactiondemo.operator.KubeApi;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.HostDeployment;
 import dev.interactiondemo.operator.dependents.Labels;

@@ -3,8 +3,8 @@ package dev.interactiondemo.operator;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.api.status.Conditions;
-import dev.interactiondemo.api.status.StatusConditions;
+import dev.interactiondemo.engine.Conditions;
+import dev.interactiondemo.engine.StatusConditions;
 
 import java.time.Clock;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.config.OperatorConfig;
+
 import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Program;

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.config.OperatorConfig;
+
 import com.sun.net.httpserver.HttpExchange;
 import dev.interactiondemo.common.LivePage;
 import dev.interactiondemo.common.WebAssets;

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.config.OperatorConfig;
+
 import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator;
 
-import dev.interactiondemo.api.status.Conditions;
+import dev.interactiondemo.engine.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ class DemoEventsTest {
     @Test
     void aNewConditionIsNewsOnlyWhenItSaysSomethingIsWrong() {
         assertFalse(DemoEvents.isNews(null, c("False", "NotCreated")));
-        assertFalse(DemoEvents.isNews(null, c("False", InteractionDemoReconciler.OBSERVING)));
+        assertFalse(DemoEvents.isNews(null, c("False", DemoObserver.OBSERVING)));
         assertFalse(DemoEvents.isNews(null, c("False", "NoFaults")));
         assertFalse(DemoEvents.isNews(null, c("Unknown", "Measuring")));
         assertFalse(DemoEvents.isNews(null, c("True", "AllPartsAvailable")));

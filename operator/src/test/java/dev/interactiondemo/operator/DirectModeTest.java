@@ -90,7 +90,7 @@ class DirectModeTest {
     @Test
     void createsEveryDependentRollsOutChangesAndDeletesTheTopic() {
         InteractionDemo demo = client.resources(InteractionDemo.class).inNamespace(NS)
-                .resource(directDemo("hello", "producer: {messagesPerSecond: 7, callMode: async}")).create();
+                .resource(directDemo("hello", "host: {messagesPerSecond: 7, callMode: async}")).create();
 
         Deployment greeter = Await.until("greeter Deployment", () -> deployment("hello-greeter"), Duration.ofSeconds(60));
         Container g = greeter.getSpec().getTemplate().getSpec().getContainers().get(0);

@@ -1,9 +1,11 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.config.OperatorConfig;
+
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.spec.KafkaAuthenticationType;
 import dev.interactiondemo.api.spec.TopicManagement;
-import dev.interactiondemo.operator.dependents.DemoSettings;
+import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

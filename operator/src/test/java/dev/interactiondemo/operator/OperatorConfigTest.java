@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.config.OperatorConfig;
+
 import dev.interactiondemo.common.ConfigException;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.operator.config.OperatorConfig;
+
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.operator.observe.Observers;

@@ -80,13 +80,13 @@ class ValidationTest {
 
     @Test
     void replicasCannotBeNegative() {
-        String m = rejection("negative", "kafka: {clusterName: c}\nconsumer: {replicas: -1}");
+        String m = rejection("negative", "kafka: {clusterName: c}\nworker: {replicas: -1}");
         assertTrue(m.contains("spec.worker.replicas") && m.contains("should be greater than or equal to 0"), m);
     }
 
     @Test
     void theRateHasASaneMaximum() {
-        String m = rejection("too-fast", "kafka: {clusterName: c}\nproducer: {messagesPerSecond: 1000000}");
+        String m = rejection("too-fast", "kafka: {clusterName: c}\nhost: {messagesPerSecond: 1000000}");
         assertTrue(m.contains("spec.host.messagesPerSecond") && m.contains("less than or equal to 1000"), m);
     }
 
@@ -104,13 +104,13 @@ class ValidationTest {
 
     @Test
     void callModeIsSyncOrAsync() {
-        String m = rejection("bad-mode", "kafka: {clusterName: c}\nproducer: {callMode: telepathic}");
+        String m = rejection("bad-mode", "kafka: {clusterName: c}\nhost: {callMode: telepathic}");
         assertTrue(m.contains("spec.host.callMode") && m.contains("Unsupported value: \"telepathic\""), m);
     }
 
     @Test
     void delaysAreDurations() {
-        String m = rejection("bad-delay", "kafka: {clusterName: c}\nconsumer: {processingDelay: soon}");
+        String m = rejection("bad-delay", "kafka: {clusterName: c}\nworker: {processingDelay: soon}");
         assertTrue(m.contains("spec.worker.processingDelay") && m.contains("should match"), m);
     }
 
@@ -132,10 +132,10 @@ class ValidationTest {
     void delaysAreAtMostWhatTheWorkloadsAccept() {
         String m = rejection("slow-greeter", "kafka: {clusterName: c}\ngreeter: {responseDelay: 2m}");
         assertTrue(m.contains("spec.greeter.responseDelay") && m.contains("at most 60s"), m);
-        m = rejection("slow-worker", "kafka: {clusterName: c}\nconsumer: {processingDelay: 61000ms}");
+        m = rejection("slow-worker", "kafka: {clusterName: c}\nworker: {processingDelay: 61000ms}");
         assertTrue(m.contains("spec.worker.processingDelay") && m.contains("at most 60s"), m);
         client.resources(InteractionDemo.class).inNamespace(ns)
-                .resource(demo("sixty", "kafka: {clusterName: c}\nconsumer: {processingDelay: 60s}")).create();
+                .resource(demo("sixty", "kafka: {clusterName: c}\nworker: {processingDelay: 60s}")).create();
     }
 
     @Test

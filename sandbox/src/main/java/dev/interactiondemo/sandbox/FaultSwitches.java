@@ -4,7 +4,7 @@ import dev.interactiondemo.api.spec.FaultsSpec;
 import dev.interactiondemo.api.spec.GreeterFaultsSpec;
 import dev.interactiondemo.api.spec.KafkaFaultsSpec;
 import dev.interactiondemo.api.spec.WorkerFaultsSpec;
-import dev.interactiondemo.api.status.Faults;
+import dev.interactiondemo.engine.Faults;
 import dev.interactiondemo.greeter.GreeterFaults;
 import dev.interactiondemo.notifier.WorkerFaults;
 

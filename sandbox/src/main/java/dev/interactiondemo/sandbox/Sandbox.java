@@ -1,17 +1,23 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.status.WorkerStatus;
+import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.spec.GreeterSpec;
+import dev.interactiondemo.api.spec.HostSpec;
+import dev.interactiondemo.api.spec.InteractionDemoSpec;
+import dev.interactiondemo.api.spec.KafkaSpec;
+import dev.interactiondemo.api.spec.TopicManagement;
+import dev.interactiondemo.api.spec.TopicSpec;
+import dev.interactiondemo.api.spec.WorkerSpec;
 import dev.interactiondemo.api.status.DeliveryStatus;
-import dev.interactiondemo.api.status.GreeterStatus;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
-import dev.interactiondemo.api.status.MessagesStatus;
-import dev.interactiondemo.api.status.TopicStatus;
-import dev.interactiondemo.api.status.WorkloadStatus;
 import dev.interactiondemo.api.status.KafkaReading;
-import dev.interactiondemo.api.status.MessageStats;
-import dev.interactiondemo.api.status.Faults;
-import dev.interactiondemo.api.status.PartState;
-import dev.interactiondemo.api.status.StatusConditions;
+import dev.interactiondemo.api.status.MessagesStatus;
+import dev.interactiondemo.engine.DemoSettings;
+import dev.interactiondemo.engine.Observation;
+import dev.interactiondemo.engine.PodFigures;
+import dev.interactiondemo.engine.StatusCalculator;
+import dev.interactiondemo.engine.TopicObservation;
+import dev.interactiondemo.engine.Workload;
 import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Program;
@@ -28,7 +34,8 @@ import dev.interactiondemo.notifier.WorkerFaults;
 import dev.interactiondemo.probes.GreeterProbe;
 import dev.interactiondemo.probes.MessageCounter;
 import dev.interactiondemo.probes.ProbeException;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grpc.Grpc;
 import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.InsecureChannelCredentials;
@@ -40,7 +47,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +76,22 @@ public final class Sandbox implements Program.StoppableJob {
     /** The Host's id in its notifications. */
     private static final String PRODUCER_ID = "sandbox-host";
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration GREETER_START_TIMEOUT = Duration.ofSeconds(10);
     /** The broker's listener that only the Host uses, through the proxy. */
     private static final String HOST_LISTENER = "HOST";
+    /** The sandbox builds no images: its parts run in this process. */
+    private static final DemoSettings.Images IMAGES = new DemoSettings.Images() {
+        @Override
+        public String greeterImage() {
+            return "in-process";
+        }
+
+        @Override
+        public String notifierImage() {
+            return "in-process";
+        }
+    };
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
     private static final String CUT_NOTE = "kafka.cutHost: the sandbox's TCP proxy between the Host and Kafka "
             + "drops and refuses the Host's connections";
 
@@ -100,9 +121,9 @@ public final class Sandbox implements Program.StoppableJob {
     private final History history = new History(900);
     /** One audit per Worker (an audit is its Worker's alone), kept across a stop and start. */
     private final List<DeliveryAudit> audits = new ArrayList<>();
-    private KafkaReading firstReading;
-    private KafkaReading lastReading;
-    private List<Condition> lastConditions;
+    /** The first and the latest status of the run: the first gives the summary's rates, the latest the next's. */
+    private InteractionDemoStatus firstStatus;
+    private InteractionDemoStatus lastStatus;
     private NotificationHost.Stats lastHostStats;
 
     public Sandbox(SandboxOptions options, PrintStream out, PrintStream err) {
@@ -194,6 +215,7 @@ public final class Sandbox implements Program.StoppableJob {
         greeterPort = greeter.port();
         probeChannel = Grpc.newChannelBuilder("localhost:" + greeterPort, InsecureChannelCredentials.create()).build();
         startWorker();
+        awaitGreeterServing();
         host = new NotificationHost(hostConfig(), Metrics.newRegistry()).start();
         if (options.web()) {
             web = WebPage.start(options.webPort(), this);
@@ -214,6 +236,23 @@ public final class Sandbox implements Program.StoppableJob {
         }
         if (web != null) {
             err.printf("sandbox: web page at http://localhost:%d/%n", web.port());
+        }
+    }
+
+    /**
+     * Waits (up to {@link #GREETER_START_TIMEOUT}) until the Greeter answers its health check SERVING, so that the
+     * Host's first calls find it up: what the lesson shows of the Greeter is then the lesson, not its start-up.
+     */
+    private void awaitGreeterServing() {
+        long deadline = System.nanoTime() + GREETER_START_TIMEOUT.toNanos();
+        GreeterProbe.Health health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
+        while (!health.isServing() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(50));
+            health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
+        }
+        if (!health.isServing()) {
+            throw new IllegalStateException("the Greeter did not answer its health check within "
+                    + GREETER_START_TIMEOUT.toSeconds() + " s: " + health.serving() + " " + health.detail());
         }
     }
 
@@ -404,112 +443,103 @@ public final class Sandbox implements Program.StoppableJob {
     }
 
     /**
-     * One observation of everything, turned into the status the operator would write. Rates come from the previous
-     * reading, or for the {@code summary} at the end, from the first reading of the run.
+     * One observation of everything, turned into a status by the operator's own calculator: the sandbox is a demo
+     * whose parts are processes. Rates come from the previous status, or for the {@code summary} at the end, from the
+     * first status of the run.
      */
     InteractionDemoStatus observe(boolean summary) {
+        Instant now = Clock.systemUTC().instant();
+        InteractionDemo demo = demo(summary);
         GreeterProbe.Health health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
-        PartState greeterState = health.isServing()
-                ? PartState.available("Serving", "gRPC health check: SERVING")
-                : PartState.unavailable("NotServing", "gRPC health check: " + health.serving()
-                + (health.detail().isEmpty() ? "" : " (" + health.detail() + ")"));
-
-        MessageStats stats = null;
-        boolean ratesKnown = (summary ? firstReading : lastReading) != null;
+        KafkaReading reading = null;
         String kafkaProblem = null;
-        PartState topicState;
+        TopicObservation topic;
         try {
-            KafkaReading reading = new MessageCounter(admin, Duration.ofSeconds(3), Clock.systemUTC()).read(TOPIC, GROUP);
-            stats = MessageStats.of(summary ? firstReading : lastReading, reading);
-            lastReading = reading;
-            if (firstReading == null) {
-                firstReading = reading;
-            }
-            topicState = PartState.available("Exists", "topic " + TOPIC + " exists");
+            reading = new MessageCounter(admin, Duration.ofSeconds(3), Clock.systemUTC()).read(TOPIC, GROUP);
+            topic = TopicObservation.ready("Exists", "topic " + TOPIC + " exists", options.partitions());
         } catch (ProbeException e) {
             kafkaProblem = e.getMessage();
-            topicState = PartState.unavailable(e.kind() == ProbeException.Kind.TOPIC_MISSING ? "TopicMissing"
+            topic = TopicObservation.notReady(e.kind() == ProbeException.Kind.TOPIC_MISSING ? "TopicMissing"
                     : "KafkaUnreachable", e.getMessage());
         }
         Optional<String> hostProblem = host.notReadyReason();
-        PartState hostState = hostProblem.map(p -> PartState.unavailable("NotReady", "Host: " + p))
-                .orElse(PartState.available("Publishing", "Host publishing"));
         List<NotificationWorker> ws = workers;
-        long workersReady = ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
-        Optional<String> workerProblem = ws.isEmpty() ? Optional.of("stopped") : workersReady > 0 ? Optional.empty()
-                : ws.get(0).notReadyReason();
-        PartState workerState = workerProblem.map(p -> PartState.unavailable(ws.isEmpty() ? "Stopped" : "NotReady",
-                "Worker: " + p)).orElse(PartState.available("Consuming", ws.size() == 1 ? "Worker consuming"
-                : workersReady + " of " + ws.size() + " Workers consuming"));
-
-        List<String> activeFaults = faults.active();
-        List<Condition> computed = new ArrayList<>(StatusConditions.compute(greeterState, topicState, hostState,
-                workerState, StatusConditions.messagesFlowing(stats, ratesKnown, kafkaProblem)));
-        computed.add(Faults.condition(activeFaults, isCut() ? CUT_NOTE : null));
-        List<Condition> conditions = StatusConditions.withTransitionTimes(lastConditions, computed,
-                Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS));
-        lastConditions = conditions;
-
-        InteractionDemoStatus status = new InteractionDemoStatus();
-        status.setConditions(conditions);
-        status.setFaults(activeFaults);
-        NotificationHost.Stats h = host.stats();
-        GreeterStatus g = new GreeterStatus();
-        g.setReplicas(greeterRunning ? 1 : 0);
-        g.setReadyReplicas(health.isServing() ? 1 : 0);
-        g.setServing(health.serving());
-        g.setEndpoint("localhost:" + greeterPort);
-        g.setCalls(h.greeterCalls());
-        g.setFailures(h.greeterFailures());
-        long calls = h.greeterCalls() - (lastHostStats == null ? 0 : lastHostStats.greeterCalls());
-        long failures = h.greeterFailures() - (lastHostStats == null ? 0 : lastHostStats.greeterFailures());
-        g.setErrorRate(calls == 0 ? 0.0 : Math.round((double) failures / calls * 1000) / 1000.0);
-        g.setHostBlocked(calls > 0 && failures == calls);
-        g.setCallLatencyP50Ms(round(h.greeterLatencyP50Ms()));
-        g.setCallLatencyP99Ms(round(h.greeterLatencyP99Ms()));
-        lastHostStats = h;
-        status.setGreeter(g);
-
-        TopicStatus t = new TopicStatus();
-        t.setName(TOPIC);
-        t.setReady(topicState.available());
-        t.setManagement("Direct");
-        t.setPartitions(options.partitions());
-        status.setTopic(t);
-
-        WorkloadStatus p = new WorkloadStatus();
-        p.setReplicas(1);
-        p.setReadyReplicas(hostProblem.isEmpty() ? 1 : 0);
-        status.setHost(p);
-        WorkerStatus c = new WorkerStatus();
-        c.setReplicas(ws.size());
-        c.setReadyReplicas((int) workersReady);
-        c.setGroupId(GROUP);
-        status.setWorker(c);
-
-        if (stats != null) {
-            MessagesStatus m = new MessagesStatus();
-            m.setProduced(stats.produced());
-            m.setConsumed(stats.consumed());
-            m.setLag(stats.lag());
-            m.setProducedPerSecond(stats.producedPerSecond());
-            m.setConsumedPerSecond(stats.consumedPerSecond());
-            m.setLastUpdated(stats.lastUpdated().toString());
-            status.setMessages(m);
+        int workersReady = (int) ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
+        String workerProblem = ws.isEmpty() || workersReady > 0 ? null : ws.get(0).notReadyReason().orElse(null);
+        Observation observation = new Observation(demo, DemoSettings.of(demo, IMAGES),
+                Workload.running(greeterRunning && health.isServing() ? 1 : 0, null),
+                Workload.running(hostProblem.isEmpty() ? 1 : 0, hostProblem.orElse(null)),
+                Workload.running(workersReady, workerProblem), "localhost:" + greeterPort, topic, health, reading,
+                kafkaProblem, Map.of(), now, null, null, figures(ws), null, null, CUT_NOTE);
+        InteractionDemoStatus status = StatusCalculator.compute(observation);
+        if (firstStatus == null) {
+            firstStatus = status;
         }
-        // Summed over the Workers; latencies: the slowest Worker's (0 while none runs).
-        DeliveryStatus d = new DeliveryStatus();
-        d.setDelivered(audits.stream().mapToLong(DeliveryAudit::delivered).sum());
-        d.setDuplicates(audits.stream().mapToLong(DeliveryAudit::duplicates).sum());
-        d.setLost(audits.stream().mapToLong(DeliveryAudit::lost).sum());
-        List<NotificationWorker.Stats> workerStats = ws.stream().map(NotificationWorker::stats).toList();
-        d.setEndToEndLatencyP50Ms(round(workerStats.stream().mapToDouble(NotificationWorker.Stats::endToEndP50Ms).max()
-                .orElse(0)));
-        d.setEndToEndLatencyP99Ms(round(workerStats.stream().mapToDouble(NotificationWorker.Stats::endToEndP99Ms).max()
-                .orElse(0)));
-        status.setDelivery(d);
+        lastStatus = status;
         history.add(status);
         return status;
+    }
+
+    /**
+     * The sandbox as the InteractionDemo it stands for: a stopped Greeter or Worker is one scaled to 0, the switches
+     * are its {@code spec.faults}. Its status is the last one, with the first counts for the {@code summary}.
+     */
+    private InteractionDemo demo(boolean summary) {
+        InteractionDemo demo = new InteractionDemo();
+        demo.setMetadata(new ObjectMetaBuilder().withName("sandbox").withNamespace("local").withGeneration(1L)
+                .build());
+        InteractionDemoSpec spec = new InteractionDemoSpec();
+        KafkaSpec kafkaSpec = new KafkaSpec();
+        kafkaSpec.setBootstrapServers(clientBootstrapServers());
+        TopicSpec topicSpec = new TopicSpec();
+        topicSpec.setName(TOPIC);
+        topicSpec.setPartitions(options.partitions());
+        topicSpec.setManagement(TopicManagement.Direct);
+        kafkaSpec.setTopic(topicSpec);
+        spec.setKafka(kafkaSpec);
+        GreeterSpec greeterSpec = new GreeterSpec();
+        greeterSpec.setReplicas(greeterRunning ? 1 : 0);
+        spec.setGreeter(greeterSpec);
+        HostSpec hostSpec = new HostSpec();
+        hostSpec.setReplicas(1);
+        hostSpec.setMessagesPerSecond(options.rate());
+        spec.setHost(hostSpec);
+        WorkerSpec workerSpec = new WorkerSpec();
+        workerSpec.setReplicas(workers.size());
+        workerSpec.setGroupId(GROUP);
+        spec.setWorker(workerSpec);
+        spec.setFaults(faults.spec());
+        demo.setSpec(spec);
+        InteractionDemoStatus previous = lastStatus;
+        if (summary && previous != null && firstStatus != null) {
+            previous = JSON.clone(previous);
+            previous.setMessages(firstStatus.getMessages());
+        }
+        demo.setStatus(previous);
+        return demo;
+    }
+
+    /**
+     * What the Host and the Workers report, as the operator reads it from their pods' /metrics: the Greeter as the
+     * Host sees it since the previous observation, the Workers' audit summed, and the end-to-end latency of the
+     * slowest running Worker (none while no Worker runs: nothing is delivered, so there is no latency to show).
+     */
+    private PodFigures figures(List<NotificationWorker> running) {
+        NotificationHost.Stats h = host.stats();
+        long calls = h.greeterCalls() - (lastHostStats == null ? 0 : lastHostStats.greeterCalls());
+        long failures = h.greeterFailures() - (lastHostStats == null ? 0 : lastHostStats.greeterFailures());
+        lastHostStats = h;
+        List<NotificationWorker.Stats> stats = running.stream().map(NotificationWorker::stats).toList();
+        Double p50 = stats.isEmpty() ? null : round(stats.stream().mapToDouble(NotificationWorker.Stats::endToEndP50Ms)
+                .max().orElse(0));
+        Double p99 = stats.isEmpty() ? null : round(stats.stream().mapToDouble(NotificationWorker.Stats::endToEndP99Ms)
+                .max().orElse(0));
+        return new PodFigures(h.greeterCalls(), h.greeterFailures(),
+                calls == 0 ? 0.0 : Math.round((double) failures / calls * 1000) / 1000.0,
+                round(h.greeterLatencyP50Ms()), round(h.greeterLatencyP99Ms()), calls > 0 && failures == calls,
+                audits.stream().mapToLong(DeliveryAudit::delivered).sum(),
+                audits.stream().mapToLong(DeliveryAudit::duplicates).sum(),
+                audits.stream().mapToLong(DeliveryAudit::lost).sum(), p50, p99);
     }
 
     private void stopAll() {

@@ -36,7 +36,7 @@ final class TableView implements StatusView {
                 worker, m == null ? "?" : m.getProduced(), m == null ? "?" : m.getConsumed(),
                 m == null ? "?" : m.getLag(), m == null ? "?" : m.getProducedPerSecond(),
                 m == null ? "?" : m.getConsumedPerSecond(), g.getErrorRate() == null ? 0 : Math.round(g.getErrorRate() * 100),
-                d.getEndToEndLatencyP50Ms() + "ms", d.getEndToEndLatencyP99Ms() + "ms", d.getDuplicates(), d.getLost(),
+                ms(d.getEndToEndLatencyP50Ms()), ms(d.getEndToEndLatencyP99Ms()), d.getDuplicates(), d.getLost(),
                 faults.isEmpty() ? "-" : String.join(",", faults));
         out.flush();
     }
@@ -48,14 +48,19 @@ final class TableView implements StatusView {
         var d = s.getDelivery();
         if (m != null) {
             out.printf("Whole run: %d produced, %d consumed, %d waiting; %s/s produced, %s/s consumed on average;"
-                            + " end-to-end p50 %sms, p99 %sms; %d duplicates, %d lost%n", m.getProduced(),
+                            + " end-to-end p50 %s, p99 %s; %d duplicates, %d lost%n", m.getProduced(),
                     m.getConsumed(), m.getLag(), m.getProducedPerSecond(), m.getConsumedPerSecond(),
-                    d.getEndToEndLatencyP50Ms(), d.getEndToEndLatencyP99Ms(), d.getDuplicates(), d.getLost());
+                    ms(d.getEndToEndLatencyP50Ms()), ms(d.getEndToEndLatencyP99Ms()), d.getDuplicates(), d.getLost());
         }
         out.println("Final status (as the operator would write it on an InteractionDemo):");
         for (var c : s.getConditions()) {
             out.printf("  %-18s %-7s %-18s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
         }
         out.flush();
+    }
+
+    /** A latency, or "-" when there is none (nothing was delivered): never a false zero. */
+    static String ms(Double latency) {
+        return latency == null ? "-" : latency + "ms";
     }
 }

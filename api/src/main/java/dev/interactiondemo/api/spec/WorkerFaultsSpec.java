@@ -1,6 +1,5 @@
 package dev.interactiondemo.api.spec;
 
-import dev.interactiondemo.api.status.Faults;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;

@@ -2,7 +2,7 @@ package dev.interactiondemo.operator.dependents;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,9 +1,11 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.engine.DemoSettings;
+
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.spec.KafkaAuthenticationType;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

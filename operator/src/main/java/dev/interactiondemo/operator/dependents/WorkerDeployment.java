@@ -1,8 +1,10 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.engine.DemoSettings;
+
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator.kafka;
 
+import dev.interactiondemo.engine.TopicObservation;
+
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 

@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator.kafka;
 
-import dev.interactiondemo.api.status.Conditions;
+import dev.interactiondemo.engine.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 

@@ -3,7 +3,7 @@ package dev.interactiondemo.operator.observe;
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.status.PartitionLag;
 import dev.interactiondemo.api.status.KafkaReading;
-import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.engine.TopicObservation;
 
 import java.time.Instant;
 import java.util.List;

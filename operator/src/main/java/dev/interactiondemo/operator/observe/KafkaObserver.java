@@ -8,7 +8,7 @@ import dev.interactiondemo.common.KafkaAddressCheck;
 import dev.interactiondemo.common.KafkaFailures;
 import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.operator.kafka.DirectTopics;
-import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.engine.TopicObservation;
 import dev.interactiondemo.probes.MessageCounter;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.apache.kafka.clients.admin.Admin;

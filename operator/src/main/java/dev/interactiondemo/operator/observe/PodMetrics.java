@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.engine.PodFigures;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator.dependents;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;

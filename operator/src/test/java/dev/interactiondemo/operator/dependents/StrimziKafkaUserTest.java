@@ -1,7 +1,9 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.engine.DemoSettings;
+
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.operator.OperatorConfig;
+import dev.interactiondemo.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator.kafka;
 
+import dev.interactiondemo.engine.TopicObservation;
+
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -1,0 +1,13 @@
+package dev.interactiondemo.engine;
+
+/**
+ * What the demo's own pods say of the lesson, summed over the Hosts' and the Workers' {@code /metrics}: the Greeter
+ * as the Hosts see it, and the Workers' delivery audit. A figure is null when no pod reported it.
+ *
+ * @param errorRate   share of the Hosts' calls that failed since the previous reading
+ * @param hostBlocked whether a Host waits on a Greeter that does not answer
+ */
+public record PodFigures(Long calls, Long failures, Double errorRate, Double callP50Ms, Double callP99Ms,
+                         Boolean hostBlocked, Long delivered, Long duplicates, Long lost, Double endToEndP50Ms,
+                         Double endToEndP99Ms) {
+}
