@@ -172,8 +172,7 @@ class ImagesIT {
 
     /**
      * As the chart runs it: with leader election. java-operator-sdk's own exit on losing the lease would wait for
-     * the very shutdown hook that released it (the pod would hang until killed); OperatorMain exits only on a loss
-     * while running.
+     * the very shutdown hook that released it (the pod would hang until killed); OperatorMain never exits on a loss.
      */
     @Test
     void theOperatorWithLeaderElectionStopsOnSigterm() throws Exception {

@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -472,26 +471,7 @@ class RbacTest {
     }
 
     private static RunningOperator operatorAs(String user, Map<String, String> env) {
-        RunningOperator operator = RunningOperator.start(client(user), env.get("WATCH_NAMESPACES"), env,
-                d -> "localhost:1");
-        stayAliveWhenLeadershipEnds(operator);
-        return operator;
-    }
-
-    /**
-     * java-operator-sdk ends the process (System.exit) when a replica stops leading, which includes stopping the
-     * operator: right for a pod, fatal for the test JVM, so this test's operators keep the JVM.
-     */
-    private static void stayAliveWhenLeadershipEnds(RunningOperator operator) {
-        operator.operator().getConfigurationService().getLeaderElectionConfiguration().ifPresent(c -> {
-            try {
-                var exit = LeaderElectionConfiguration.class.getDeclaredField("exitOnStopLeading");
-                exit.setAccessible(true);
-                exit.setBoolean(c, false);
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError("cannot keep the test JVM alive when leadership ends", e);
-            }
-        });
+        return RunningOperator.start(client(user), env.get("WATCH_NAMESPACES"), env, d -> "localhost:1");
     }
 
     private static KubernetesClient client(String impersonate) {
