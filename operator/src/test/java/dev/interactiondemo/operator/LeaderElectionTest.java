@@ -53,7 +53,7 @@ class LeaderElectionTest {
         KubeApi.namespace(NS);
         try (RunningOperator operator = RunningOperator.start(client, NS, Map.of("LEADER_ELECTION", "true",
                 "POD_NAMESPACE", NS), d -> "localhost:1")) {
-            String us = Await.value("the lease taken", Duration.ofSeconds(60), () -> holder(client));
+            String us = Await.value("the lease taken", () -> holder(client), Duration.ofSeconds(60));
             create(client, "before");
             Await.until("the demo reconciled while leading", () -> reconciled(client, "before"));
 
@@ -68,8 +68,8 @@ class LeaderElectionTest {
                 l.getSpec().setLeaseDurationSeconds(30);
                 return l;
             });
-            Await.until("the operator that lost the lease replaced", Duration.ofSeconds(30),
-                    () -> operator.operator() != lost);
+            Await.until("the operator that lost the lease replaced", () -> operator.operator() != lost,
+                    Duration.ofSeconds(30));
             assertFalse(lost.getRuntimeInfo().isStarted(), "the operator that lost the lease is stopped");
 
             // While the intruder holds it, a new demo is not reconciled.
@@ -83,8 +83,8 @@ class LeaderElectionTest {
             assertTrue(checks > 0, "the intruder's lease was over before it could be checked");
 
             // Once the intruder's lease expired, this replica takes it back and reconciles again.
-            Await.until("the demo created meanwhile reconciled", Duration.ofSeconds(60),
-                    () -> reconciled(client, "meanwhile"));
+            Await.until("the demo created meanwhile reconciled", () -> reconciled(client, "meanwhile"),
+                    Duration.ofSeconds(60));
             assertEquals(Optional.of(us), holder(client), "the same replica holds the lease again");
             assertNotEquals(lost, operator.operator());
         }

@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -25,8 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -418,12 +417,12 @@ class RbacTest {
             }
         }
 
+        /** Whether {@code condition} came true within {@code timeout} (a timeout is an answer here, not a failure). */
         boolean until(BooleanSupplier condition, Duration timeout) {
             try {
-                Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                        .until(condition::getAsBoolean);
+                Await.until("a condition in " + ns, condition::getAsBoolean, timeout, Duration.ofMillis(200));
                 return true;
-            } catch (ConditionTimeoutException e) {
+            } catch (AssertionError timedOut) {
                 return false;
             }
         }

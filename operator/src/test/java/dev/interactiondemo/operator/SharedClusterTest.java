@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -107,7 +108,7 @@ class SharedClusterTest {
     }
 
     static Condition awaitCondition(String namespace, String name, String type, String reason) {
-        return Await.until(namespace + "/" + name + " " + type + " with reason " + reason,
+        return Await.value(namespace + "/" + name + " " + type + " with reason " + reason,
                 () -> condition(namespace, name, type).filter(c -> reason.equals(c.getReason())), Duration.ofSeconds(60));
     }
 

@@ -5,40 +5,42 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * The one way the tests of every module wait, on Awaitility. A probe is polled at once and then every
- * {@link #POLL} (or a given interval); a RuntimeException it throws counts as "not yet" (an API server or a broker
- * not answering yet, a resource not there yet), while an AssertionError fails the wait at once, so a probe can also
- * check that something stays as it is while it waits. A wait that times out fails naming what it waited for and,
- * when the probe threw along the way, the last exception it threw, as the message and as the cause. Exceptions left
- * uncaught in other threads do not fail a wait: a test that cares asserts on them itself.
+ * {@link #POLL} (or a given interval, zero for a probe that blocks itself, such as a Kafka consumer's poll), in the
+ * waiting thread (so a probe may use what that thread owns, such as a consumer). An exception the probe throws counts
+ * as "not yet" (an API server or a broker not answering yet, a resource not there yet), while an AssertionError fails
+ * the wait at once, so a probe can also check that something stays as it is while it waits. A wait that times out
+ * fails naming what it waited for and, when the probe threw along the way, the last exception it threw, as the
+ * message and as the cause. Exceptions left uncaught in other threads do not fail a wait: a test that cares asserts
+ * on them itself.
  */
 public final class Await {
     /** How often a probe is polled unless told otherwise. */
     public static final Duration POLL = Duration.ofMillis(100);
-    /** How long {@link #until(String, Supplier)} waits. */
+    /** How long {@link #until(String, Callable)} waits. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private Await() {
     }
 
     /** Polls {@code probe} every {@link #POLL} until it gives a value, which is returned. */
-    public static <T> T value(String what, Duration timeout, Supplier<Optional<T>> probe) {
-        return value(what, timeout, POLL, probe);
+    public static <T> T value(String what, Callable<Optional<T>> probe, Duration timeout) {
+        return value(what, probe, timeout, POLL);
     }
 
     /** Polls {@code probe} every {@code every} until it gives a value, which is returned. */
-    public static <T> T value(String what, Duration timeout, Duration every, Supplier<Optional<T>> probe) {
-        AtomicReference<RuntimeException> last = new AtomicReference<>();
+    public static <T> T value(String what, Callable<Optional<T>> probe, Duration timeout, Duration every) {
+        AtomicReference<Exception> last = new AtomicReference<>();
         try {
             return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(every)
-                    .dontCatchUncaughtExceptions().until(() -> {
+                    .pollInSameThread().dontCatchUncaughtExceptions().until(() -> {
                         try {
-                            return probe.get();
-                        } catch (RuntimeException e) {
+                            return probe.call();
+                        } catch (Exception e) {
                             last.set(e);
                             return Optional.<T>empty();
                         }
@@ -49,21 +51,21 @@ public final class Await {
     }
 
     /** Polls {@code condition} every {@link #POLL} until it is true, for up to {@link #DEFAULT_TIMEOUT}. */
-    public static void until(String what, Supplier<Boolean> condition) {
-        until(what, DEFAULT_TIMEOUT, condition);
+    public static void until(String what, Callable<Boolean> condition) {
+        until(what, condition, DEFAULT_TIMEOUT);
     }
 
     /** Polls {@code condition} every {@link #POLL} until it is true. */
-    public static void until(String what, Duration timeout, Supplier<Boolean> condition) {
-        until(what, timeout, POLL, condition);
+    public static void until(String what, Callable<Boolean> condition, Duration timeout) {
+        until(what, condition, timeout, POLL);
     }
 
     /** Polls {@code condition} every {@code every} until it is true. */
-    public static void until(String what, Duration timeout, Duration every, Supplier<Boolean> condition) {
-        value(what, timeout, every, () -> Boolean.TRUE.equals(condition.get()) ? Optional.of(true) : Optional.empty());
+    public static void until(String what, Callable<Boolean> condition, Duration timeout, Duration every) {
+        value(what, () -> Boolean.TRUE.equals(condition.call()) ? Optional.of(true) : Optional.empty(), timeout, every);
     }
 
-    private static AssertionError timedOut(String what, Duration timeout, RuntimeException last,
+    private static AssertionError timedOut(String what, Duration timeout, Exception last,
                                            ConditionTimeoutException e) {
         String waited = "timed out after " + timeout.toMillis() / 1000.0 + " s waiting for " + what;
         if (last == null) {
