@@ -1,6 +1,7 @@
 package dev.interactiondemo.e2e;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.Certificates;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,8 +20,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -284,31 +282,23 @@ class InteractionDemoE2ETest {
     }
 
     /**
-     * Waits (Awaitility, every second) for the demo to satisfy {@code p}; times out naming what it waited for and the
-     * last status it saw.
+     * Waits ({@link Await}, every second) for the demo to satisfy {@code p}; times out naming what it waited for and
+     * the last status it saw.
      */
     private static InteractionDemo awaitDemo(String namespace, String name, String what, Predicate<InteractionDemo> p,
                                              Duration timeout) {
         AtomicReference<InteractionDemo> last = new AtomicReference<>();
         try {
-            return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                    .until(() -> {
-                        InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(namespace)
-                                .withName(name).get();
-                        last.set(d);
-                        return d;
-                    }, d -> d != null && p.test(d));
-        } catch (ConditionTimeoutException e) {
+            return Await.value(namespace + "/" + name + ": " + what, () -> {
+                InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(namespace).withName(name).get();
+                last.set(d);
+                return Optional.ofNullable(d).filter(p);
+            }, timeout, Duration.ofSeconds(1));
+        } catch (AssertionError e) {
             InteractionDemo d = last.get();
-            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + namespace + "/"
-                    + name + ": " + what + "; last status: "
+            throw new AssertionError(e.getMessage() + "; last status: "
                     + (d == null || d.getStatus() == null ? "none" : Serialization.asYaml(d.getStatus())), e);
         }
-    }
-
-    /** Waits (Awaitility) until {@code done} holds, checking every {@code every}. */
-    private static void awaitUntil(String what, Duration timeout, Duration every, Callable<Boolean> done) {
-        Awaitility.await(what).atMost(timeout).pollInterval(every).ignoreExceptions().until(done);
     }
 
     private static void patch(String json) {
@@ -551,9 +541,9 @@ class InteractionDemoE2ETest {
         } finally {
             patch("{\"spec\":{\"faults\":null}}");
         }
-        awaitUntil("the NetworkPolicy gone once the cut is lifted", Duration.ofMinutes(2), Duration.ofSeconds(1),
-                () -> client.network().v1().networkPolicies().inNamespace(NS).withName(DEMO + "-host-kafka-cut")
-                        .get() == null);
+        Await.until("the NetworkPolicy gone once the cut is lifted", () -> client.network().v1().networkPolicies()
+                .inNamespace(NS).withName(DEMO + "-host-kafka-cut").get() == null, Duration.ofMinutes(2),
+                Duration.ofSeconds(1));
         await("flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
     }
 
@@ -578,17 +568,14 @@ class InteractionDemoE2ETest {
 
         client.pods().inNamespace(SYSTEM).withName(old.getMetadata().getName()).delete();
 
-        Pod replacement = Awaitility.await("a new operator pod, Ready").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> operatorPods().stream().filter(p -> !p.getMetadata().getUid().equals(oldUid))
-                        .filter(InteractionDemoE2ETest::ready).findFirst(), Optional::isPresent)
-                .orElseThrow();
+        Pod replacement = Await.value("a new operator pod, Ready", () -> operatorPods().stream()
+                .filter(p -> !p.getMetadata().getUid().equals(oldUid)).filter(InteractionDemoE2ETest::ready)
+                .findFirst(), Duration.ofMinutes(3), Duration.ofSeconds(1));
         assertNotEquals(oldUid, replacement.getMetadata().getUid(), "the pod was replaced");
         String newHolder = replacement.getMetadata().getName();
-        Lease after = Awaitility.await("the Lease held by " + newHolder).atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> client.leases().inNamespace(SYSTEM).withName(leaseName).get(),
-                        l -> l != null && newHolder.equals(l.getSpec().getHolderIdentity()));
+        Lease after = Await.value("the Lease held by " + newHolder, () -> Optional.ofNullable(client.leases()
+                .inNamespace(SYSTEM).withName(leaseName).get()).filter(l -> newHolder.equals(l.getSpec()
+                .getHolderIdentity())), Duration.ofMinutes(3), Duration.ofSeconds(1));
         assertNotEquals(before.getSpec().getHolderIdentity(), after.getSpec().getHolderIdentity());
         assertTrue(transitions(after) > transitions(before), "the Lease changed hands: leaseTransitions "
                 + transitions(before) + " -> " + transitions(after));
@@ -620,12 +607,11 @@ class InteractionDemoE2ETest {
     @Order(70)
     void deletingTheResourceGarbageCollectsEveryDependent() {
         client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).delete();
-        awaitUntil("every dependent of " + DEMO + " garbage-collected", Duration.ofMinutes(3), Duration.ofSeconds(2),
-                () -> client.apps().deployments().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO)
-                        .list().getItems().isEmpty()
-                        && client.services().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list()
-                        .getItems().isEmpty()
-                        && demo() == null);
+        Await.until("every dependent of " + DEMO + " garbage-collected", () -> client.apps().deployments()
+                .inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list().getItems().isEmpty()
+                && client.services().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list()
+                .getItems().isEmpty()
+                && demo() == null, Duration.ofMinutes(3), Duration.ofSeconds(2));
     }
 
     /**
@@ -673,8 +659,8 @@ class InteractionDemoE2ETest {
 
         // Deleting a tenant's namespace takes its demo and topic, and nothing of the other tenant's.
         client.namespaces().withName(tenants.get(0)).delete();
-        awaitUntil("namespace " + tenants.get(0) + " gone", Duration.ofMinutes(3), Duration.ofSeconds(2),
-                () -> client.namespaces().withName(tenants.get(0)).get() == null);
+        Await.until("namespace " + tenants.get(0) + " gone", () -> client.namespaces().withName(tenants.get(0))
+                .get() == null, Duration.ofMinutes(3), Duration.ofSeconds(2));
         long afterDeletion = awaitDemo(tenants.get(1), "shared", x -> true, Duration.ofSeconds(10)).getStatus()
                 .getMessages().getProduced();
         awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > afterDeletion + 20

@@ -1,6 +1,7 @@
 package dev.interactiondemo.greeter;
 
 import dev.interactiondemo.common.ConfigException;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.common.testing.OtlpReceiver;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloRequest;
@@ -11,8 +12,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -147,23 +145,20 @@ class GreeterMainTest {
         /** The code of the first SayHello the Greeter answers itself (not a connection refused while it starts). */
         Status.Code firstAnswer(GreeterGrpc.GreeterBlockingStub stub) {
             try {
-                return Awaitility.await("the Greeter's first answer").atMost(Duration.ofSeconds(60))
-                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).dontCatchUncaughtExceptions()
-                        .ignoreExceptionsInstanceOf(StatusRuntimeException.class).until(() -> {
-                            try {
-                                assertEquals("Hello, world", stub.withDeadlineAfter(1, TimeUnit.SECONDS)
-                                        .sayHello(HelloRequest.newBuilder().setName("world").build()).getMessage());
-                                return Status.Code.OK;
-                            } catch (StatusRuntimeException e) {
-                                if (String.valueOf(e.getStatus().getDescription()).startsWith("injected fault")) {
-                                    return e.getStatus().getCode();
-                                }
-                                throw e; // not the Greeter's own answer (refused while it starts): try again
-                            }
-                        }, Objects::nonNull);
-            } catch (ConditionTimeoutException e) {
-                throw new AssertionError("the Greeter never answered (the last try: " + e.getCause() + "): "
-                        + output(), e);
+                return Await.value("the Greeter's first answer", () -> {
+                    try {
+                        assertEquals("Hello, world", stub.withDeadlineAfter(1, TimeUnit.SECONDS)
+                                .sayHello(HelloRequest.newBuilder().setName("world").build()).getMessage());
+                        return Optional.of(Status.Code.OK);
+                    } catch (StatusRuntimeException e) {
+                        if (String.valueOf(e.getStatus().getDescription()).startsWith("injected fault")) {
+                            return Optional.of(e.getStatus().getCode());
+                        }
+                        throw e; // not the Greeter's own answer (refused while it starts): try again
+                    }
+                }, Duration.ofSeconds(60), Duration.ofMillis(200));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the Greeter's output: " + output(), e);
             }
         }
 

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.PortInUseException;
 import dev.interactiondemo.common.Tracing;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.common.testing.OtlpReceiver;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloReply;
@@ -51,7 +52,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -235,10 +235,14 @@ class GreeterServerTest {
             stopper.start();
             // Draining: still reachable, but reporting NOT_SERVING. Each check must be answered: once the drain delay
             // is over the server takes no call, and the UNAVAILABLE thrown then fails the test at once.
-            await("health NOT_SERVING while draining").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(10)).dontCatchUncaughtExceptions()
-                    .until(() -> health.withDeadlineAfter(2, TimeUnit.SECONDS)
-                            .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.NOT_SERVING);
+            Await.until("health NOT_SERVING while draining", () -> {
+                try {
+                    return health.withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus() == ServingStatus.NOT_SERVING;
+                } catch (StatusRuntimeException e) {
+                    throw new AssertionError("a health check not answered while draining", e); // fails at once
+                }
+            }, Duration.ofSeconds(10), Duration.ofMillis(10));
             assertTrue(server.isDraining(), "/readyz reports draining");
             assertFalse(inFlight.isDone(), "the call is still running while the server drains");
             assertTrue(done.await(15, TimeUnit.SECONDS));

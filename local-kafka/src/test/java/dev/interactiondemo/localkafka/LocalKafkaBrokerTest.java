@@ -1,5 +1,6 @@
 package dev.interactiondemo.localkafka;
 
+import dev.interactiondemo.common.testing.Await;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,9 +56,9 @@ class LocalKafkaBrokerTest {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
                 c.subscribe(List.of("t"));
                 // Each poll waits up to 500 ms for records itself; the consumer is used from this thread only.
-                ConsumerRecords<String, String> records = Awaitility.await("the record").atMost(Duration.ofSeconds(30))
-                        .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ZERO)
-                        .dontCatchUncaughtExceptions().until(() -> c.poll(Duration.ofMillis(500)), r -> !r.isEmpty());
+                ConsumerRecords<String, String> records = Await.value("the record",
+                        () -> Optional.of(c.poll(Duration.ofMillis(500))).filter(r -> !r.isEmpty()),
+                        Duration.ofSeconds(30), Duration.ZERO);
                 assertEquals(1, records.count());
                 assertEquals("hello", records.iterator().next().value());
             }

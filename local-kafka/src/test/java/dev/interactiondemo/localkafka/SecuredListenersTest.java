@@ -1,5 +1,6 @@
 package dev.interactiondemo.localkafka;
 
+import dev.interactiondemo.common.testing.Await;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -8,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -19,8 +21,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,19 +263,34 @@ class SecuredListenersTest {
                      new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             // Each poll waits up to 500 ms for records itself; the consumer is used from this thread only. What a
-            // poll throws (a refusal) ends the wait at once.
-            Awaitility.await(value + " in " + topic).atMost(Duration.ofSeconds(15)).pollInSameThread()
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ZERO).dontCatchUncaughtExceptions().until(() -> {
-                        for (var record : consumer.poll(Duration.ofMillis(500))) {
-                            if (record.value().equals(value)) {
-                                return true;
-                            }
+            // poll throws (a refusal) ends the wait at once, and is what this method throws.
+            Await.until(value + " in " + topic, () -> {
+                try {
+                    for (var record : consumer.poll(Duration.ofMillis(500))) {
+                        if (record.value().equals(value)) {
+                            return true;
                         }
-                        return false;
-                    });
+                    }
+                    return false;
+                } catch (KafkaException refused) {
+                    throw new Refused(refused);
+                }
+            }, Duration.ofSeconds(15), Duration.ZERO);
             return true;
-        } catch (ConditionTimeoutException e) {
+        } catch (Refused e) {
+            throw e.refusal;
+        } catch (AssertionError timedOut) {
             return false;
+        }
+    }
+
+    /** A poll's refusal, carried out of the wait as an AssertionError, which ends it at once. */
+    private static final class Refused extends AssertionError {
+        final KafkaException refusal;
+
+        Refused(KafkaException refusal) {
+            super(refusal);
+            this.refusal = refusal;
         }
     }
 

@@ -438,9 +438,14 @@ public final class NotificationWorker implements NotifierRole {
             } catch (WakeupException e) {
                 // commitSync committed again before rethrowing it: we are stopping anyway
             } finally {
-                consumer = null;
-                c.close(Duration.ofSeconds(10)); // leaves the group at once: no wait for a session timeout
-                failing = false;
+                try {
+                    // Leaves the group at once (no wait for a session timeout). Closing revokes the partitions, and
+                    // the rebalance listener commits through the consumer field: so it is cleared only afterwards.
+                    c.close(Duration.ofSeconds(10));
+                } finally {
+                    consumer = null;
+                    failing = false;
+                }
             }
         }
     }

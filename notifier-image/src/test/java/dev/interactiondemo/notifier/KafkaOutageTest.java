@@ -1,6 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -34,7 +34,6 @@ import static dev.interactiondemo.notifier.NotifierMainTest.freePort;
 import static dev.interactiondemo.notifier.NotifierMainTest.launch;
 import static dev.interactiondemo.notifier.NotifierMainTest.metric;
 import static dev.interactiondemo.notifier.NotifierMainTest.status;
-import static dev.interactiondemo.notifier.PipelineTest.await;
 import static dev.interactiondemo.notifier.PipelineTest.endOffsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,9 +63,9 @@ class KafkaOutageTest {
             signal(broker, "STOP");
             long stoppedAt = System.nanoTime();
             try {
-                await("the Host holds back at " + MAX_PENDING + " pending",
+                Await.until("the Host holds back at " + MAX_PENDING + " pending",
                         () -> host.stats().pending() == MAX_PENDING, Duration.ofSeconds(30));
-                await("a send failed: the delivery timeout expired", () -> host.stats().sendFailures() > 0,
+                Await.until("a send failed: the delivery timeout expired", () -> host.stats().sendFailures() > 0,
                         Duration.ofSeconds(60));
                 long callsAtFailure = host.stats().greeterCalls();
                 // The scenario: the broker stays away for 60 s in all, twice the Host's delivery timeout, and the
@@ -95,7 +94,7 @@ class KafkaOutageTest {
             List<String> command = commandLine(broker);
             broker.destroyForcibly();
             broker.onExit().get(30, TimeUnit.SECONDS);
-            await("a send failed", () -> host.stats().sendFailures() > 0, Duration.ofSeconds(30));
+            Await.until("a send failed", () -> host.stats().sendFailures() > 0, Duration.ofSeconds(30));
             long callsAtFailure = host.stats().greeterCalls();
             Thread.sleep(CRASH.toMillis()); // the scenario: the broker stays down a while longer, not a wait
             assertEquals(callsAtFailure, host.stats().greeterCalls(), "no Greeter call while Kafka takes nothing");
@@ -134,16 +133,16 @@ class KafkaOutageTest {
             try {
                 worker.start();
                 host.start();
-                await("some delivered", () -> worker.stats().consumed() >= 40, Duration.ofSeconds(60));
+                Await.until("some delivered", () -> worker.stats().consumed() >= 40, Duration.ofSeconds(60));
                 long sentBefore = host.stats().sent();
                 undo = outage.cause(kafka, host);
-                await("the Host publishing again", () -> host.stats().pending() < MAX_PENDING
+                Await.until("the Host publishing again", () -> host.stats().pending() < MAX_PENDING
                         && host.stats().sent() >= sentBefore + MAX_PENDING + 40, Duration.ofSeconds(90));
                 host.close();
                 NotificationHost.Stats hostStats = host.stats();
                 assertEquals(0, hostStats.pending());
                 long sent = hostStats.sent();
-                await("the Worker consumed and committed everything",
+                Await.until("the Worker consumed and committed everything",
                         () -> committed(admin, group) == endOffsets(admin, topic, PARTITIONS), Duration.ofSeconds(90));
                 worker.close();
 
@@ -186,8 +185,8 @@ class KafkaOutageTest {
                 host = launch(List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                         "GREETER_TARGET", "localhost:" + greeter.port(), "NOTIFIER_RATE", "50",
                         "NOTIFIER_HTTP_PORT", String.valueOf(port)), out, "host");
-                await("ready", () -> status(port, "/readyz") == 200, Duration.ofSeconds(60));
-                await("publishing", () -> metric(port, "notifier_sent_total") >= 20, Duration.ofSeconds(30));
+                Await.until("ready", () -> status(port, "/readyz") == 200, Duration.ofSeconds(60));
+                Await.until("publishing", () -> metric(port, "notifier_sent_total") >= 20, Duration.ofSeconds(30));
             } // the broker stops here, for good
             int p = port;
             // What this test needs: notifications the Host numbered that Kafka, now gone for good, will never
@@ -198,7 +197,7 @@ class KafkaOutageTest {
             // window holds fewer than 10 notifications, and the outbox never grows past them. At least one is pending
             // either way, and stays: the pacer numbers notifications until a send fails, and a failed one stays in the
             // outbox. SIGTERM may come while the pacer is still blocked in send(): the worst case for the deadline.
-            await("notifications pending", () -> metric(p, "notifier_pending") >= 1, Duration.ofSeconds(30));
+            Await.until("notifications pending", () -> metric(p, "notifier_pending") >= 1, Duration.ofSeconds(30));
             double pendingAtSigterm = metric(p, "notifier_pending");
             long start = System.nanoTime();
             host.destroy(); // SIGTERM
@@ -259,7 +258,7 @@ class KafkaOutageTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(kafka.logFile().toFile()))
                 .start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            await("the broker is back", () -> {
+            Await.until("the broker is back", () -> {
                 try {
                     return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
                 } catch (Exception e) {
@@ -281,17 +280,16 @@ class KafkaOutageTest {
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
             // Each poll waits up to 500 ms for records itself; the consumer is used from this thread only.
-            Awaitility.await("the topic read to its end").atMost(Duration.ofSeconds(60)).pollInSameThread()
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ZERO).dontCatchUncaughtExceptions().until(() -> {
-                        if (partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
-                            return true;
-                        }
-                        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                            Notification n = Notification.parseFrom(r.value());
-                            audit.record(n.getProducerId(), r.partition(), n.getPartitionSequence());
-                        }
-                        return false;
-                    });
+            Await.until("the topic read to its end", () -> {
+                if (partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                    return true;
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    Notification n = Notification.parseFrom(r.value());
+                    audit.record(n.getProducerId(), r.partition(), n.getPartitionSequence());
+                }
+                return false;
+            }, Duration.ofSeconds(60), Duration.ZERO);
         }
         return audit;
     }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Tracing;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.common.testing.OtlpReceiver;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
@@ -22,7 +23,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +30,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static dev.interactiondemo.notifier.PipelineTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +72,7 @@ class NotificationTraceTest {
                     "--recipients=Ada"), Metrics.newRegistry(), hostOtel);
             toClose.add(host);
             host.start();
-            await("one notification acknowledged", () -> host.stats().sent() == 1, Duration.ofSeconds(60));
+            Await.until("one notification acknowledged", () -> host.stats().sent() == 1, Duration.ofSeconds(60));
             // The trace shows the notification's time in Kafka as the gap between the send and the Worker's span,
             // asserted below to be at least these 300 ms.
             Thread.sleep(300); // the scenario: it waits in Kafka while no Worker runs yet, not a wait for something
@@ -80,7 +80,7 @@ class NotificationTraceTest {
                     Metrics.newRegistry(), new DeliveryAudit(), new WorkerFaults(), workerOtel);
             toClose.add(worker);
             worker.start();
-            await("the notification processed", () -> worker.stats().consumed() == 1, Duration.ofSeconds(60));
+            Await.until("the notification processed", () -> worker.stats().consumed() == 1, Duration.ofSeconds(60));
             closeAll(toClose);
             Tracing.shutdown(); // exports what is buffered
 
@@ -142,7 +142,7 @@ class NotificationTraceTest {
             try (NotificationHost host = new NotificationHost(NotifierMainTest.config("host",
                     NotifierMainTest.flags(kafka, topic, greeter), "--rate=0.01"), Metrics.newRegistry())) {
                 host.start();
-                await("one notification acknowledged", () -> host.stats().sent() == 1, Duration.ofSeconds(60));
+                Await.until("one notification acknowledged", () -> host.stats().sent() == 1, Duration.ofSeconds(60));
             }
             assertEquals("", readNotification(kafka, topic).getTraceId());
         }
@@ -199,10 +199,9 @@ class NotificationTraceTest {
             c.assign(Set.of(p));
             c.seekToBeginning(Set.of(p));
             // Each poll waits up to 200 ms for records itself; the consumer is used from this thread only.
-            ConsumerRecords<String, byte[]> records = Awaitility.await("a record in " + topic)
-                    .atMost(Duration.ofSeconds(30)).pollInSameThread().pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ZERO).dontCatchUncaughtExceptions()
-                    .until(() -> c.poll(Duration.ofMillis(200)), r -> !r.isEmpty());
+            ConsumerRecords<String, byte[]> records = Await.value("a record in " + topic,
+                    () -> Optional.of(c.poll(Duration.ofMillis(200))).filter(r -> !r.isEmpty()),
+                    Duration.ofSeconds(30), Duration.ZERO);
             return Notification.parseFrom(records.iterator().next().value());
         }
     }

@@ -1,6 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -9,8 +10,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -35,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.interactiondemo.notifier.PipelineTest.await;
 import static dev.interactiondemo.notifier.PipelineTest.endOffsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,7 +88,7 @@ class NotifierMainTest {
             try (NotificationHost host = new NotificationHost(config("host", common, "--rate=50"),
                     Metrics.newRegistry())) {
                 host.start();
-                await("some sent", () -> host.stats().sent() >= 10, Duration.ofSeconds(60));
+                Await.until("some sent", () -> host.stats().sent() >= 10, Duration.ofSeconds(60));
                 Process p = launch(List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                         "NOTIFIER_TOPIC", topic, "NOTIFIER_GROUP_ID", group, "NOTIFIER_HTTP_PORT", "0",
                         "NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", "1", "NOTIFIER_FAULT_ON_FAILURE", "exit", "LOG_FORMAT",
@@ -123,8 +121,8 @@ class NotifierMainTest {
             Process p = launch(List.of(), Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "NOTIFIER_TOPIC",
                     topic, "NOTIFIER_GROUP_ID", group, "NOTIFIER_HTTP_PORT", String.valueOf(port)), out, "worker");
             try {
-                await("ready", () -> status(port, "/readyz") == 200, Duration.ofSeconds(60));
-                await("joined the group", () -> members(admin, group) == 1, Duration.ofSeconds(30));
+                Await.until("ready", () -> status(port, "/readyz") == 200, Duration.ofSeconds(60));
+                Await.until("joined the group", () -> members(admin, group) == 1, Duration.ofSeconds(30));
                 String metrics = get(port, "/metrics").body();
                 assertTrue(metrics.contains("notifier_consumed_total{role=\"worker\"} 0.0"), metrics);
                 assertEquals(200, status(port, "/healthz"));
@@ -167,7 +165,7 @@ class NotifierMainTest {
                     "NOTIFIER_PROCESSING_DELAY", "5ms", "LOG_FORMAT", "text", "LOG_LEVEL", "DEBUG"), out, "worker");
             NotificationWorker second = null;
             try {
-                await("the first Worker processed 200 and committed some", () -> processed(out).size() >= 200
+                Await.until("the first Worker processed 200 and committed some", () -> processed(out).size() >= 200
                         && committed(admin, group) > 0, Duration.ofSeconds(60));
                 first.destroyForcibly(); // SIGKILL: no commit, no leaving the group
                 assertTrue(first.waitFor(10, TimeUnit.SECONDS));
@@ -181,11 +179,11 @@ class NotifierMainTest {
                     audit.record(d[0], Integer.parseInt(d[2]), Long.parseLong(d[1]));
                 }
                 second = new NotificationWorker(config("worker", common), Metrics.newRegistry(), audit).start();
-                await("the Host published 300 more", () -> host.stats().sent() >= byFirst.size() + 300,
+                Await.until("the Host published 300 more", () -> host.stats().sent() >= byFirst.size() + 300,
                         Duration.ofSeconds(60));
                 host.close();
                 long sent = host.stats().sent();
-                await("the second Worker caught up", () -> committed(admin, group) == endOffsets(admin, topic, 3),
+                Await.until("the second Worker caught up", () -> committed(admin, group) == endOffsets(admin, topic, 3),
                         Duration.ofSeconds(120));
                 NotificationWorker.Stats stats = second.stats();
                 synchronized (audit) {
@@ -237,10 +235,10 @@ class NotifierMainTest {
                     "NOTIFIER_HTTP_PORT", String.valueOf(workerPort)), workerOut, "worker");
             String why = "bootstrap address " + bootstrap + " is not a Kafka broker: an HTTP server answered";
             for (int port : List.of(hostPort, workerPort)) {
-                await("not ready, saying why", () -> body(port, "/readyz").contains(why), Duration.ofSeconds(60));
+                Await.until("not ready, saying why", () -> body(port, "/readyz").contains(why), Duration.ofSeconds(60));
                 assertEquals(503, status(port, "/readyz"));
             }
-            await("each checked again", () -> web.connections() >= 6, Duration.ofSeconds(30));
+            Await.until("each checked again", () -> web.connections() >= 6, Duration.ofSeconds(30));
             assertTrue(host.isAlive() && worker.isAlive(), "both alive");
             assertEquals(1, occurrences(Files.readString(hostOut), "an HTTP server answered"), "logged once");
             assertEquals(1, occurrences(Files.readString(workerOut), "an HTTP server answered"), "logged once");
@@ -251,9 +249,9 @@ class NotifierMainTest {
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
                 for (int port : List.of(hostPort, workerPort)) {
-                    await("ready once Kafka answers", () -> status(port, "/readyz") == 200, Duration.ofSeconds(60));
+                    Await.until("ready once Kafka answers", () -> status(port, "/readyz") == 200, Duration.ofSeconds(60));
                 }
-                await("notifications consumed", () -> metric(workerPort, "notifier_consumed_total") > 0,
+                Await.until("notifications consumed", () -> metric(workerPort, "notifier_consumed_total") > 0,
                         Duration.ofSeconds(30));
                 host.destroy();
                 worker.destroy();
@@ -451,19 +449,13 @@ class NotifierMainTest {
      * rarely, connect to itself and hold the port for the few seconds until the client gives up on it.)
      */
     static void awaitBindable(int port, Duration timeout) {
-        try {
-            Awaitility.await("port " + port + " bindable").atMost(timeout).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(50)).dontCatchUncaughtExceptions()
-                    .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
-                        try (ServerSocket s = new ServerSocket()) {
-                            s.setReuseAddress(true);
-                            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                        }
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("port " + port + " still cannot be bound after " + timeout + "; the last try: "
-                    + e.getCause(), e.getCause() == null ? e : e.getCause());
-        }
+        Await.until("port " + port + " bindable", () -> {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return true;
+            }
+        }, timeout, Duration.ofMillis(50));
     }
 
     static int freePort() throws IOException {

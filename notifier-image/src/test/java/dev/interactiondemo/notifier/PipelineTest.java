@@ -1,6 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -16,8 +17,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -113,12 +111,12 @@ class PipelineTest {
         List<String> flags = new ArrayList<>(List.of("--rate=200"));
         flags.addAll(List.of(hostFlags));
         NotificationHost host = host(flags.toArray(String[]::new));
-        await("150 notifications sent", () -> host.stats().sent() >= 150, Duration.ofSeconds(60));
+        Await.until("150 notifications sent", () -> host.stats().sent() >= 150, Duration.ofSeconds(60));
         host.close(); // flushes
         long sent = host.stats().sent();
         assertEquals(0, host.stats().sendFailures());
         assertEquals(sent, endOffsets(), "Kafka holds exactly what the Host says it sent");
-        await("all " + sent + " consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
+        Await.until("all " + sent + " consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
         NotificationWorker.Stats stats = worker.stats();
         assertEquals(sent, stats.consumed());
         assertEquals(0, stats.duplicates());
@@ -142,21 +140,21 @@ class PipelineTest {
         DeliveryAudit audit = new DeliveryAudit(); // one audit across both Worker runs
         NotificationHost host = host("--rate=100");
         NotificationWorker first = worker(audit, Metrics.newRegistry(), "--processing-delay=5ms");
-        await("first Worker consumed some", () -> first.stats().consumed() >= 50, Duration.ofSeconds(60));
+        Await.until("first Worker consumed some", () -> first.stats().consumed() >= 50, Duration.ofSeconds(60));
         first.close(); // mid-stream: commits what it processed and leaves the group
         long consumedByFirst = first.stats().consumed();
         String group = topic + "-workers";
         long committed = NotifierMainTest.committed(admin, group);
         assertEquals(consumedByFirst, committed, "on its way out the first Worker committed all it processed");
         // The Host keeps publishing while no Worker runs: lag builds up behind the committed offsets.
-        await("100 notifications of lag", () -> endOffsets() - committed >= 100, Duration.ofSeconds(30));
+        Await.until("100 notifications of lag", () -> endOffsets() - committed >= 100, Duration.ofSeconds(30));
         long lagAtRestart = endOffsets() - committed;
         assertTrue(lagAtRestart >= 100, "lag when the second Worker starts: " + lagAtRestart);
         NotificationWorker second = worker(audit, Metrics.newRegistry());
-        await("the Host published more", () -> host.stats().sent() >= consumedByFirst + 150, Duration.ofSeconds(60));
+        Await.until("the Host published more", () -> host.stats().sent() >= consumedByFirst + 150, Duration.ofSeconds(60));
         host.close();
         long sent = host.stats().sent();
-        await("the second Worker caught up", () -> audit.delivered() >= sent, Duration.ofSeconds(60));
+        Await.until("the second Worker caught up", () -> audit.delivered() >= sent, Duration.ofSeconds(60));
         assertEquals(sent, audit.delivered());
         assertEquals(0, audit.lost(), "nothing lost across the restart");
         assertTrue(second.stats().consumed() > 0);
@@ -170,11 +168,11 @@ class PipelineTest {
         setUp(info, Duration.ZERO);
         NotificationWorker worker = worker(new DeliveryAudit(), Metrics.newRegistry());
         NotificationHost host = host("--rate=50", "--greeter-deadline=300ms");
-        await("the Host is ready", () -> host.notReadyReason().isEmpty(), Duration.ofSeconds(30));
-        await("some sent", () -> host.stats().sent() >= 20, Duration.ofSeconds(30));
+        Await.until("the Host is ready", () -> host.notReadyReason().isEmpty(), Duration.ofSeconds(30));
+        Await.until("some sent", () -> host.stats().sent() >= 20, Duration.ofSeconds(30));
         int port = greeter.port();
         greeter.close();
-        await("failures counted", () -> host.stats().greeterFailures() >= 3, Duration.ofSeconds(30));
+        Await.until("failures counted", () -> host.stats().greeterFailures() >= 3, Duration.ofSeconds(30));
         assertTrue(host.notReadyReason().orElse("").startsWith("greeter: UNAVAILABLE"), host.notReadyReason().toString());
         String during = hostMetrics.scrape();
         assertTrue(during.contains("notifier_greeter_blocked 1.0"), during);
@@ -183,14 +181,14 @@ class PipelineTest {
         long sentDuringOutage = host.stats().sent();
         long failuresSoFar = host.stats().greeterFailures();
         // Over three more failed Greeter calls (the Host trying again), each a chance to publish: nothing is.
-        await("three more Greeter calls failed", () -> {
+        Await.until("three more Greeter calls failed", () -> {
             long failures = host.stats().greeterFailures();
             assertEquals(sentDuringOutage, host.stats().sent(), "nothing is published without a greeting");
             return failures >= failuresSoFar + 3;
         }, Duration.ofSeconds(30));
 
         greeter = GreeterServer.start(port, "port", new GreeterImpl(256, Duration.ZERO), Metrics.newRegistry());
-        await("publishing resumed", () -> host.stats().sent() >= sentDuringOutage + 20, Duration.ofSeconds(30));
+        Await.until("publishing resumed", () -> host.stats().sent() >= sentDuringOutage + 20, Duration.ofSeconds(30));
         assertTrue(host.notReadyReason().isEmpty(), host.notReadyReason().toString());
         String after = hostMetrics.scrape();
         assertTrue(after.contains("notifier_greeter_blocked 0.0"), after);
@@ -200,7 +198,7 @@ class PipelineTest {
         assertTrue(after.contains("notifier_greeter_latency_seconds_bucket"), after);
         host.close();
         long sent = host.stats().sent();
-        await("all consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
+        Await.until("all consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
         assertEquals(0, worker.stats().lost());
         assertEquals(sent, worker.stats().consumed());
     }
@@ -215,7 +213,7 @@ class PipelineTest {
             p.send(new ProducerRecord<>(topic, "x", "not protobuf \u0000\u00ff".getBytes(StandardCharsets.UTF_8))).get();
         }
         NotificationHost host = host("--rate=50");
-        await("notifications after the bad record consumed", () -> worker.stats().consumed() >= 10, Duration.ofSeconds(30));
+        Await.until("notifications after the bad record consumed", () -> worker.stats().consumed() >= 10, Duration.ofSeconds(30));
         assertEquals(1, worker.stats().invalid());
         assertEquals(0, worker.stats().lost());
         host.close();
@@ -226,7 +224,7 @@ class PipelineTest {
         setUp(info, Duration.ZERO);
         topic = "no-such-topic";
         NotificationWorker worker = worker(new DeliveryAudit(), Metrics.newRegistry());
-        await("not ready, with the reason", () -> worker.notReadyReason()
+        Await.until("not ready, with the reason", () -> worker.notReadyReason()
                 .filter(r -> r.equals("kafka: topic no-such-topic does not exist")).isPresent(), Duration.ofSeconds(30));
     }
 
@@ -249,20 +247,6 @@ class PipelineTest {
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    /**
-     * Waits with Awaitility until {@code condition} holds, checking it every 50 ms. An exception it throws, or an
-     * assertion in it that fails, fails the wait at once (so a condition can also check that something stays as it
-     * is while it waits); a timeout fails naming what was waited for.
-     */
-    static void await(String what, BooleanSupplier condition, Duration timeout) {
-        try {
-            Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                    .dontCatchUncaughtExceptions().until(condition::getAsBoolean);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what, e);
         }
     }
 }

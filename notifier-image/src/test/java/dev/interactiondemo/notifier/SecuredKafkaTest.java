@@ -2,6 +2,7 @@ package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.ConfigException;
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.Certificates;
@@ -10,7 +11,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,10 +105,10 @@ class SecuredKafkaTest {
                 scram("worker", "worker-password")), Metrics.newRegistry())).start();
         NotificationHost host = closing(new NotificationHost(config("host", sasl, GROUP,
                 scram("host", "host-password")), Metrics.newRegistry())).start();
-        await("100 sent", () -> host.stats().sent() >= 100);
+        Await.until("100 sent", () -> host.stats().sent() >= 100);
         host.close();
         long sent = host.stats().sent();
-        await("all consumed", () -> worker.stats().consumed() >= sent);
+        Await.until("all consumed", () -> worker.stats().consumed() >= sent);
         assertEquals(0, worker.stats().lost());
         assertEquals(0, host.stats().sendFailures());
     }
@@ -122,11 +121,11 @@ class SecuredKafkaTest {
                 "--kafka-tls-key-file=" + files.resolve("tls.key")), Metrics.newRegistry())).start();
         NotificationHost host = closing(new NotificationHost(config("host", kafka.bootstrapServers(
                 LocalKafkaBroker.SASL_SSL), GROUP, scram("host", "host-password")), Metrics.newRegistry())).start();
-        await("20 sent", () -> host.stats().sent() >= 20);
+        Await.until("20 sent", () -> host.stats().sent() >= 20);
         host.close();
         long sent = host.stats().sent();
         // the Worker's group is new: it reads the topic from the start, other tests' notifications too
-        await("consumed over mutual TLS", () -> worker.stats().consumed() >= sent && worker.stats().producers() >= 1
+        Await.until("consumed over mutual TLS", () -> worker.stats().consumed() >= sent && worker.stats().producers() >= 1
                 && worker.notReadyReason().isEmpty());
         assertEquals(0, worker.stats().lost());
     }
@@ -138,10 +137,10 @@ class SecuredKafkaTest {
         NotificationWorker worker = closing(new NotificationWorker(config("worker",
                 kafka.bootstrapServers(LocalKafkaBroker.SASL_SSL), GROUP, scram("worker", "changing-password")),
                 Metrics.newRegistry())).start();
-        await("the refusal on /readyz", () -> worker.notReadyReason().filter(r -> r.contains(
+        Await.until("the refusal on /readyz", () -> worker.notReadyReason().filter(r -> r.contains(
                 "KafkaAuthenticationFailed") && r.contains("User:worker")).isPresent());
         Files.writeString(password, "worker-pw"); // as Kubernetes updates a mounted Secret in place
-        await("ready once the password is right", () -> worker.notReadyReason().isEmpty());
+        Await.until("ready once the password is right", () -> worker.notReadyReason().isEmpty());
     }
 
     @Test
@@ -149,7 +148,7 @@ class SecuredKafkaTest {
         NotificationHost host = closing(new NotificationHost(config("host",
                 kafka.bootstrapServers(LocalKafkaBroker.SASL_SSL), GROUP, scram("worker", "worker-password")),
                 Metrics.newRegistry())).start(); // the Worker's user may not write
-        await("the refusal on /readyz", () -> host.notReadyReason().filter(r -> r.contains(
+        Await.until("the refusal on /readyz", () -> host.notReadyReason().filter(r -> r.contains(
                 "KafkaAuthorizationFailed")).isPresent());
         assertEquals(0, host.stats().sent());
     }
@@ -170,10 +169,5 @@ class SecuredKafkaTest {
                 "--bootstrap-servers=localhost:1", "--kafka-tls=true",
                 "--kafka-tls-trusted-certificates=" + files.resolve("*.none")}, Map.of()));
         assertTrue(e.getMessage().contains("no file matches the trusted certificates"), e.getMessage());
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(condition::getAsBoolean);
     }
 }

@@ -1,6 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.interactiondemo.notifier.NotifierMainTest.committed;
-import static dev.interactiondemo.notifier.PipelineTest.await;
 import static dev.interactiondemo.notifier.PipelineTest.endOffsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,7 +64,7 @@ class WorkerFaultTest {
                          audit, faults, OpenTelemetry.noop())) {
                 host.start();
                 worker.start();
-                await("three injected failures and duplicates", () -> worker.stats().injectedFailures() >= 3
+                Await.until("three injected failures and duplicates", () -> worker.stats().injectedFailures() >= 3
                         && worker.stats().duplicates() > 0, Duration.ofSeconds(90));
                 assertEquals(0, committed(admin, group), "nothing committed while every batch fails");
                 assertEquals(0, worker.stats().lost());
@@ -74,11 +74,11 @@ class WorkerFaultTest {
                 // 100 more than delivered when the fault was switched off (the Worker, now committing, may well keep
                 // up with them: against its moving count the wait would only pass while it reconnects).
                 long deliveredAtSwitch = worker.stats().delivered();
-                await("the Host published 100 more", () -> host.stats().sent() >= deliveredAtSwitch + 100,
+                Await.until("the Host published 100 more", () -> host.stats().sent() >= deliveredAtSwitch + 100,
                         Duration.ofSeconds(60));
                 host.close();
                 long sent = host.stats().sent();
-                await("the Worker caught up and committed", () -> committed(admin, group) == endOffsets(admin, topic, 3),
+                Await.until("the Worker caught up and committed", () -> committed(admin, group) == endOffsets(admin, topic, 3),
                         Duration.ofSeconds(60));
                 NotificationWorker.Stats stats = worker.stats();
                 synchronized (audit) {

@@ -60,20 +60,24 @@ public final class OperatorMain {
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry) {
         return start(client, config, kafka, greeters, registry, new AtomicBoolean(),
-                new DemoStatuses(Clock.systemUTC()), StrimziApis.servedBy(client, config.strimziApiVersion()));
+                new DemoStatuses(Clock.systemUTC()), StrimziApis.servedBy(client, config.strimziApiVersion()),
+                null, () -> { });
     }
 
     /**
      * Registers the reconciler and starts the operator; the caller stops it, after setting {@code stopping}.
      *
-     * @param stopping true once the caller is stopping the operator: losing the lease then is no reason to exit
-     * @param statuses where the latest status of each demo is kept for the web page
-     * @param strimzi  which Strimzi resources the cluster serves (their dependents are part of the controller only
-     *                 then: {@link StrimziAwareOperator} builds it again when that changes)
+     * @param stopping    true once the caller is stopping the operator: losing the lease then is not news
+     * @param statuses    where the latest status of each demo is kept for the web page
+     * @param strimzi     which Strimzi resources the cluster serves (their dependents are part of the controller
+     *                    only then: {@link StrimziAwareOperator} builds it again when that changes)
+     * @param identity    this replica's name in the Lease (null: java-operator-sdk's choice)
+     * @param onLostLease run, with leader election, when this replica loses the lease while not stopping: the
+     *                    caller stops this operator (java-operator-sdk would go on reconciling) and starts another
      */
     public static Operator start(KubernetesClient client, OperatorConfig config, Observers kafka,
                                  GreeterChannels greeters, PrometheusMeterRegistry registry, AtomicBoolean stopping,
-                                 DemoStatuses statuses, StrimziApis strimzi) {
+                                 DemoStatuses statuses, StrimziApis strimzi, String identity, Runnable onLostLease) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false) // the client belongs to the caller
@@ -86,7 +90,7 @@ public final class OperatorMain {
                     // keeps the per-demo figures a dashboard wants, and removes them with the demo.
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(leaderElection(config, stopping));
+                o.withLeaderElectionConfiguration(leaderElection(config, stopping, identity, onLostLease));
             }
         });
         LoggerFactory.getLogger(OperatorMain.class).info("{} KafkaTopic {}; KafkaUser {}", config.strimziApiVersion(),
@@ -108,25 +112,31 @@ public final class OperatorMain {
     }
 
     /**
-     * Leader election on a Lease. A replica that loses the lease while running exits (status 1: its pod restarts
-     * and rejoins as a follower), so two never reconcile at once; one that releases it because it is stopping does
-     * not: java-operator-sdk's own exit would wait for the very shutdown hook that is stopping it.
+     * Leader election on a Lease. A replica that loses the lease while running (say, the API server was away for
+     * longer than the renew deadline) does not exit: with one replica nobody else would take over, and the pod would
+     * only restart. {@code onLostLease} runs instead; the caller stops this operator, so that it reconciles no more,
+     * and starts another that waits for the lease ({@link StrimziAwareOperator}). java-operator-sdk's
+     * exitOnStopLeading is off: it would exit, and with it off java-operator-sdk only logs and goes on reconciling.
+     * A replica that releases the lease because it is stopping does nothing more.
      */
-    static LeaderElectionConfiguration leaderElection(OperatorConfig config, AtomicBoolean stopping) {
+    static LeaderElectionConfiguration leaderElection(OperatorConfig config, AtomicBoolean stopping, String identity,
+                                                      Runnable onLostLease) {
         Logger log = LoggerFactory.getLogger(OperatorMain.class);
         LeaderCallbacks callbacks = new LeaderCallbacks(
                 () -> log.info("Leading: reconciling"),
                 () -> {
                     if (!stopping.get()) {
-                        log.error("Lost the lease {}; exiting so that a new follower takes over", config.leaseName());
-                        Runtime.getRuntime().halt(1);
+                        log.warn("Lost the lease {}: reconciling no more, and trying to take it again",
+                                config.leaseName());
+                        onLostLease.run();
                     }
                 },
                 leader -> log.info("Leader: {}", leader));
+        boolean exitOnStopLeading = false;
         return new LeaderElectionConfiguration(config.leaseName(), config.leaseNamespace(),
                 LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
                 LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null, callbacks, false);
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, identity, callbacks, exitOnStopLeading);
     }
 
     /** Why the operator is not ready (starting, or unhealthy event sources), or empty. */

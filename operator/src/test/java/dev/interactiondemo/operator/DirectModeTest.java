@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -92,7 +93,7 @@ class DirectModeTest {
         InteractionDemo demo = client.resources(InteractionDemo.class).inNamespace(NS)
                 .resource(directDemo("hello", "host: {messagesPerSecond: 7, callMode: async}")).create();
 
-        Deployment greeter = Await.until("greeter Deployment", () -> deployment("hello-greeter"), Duration.ofSeconds(60));
+        Deployment greeter = Await.value("greeter Deployment", () -> deployment("hello-greeter"), Duration.ofSeconds(60));
         Container g = greeter.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals("example.org/greeter:test", g.getImage());
         assertEquals(50051, g.getReadinessProbe().getGrpc().getPort());
@@ -101,7 +102,7 @@ class DirectModeTest {
         assertRestricted(greeter);
         assertOwnedAndLabelled(greeter, demo, "greeter");
 
-        Service service = Await.until("greeter Service", () -> Optional.ofNullable(
+        Service service = Await.value("greeter Service", () -> Optional.ofNullable(
                 client.services().inNamespace(NS).withName("hello-greeter").get()), Duration.ofSeconds(30));
         assertEquals(50051, service.getSpec().getPorts().get(0).getPort());
         assertEquals(Map.of("app.kubernetes.io/instance", "hello", "app.kubernetes.io/component", "greeter"),
@@ -109,7 +110,7 @@ class DirectModeTest {
         assertOwnedAndLabelled(service, demo, "greeter");
 
         Await.until("the topic created through the Admin API", () -> topics().contains("direct.hello-notifications"));
-        Deployment host = Await.until("host Deployment, once the topic is ready", () -> deployment("hello-host"),
+        Deployment host = Await.value("host Deployment, once the topic is ready", () -> deployment("hello-host"),
                 Duration.ofSeconds(60));
         Map<String, String> hostEnv = env(host);
         assertEquals("host", hostEnv.get("NOTIFIER_ROLE"));
@@ -124,13 +125,13 @@ class DirectModeTest {
         assertRestricted(host);
         assertOwnedAndLabelled(host, demo, "host");
 
-        Deployment worker = Await.until("worker Deployment", () -> deployment("hello-worker"), Duration.ofSeconds(30));
+        Deployment worker = Await.value("worker Deployment", () -> deployment("hello-worker"), Duration.ofSeconds(30));
         assertEquals("direct.hello-workers", env(worker).get("NOTIFIER_GROUP_ID"));
         assertEquals("worker", env(worker).get("NOTIFIER_ROLE"));
         assertRestricted(worker);
         assertOwnedAndLabelled(worker, demo, "worker");
 
-        InteractionDemo observed = Await.until("a status", () -> Optional.ofNullable(client.resources(
+        InteractionDemo observed = Await.value("a status", () -> Optional.ofNullable(client.resources(
                 InteractionDemo.class).inNamespace(NS).withName("hello").get()).filter(d -> d.getStatus() != null
                 && d.getStatus().getTopic() != null && Boolean.TRUE.equals(d.getStatus().getTopic().getReady())
                 && d.getStatus().getMessages() != null), Duration.ofSeconds(30));

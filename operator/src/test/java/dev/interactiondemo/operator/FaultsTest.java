@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -72,7 +73,7 @@ class FaultsTest {
                 .get("GREETER_FAULT_ERROR_RATE")) && "true".equals(env("lesson-greeter").get("GREETER_FAULT_UNAVAILABLE")));
         Await.until("the Worker's fault rolled out", () -> "0.01".equals(env("lesson-worker")
                 .get("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT")));
-        NetworkPolicy cut = Await.until("the Host cut from Kafka", () -> Optional.ofNullable(client.network().v1()
+        NetworkPolicy cut = Await.value("the Host cut from Kafka", () -> Optional.ofNullable(client.network().v1()
                 .networkPolicies().inNamespace(NS).withName("lesson-host-kafka-cut").get()), Duration.ofSeconds(60));
         assertEquals(Map.of("app.kubernetes.io/instance", "lesson", "app.kubernetes.io/component", "host"),
                 cut.getSpec().getPodSelector().getMatchLabels());
@@ -84,7 +85,7 @@ class FaultsTest {
                 cut.getSpec().getEgress().get(1).getTo().get(0).getPodSelector().getMatchLabels());
         assertEquals("lesson", cut.getMetadata().getOwnerReferences().get(0).getName());
 
-        Condition active = Await.until("FaultsActive", () -> faultsActive().filter(c -> "True".equals(c.getStatus())
+        Condition active = Await.value("FaultsActive", () -> faultsActive().filter(c -> "True".equals(c.getStatus())
                 && c.getMessage().contains("kafka.cutHost")), Duration.ofSeconds(60));
         assertEquals(List.of("greeter.errorRate=0.3", "greeter.unavailable=true", "worker.failBeforeCommit=0.01",
                 "kafka.cutHost=true"), get().orElseThrow().getStatus().getFaults());

@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import dev.interactiondemo.probes.GreeterProbe;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -139,7 +140,7 @@ class ImagesIT {
                 "NOTIFIER_HTTP_PORT", "" + host));
         awaitHttp(worker, "/readyz", 200, Duration.ofSeconds(60));
         awaitHttp(host, "/readyz", 200, Duration.ofSeconds(60));
-        Await.until("notifications consumed by the Worker", () -> metric(get(worker, "/metrics").body(),
+        Await.value("notifications consumed by the Worker", () -> metric(get(worker, "/metrics").body(),
                 "notifier_consumed_total\\{[^}]*\\}").filter(n -> n >= 20), Duration.ofSeconds(60));
         assertEquals(0.0, metric(get(worker, "/metrics").body(), "notifier_lost_total\\{[^}]*\\}").orElse(0.0));
     }
@@ -153,11 +154,11 @@ class ImagesIT {
         awaitHttp(http, "/readyz", 200, Duration.ofSeconds(120));
 
         client.resources(InteractionDemo.class).inNamespace(ns).resource(DirectModeTest.directDemo("imgs", "")).create();
-        Deployment greeter = Await.until("the Greeter Deployment", () -> Optional.ofNullable(
+        Deployment greeter = Await.value("the Greeter Deployment", () -> Optional.ofNullable(
                 client.apps().deployments().inNamespace(ns).withName("imgs-greeter").get()), Duration.ofSeconds(60));
         assertEquals(image("greeter"), greeter.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
                 "the operator's default Greeter image is the one built with it");
-        Await.until("the status, with the topic made through Kafka's Admin API", () -> Optional.ofNullable(
+        Await.value("the status, with the topic made through Kafka's Admin API", () -> Optional.ofNullable(
                 client.resources(InteractionDemo.class).inNamespace(ns).withName("imgs").get())
                 .filter(d -> d.getStatus() != null && d.getStatus().getTopic() != null
                         && Boolean.TRUE.equals(d.getStatus().getTopic().getReady())), Duration.ofSeconds(60));
@@ -172,8 +173,7 @@ class ImagesIT {
 
     /**
      * As the chart runs it: with leader election. java-operator-sdk's own exit on losing the lease would wait for
-     * the very shutdown hook that released it (the pod would hang until killed); OperatorMain exits only on a loss
-     * while running.
+     * the very shutdown hook that released it (the pod would hang until killed); OperatorMain never exits on a loss.
      */
     @Test
     void theOperatorWithLeaderElectionStopsOnSigterm() throws Exception {
@@ -181,7 +181,7 @@ class ImagesIT {
         int http = freePort();
         String id = startOperator(ns, http, true);
         awaitHttp(http, "/readyz", 200, Duration.ofSeconds(120));
-        Await.until("the Lease taken", () -> Optional.ofNullable(KubeApi.client().leases().inNamespace(ns)
+        Await.value("the Lease taken", () -> Optional.ofNullable(KubeApi.client().leases().inNamespace(ns)
                 .withName("interaction-demo-operator").get()), Duration.ofSeconds(60));
         assertStopsOnSigterm(id);
     }
@@ -221,7 +221,7 @@ class ImagesIT {
 
     private static void awaitHttp(int port, String path, int status, Duration timeout) {
         try {
-            Await.until(path + " on port " + port + " answering " + status, () -> {
+            Await.value(path + " on port " + port + " answering " + status, () -> {
                 HttpResponse<String> r = get(port, path);
                 return r.statusCode() == status ? Optional.of(r) : Optional.empty();
             }, timeout);

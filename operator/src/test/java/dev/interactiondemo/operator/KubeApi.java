@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator;
 
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -40,7 +41,7 @@ public final class KubeApi {
      */
     public static Deployment reportAvailable(String namespace, String name, int replicas) {
         KubernetesClient c = client();
-        Await.until(name, () -> Optional.ofNullable(c.apps().deployments().inNamespace(namespace).withName(name)
+        Await.value(name, () -> Optional.ofNullable(c.apps().deployments().inNamespace(namespace).withName(name)
                 .get()), Duration.ofSeconds(60));
         return c.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
             d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)

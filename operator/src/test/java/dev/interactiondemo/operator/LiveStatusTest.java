@@ -4,6 +4,7 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -114,7 +115,7 @@ class LiveStatusTest {
         runningPod("live-host-1", "host");
         runningPod("live-worker-1", "worker");
         try {
-            InteractionDemo ready = Await.until("Ready=True with messages flowing", () -> when(d ->
+            InteractionDemo ready = Await.value("Ready=True with messages flowing", () -> when(d ->
                     condition(d, "Ready").map(c -> c.getStatus().equals("True")).orElse(false)
                             && condition(d, "MessagesFlowing").map(c -> c.getStatus().equals("True")).orElse(false)),
                     Duration.ofSeconds(60));
@@ -127,34 +128,38 @@ class LiveStatusTest {
             assertTrue(metrics.contains("operator_sdk_reconciliations_success_total"), "java-operator-sdk's metrics");
             long produced = s.getMessages().getProduced();
             long consumed = s.getMessages().getConsumed();
-            Await.until("produced and consumed rising", () -> when(d -> d.getStatus().getMessages().getProduced() > produced
+            Await.value("produced and consumed rising", () -> when(d -> d.getStatus().getMessages().getProduced() > produced
                     && d.getStatus().getMessages().getConsumed() > consumed), Duration.ofSeconds(30));
             // The consumer group as Kafka sees it: one Worker holding both partitions, lag per partition.
-            InteractionDemo grouped = Await.until("the group's member", () -> when(d -> d.getStatus().getWorker()
+            InteractionDemo grouped = Await.value("the group's member", () -> when(d -> d.getStatus().getWorker()
                     .getMembers() != null && d.getStatus().getWorker().getMembers().size() == 1), Duration.ofSeconds(30));
             assertEquals(List.of(0, 1), grouped.getStatus().getWorker().getMembers().get(0).getPartitions());
             assertEquals(2, grouped.getStatus().getWorker().getPartitions().size());
             assertEquals(grouped.getStatus().getMessages().getProduced(), grouped.getStatus().getWorker().getPartitions()
                     .stream().mapToLong(p -> p.getEnd()).sum(), "per-partition ends add up to produced");
             // The pods' own figures: the Greeter as the Host sees it, the Worker's delivery audit.
-            InteractionDemo audited = Await.until("the pods' figures", () -> when(d -> d.getStatus().getDelivery() != null
+            InteractionDemo audited = Await.value("the pods' figures", () -> when(d -> d.getStatus().getDelivery() != null
                     && d.getStatus().getDelivery().getDelivered() > 0 && d.getStatus().getGreeter().getCalls() != null
                     && d.getStatus().getGreeter().getCalls() > 0), Duration.ofSeconds(30));
             assertEquals(0L, audited.getStatus().getDelivery().getLost());
             assertEquals(0L, audited.getStatus().getGreeter().getFailures());
             assertEquals(Boolean.FALSE, audited.getStatus().getGreeter().getHostBlocked());
-            assertTrue(audited.getStatus().getGreeter().getCallLatencyP99Ms() >= 0, "a call latency");
+            // A real call over a socket takes time: the p99, rounded to 0.1 ms, is above 0 and at least the p50.
+            double callP50 = audited.getStatus().getGreeter().getCallLatencyP50Ms();
+            double callP99 = audited.getStatus().getGreeter().getCallLatencyP99Ms();
+            assertTrue(callP99 > 0, "a call latency: p99 " + callP99 + " ms");
+            assertTrue(callP99 >= callP50, "p99 " + callP99 + " ms at least p50 " + callP50 + " ms");
             assertTrue(audited.getStatus().getDelivery().getEndToEndLatencyP99Ms() > 0, "an end-to-end latency");
 
             // The Worker stops: the Host carries on, messages wait in Kafka.
             worker.close();
             reportAvailable("live-worker", 0);
-            InteractionDemo stalled = Await.until("MessagesFlowing=False with lag", () -> when(d ->
+            InteractionDemo stalled = Await.value("MessagesFlowing=False with lag", () -> when(d ->
                     condition(d, "MessagesFlowing").map(c -> c.getReason().equals("WorkerStalled")).orElse(false)
                             && d.getStatus().getMessages().getLag() > 0), Duration.ofSeconds(60));
             assertEquals("False", condition(stalled, "MessagesFlowing").orElseThrow().getStatus());
             long lag = stalled.getStatus().getMessages().getLag();
-            Await.until("the lag growing", () -> when(d -> d.getStatus().getMessages().getLag() > lag), Duration.ofSeconds(30));
+            Await.value("the lag growing", () -> when(d -> d.getStatus().getMessages().getLag() > lag), Duration.ofSeconds(30));
             assertEquals("False", condition(demo(), "WorkerAvailable").orElseThrow().getStatus());
             Await.until("an Event for the transition", () -> client.v1().events().inNamespace(NS).list().getItems()
                     .stream().anyMatch(e -> e.getInvolvedObject().getName().equals("live")
@@ -162,7 +167,7 @@ class LiveStatusTest {
 
             // Nothing moves any more: the status is not rewritten.
             host.close();
-            Await.until("counts settled", () -> when(d -> d.getStatus().getMessages().getProducedPerSecond() == 0.0
+            Await.value("counts settled", () -> when(d -> d.getStatus().getMessages().getProducedPerSecond() == 0.0
                     && condition(d, "MessagesFlowing").map(c -> c.getReason().equals("WorkerStalled")).orElse(false)),
                     Duration.ofSeconds(30));
             // What the pods report settles a moment later (the group's members, the Host's last figures). From then
@@ -172,14 +177,14 @@ class LiveStatusTest {
             // every other one, never passes, nor does an operator that stopped reconciling.
             String[] version = {demo().getMetadata().getResourceVersion()};
             long[] since = {System.nanoTime()};
-            double[] reconciles = {Await.reconciles(operator)};
+            double[] reconciles = {Reconciles.count(operator)};
             Await.until("the status unchanged over 3 s and 3 reconciles", () -> {
-                double finished = Await.reconciles(operator);
+                double finished = Reconciles.count(operator);
                 String now = demo().getMetadata().getResourceVersion();
                 if (!now.equals(version[0])) {
                     version[0] = now;
                     since[0] = System.nanoTime();
-                    reconciles[0] = Await.reconciles(operator);
+                    reconciles[0] = Reconciles.count(operator);
                 }
                 return System.nanoTime() - since[0] > 3_000_000_000L && finished >= reconciles[0] + 3;
             });

@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -28,12 +29,12 @@ class OlderStrimziTest {
                     metadata: {name: legacy}
                     spec: {kafka: {clusterName: old-cluster}}
                     """, InteractionDemo.class)).create();
-            GenericKubernetesResource topic = Await.until("a v1beta2 KafkaTopic", () -> Optional.ofNullable(client
+            GenericKubernetesResource topic = Await.value("a v1beta2 KafkaTopic", () -> Optional.ofNullable(client
                     .genericKubernetesResources("kafka.strimzi.io/v1beta2", "KafkaTopic").inNamespace(NS)
                     .withName("legacy-notifications").get()), Duration.ofSeconds(60));
             assertEquals("old-cluster", topic.getMetadata().getLabels().get("strimzi.io/cluster"));
             // Over two whole reconciles after the KafkaTopic was written, each comparing it with the one it wants.
-            Await.unchangedOver("an up-to-date KafkaTopic not rewritten", operator, 2, Duration.ofSeconds(60),
+            Reconciles.unchangedOver("an up-to-date KafkaTopic not rewritten", operator, 2, Duration.ofSeconds(60),
                     () -> assertEquals(topic.getMetadata().getResourceVersion(), client.genericKubernetesResources(
                             "kafka.strimzi.io/v1beta2", "KafkaTopic").inNamespace(NS).withName("legacy-notifications")
                             .get().getMetadata().getResourceVersion(), "an up-to-date KafkaTopic is not rewritten"));

@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.apache.kafka.clients.admin.Admin;
@@ -91,7 +92,7 @@ class OperatorDownTest {
                 Map.of("ALLOWED_BOOTSTRAP_SERVERS", "*.kafka.svc:9092,kafka.shared:9093"), d -> "localhost:1")) {
             client.resources(InteractionDemo.class).inNamespace(LOCKED).resource(demo("elsewhere", broker(), "Direct",
                     null)).create();
-            Condition ready = Await.until("Ready with reason BootstrapNotAllowed", () -> get(LOCKED, "elsewhere")
+            Condition ready = Await.value("Ready with reason BootstrapNotAllowed", () -> get(LOCKED, "elsewhere")
                     .filter(d -> d.getStatus() != null).flatMap(d -> d.getStatus().getConditions().stream()
                             .filter(c -> "Ready".equals(c.getType()) && "BootstrapNotAllowed".equals(c.getReason()))
                             .findFirst()), Duration.ofSeconds(60));

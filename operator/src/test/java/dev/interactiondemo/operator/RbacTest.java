@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -25,9 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -419,12 +417,12 @@ class RbacTest {
             }
         }
 
+        /** Whether {@code condition} came true within {@code timeout} (a timeout is an answer here, not a failure). */
         boolean until(BooleanSupplier condition, Duration timeout) {
             try {
-                Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                        .until(condition::getAsBoolean);
+                Await.until("a condition in " + ns, condition::getAsBoolean, timeout, Duration.ofMillis(200));
                 return true;
-            } catch (ConditionTimeoutException e) {
+            } catch (AssertionError timedOut) {
                 return false;
             }
         }
@@ -472,26 +470,7 @@ class RbacTest {
     }
 
     private static RunningOperator operatorAs(String user, Map<String, String> env) {
-        RunningOperator operator = RunningOperator.start(client(user), env.get("WATCH_NAMESPACES"), env,
-                d -> "localhost:1");
-        stayAliveWhenLeadershipEnds(operator);
-        return operator;
-    }
-
-    /**
-     * java-operator-sdk ends the process (System.exit) when a replica stops leading, which includes stopping the
-     * operator: right for a pod, fatal for the test JVM, so this test's operators keep the JVM.
-     */
-    private static void stayAliveWhenLeadershipEnds(RunningOperator operator) {
-        operator.operator().getConfigurationService().getLeaderElectionConfiguration().ifPresent(c -> {
-            try {
-                var exit = LeaderElectionConfiguration.class.getDeclaredField("exitOnStopLeading");
-                exit.setAccessible(true);
-                exit.setBoolean(c, false);
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError("cannot keep the test JVM alive when leadership ends", e);
-            }
-        });
+        return RunningOperator.start(client(user), env.get("WATCH_NAMESPACES"), env, d -> "localhost:1");
     }
 
     private static KubernetesClient client(String impersonate) {

@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.common.Metrics;
+import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.greeter.GreeterServer;
 import dev.interactiondemo.greeter.GreeterImpl;
 import dev.interactiondemo.localkafka.Certificates;
@@ -132,7 +133,7 @@ class SecuredKafkaTest {
 
     private static Condition awaitReason(String demo, String type, String reason) {
         try {
-            return Await.until(demo + ": " + type + " " + reason, () -> condition(demo, type)
+            return Await.value(demo + ": " + type + " " + reason, () -> condition(demo, type)
                     .filter(c -> reason.equals(c.getReason())), Duration.ofSeconds(60));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the status: " + Serialization.asYaml(client.resources(
@@ -157,7 +158,7 @@ class SecuredKafkaTest {
             assertEquals("True", condition("alice", "TopicReady").orElseThrow().getStatus());
             InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(NS).withName("alice").get();
             long produced = d.getStatus().getMessages().getProduced();
-            Await.until("counts rising", () -> Optional.ofNullable(client.resources(InteractionDemo.class)
+            Await.value("counts rising", () -> Optional.ofNullable(client.resources(InteractionDemo.class)
                     .inNamespace(NS).withName("alice").get()).filter(x -> x.getStatus().getMessages().getProduced()
                     > produced && x.getStatus().getMessages().getConsumed() > 0), Duration.ofSeconds(30));
             assertEquals(0L, w.stats().lost(), "nothing lost");
@@ -231,7 +232,7 @@ class SecuredKafkaTest {
                 """.formatted(broker.bootstrapServers(LocalKafkaBroker.SASL_SSL)), InteractionDemo.class)).create();
         var kafkaUser = client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaUser").inNamespace(NS)
                 .withName("hello-user");
-        var user = Await.until("the KafkaUser", () -> Optional.ofNullable(kafkaUser.get()), Duration.ofSeconds(60));
+        var user = Await.value("the KafkaUser", () -> Optional.ofNullable(kafkaUser.get()), Duration.ofSeconds(60));
         assertEquals("my-cluster", user.getMetadata().getLabels().get("strimzi.io/cluster"));
         Map<String, Object> spec = (Map<String, Object>) user.getAdditionalProperties().get("spec");
         assertEquals(Map.of("type", "scram-sha-512"), spec.get("authentication"));
@@ -266,17 +267,17 @@ class SecuredKafkaTest {
         }
         var topic = client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic").inNamespace(NS)
                 .withName("hello-notifications");
-        Await.until("the KafkaTopic", () -> Optional.ofNullable(topic.get()), Duration.ofSeconds(60));
+        Await.value("the KafkaTopic", () -> Optional.ofNullable(topic.get()), Duration.ofSeconds(60));
         topic.editStatus(t -> {
             t.getAdditionalProperties().put("status", Map.of("observedGeneration", t.getMetadata().getGeneration(),
                     "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
             return t;
         });
-        InteractionDemo counted = Await.until("counts read as hello-user", () -> Optional.ofNullable(client
+        InteractionDemo counted = Await.value("counts read as hello-user", () -> Optional.ofNullable(client
                 .resources(InteractionDemo.class).inNamespace(NS).withName("hello").get()).filter(d ->
                 d.getStatus().getMessages() != null), Duration.ofSeconds(60));
         assertEquals(0L, counted.getStatus().getMessages().getProduced());
-        Deployment host = Await.until("the Host", () -> Optional.ofNullable(client.apps().deployments()
+        Deployment host = Await.value("the Host", () -> Optional.ofNullable(client.apps().deployments()
                 .inNamespace(NS).withName("hello-host").get()), Duration.ofSeconds(60));
         Map<String, String> env = env(host);
         assertEquals("hello-user", env.get("KAFKA_SASL_USERNAME"));

@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -55,7 +56,7 @@ class StrimziInstalledLaterTest {
                         metadata: {name: late}
                         spec: {kafka: {clusterName: my-cluster}}
                         """, InteractionDemo.class)).create();
-                Condition missing = Await.until("StrimziNotInstalled", () -> topicReady(client)
+                Condition missing = Await.value("StrimziNotInstalled", () -> topicReady(client)
                         .filter(c -> "StrimziNotInstalled".equals(c.getReason())), Duration.ofSeconds(60));
                 assertTrue(missing.getMessage().contains("install Strimzi"), missing.getMessage());
                 assertSame(first, operator.operator(), "nothing changed: the same controller");
@@ -63,11 +64,11 @@ class StrimziInstalledLaterTest {
                 KubeApi.install(client, client.apiextensions().v1().customResourceDefinitions()
                         .load(StrimziInstalledLaterTest.class.getResourceAsStream("/strimzi/kafkatopics-crd.yaml"))
                         .item());
-                GenericKubernetesResource topic = Await.until("the KafkaTopic, once Strimzi's CRD is served", () ->
+                GenericKubernetesResource topic = Await.value("the KafkaTopic, once Strimzi's CRD is served", () ->
                         Optional.ofNullable(client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic")
                                 .inNamespace(NS).withName("late-notifications").get()), Duration.ofSeconds(60));
                 assertEquals("my-cluster", topic.getMetadata().getLabels().get("strimzi.io/cluster"));
-                Await.until("the status waiting for the Topic Operator", () -> topicReady(client)
+                Await.value("the status waiting for the Topic Operator", () -> topicReady(client)
                         .filter(c -> "WaitingForTopicOperator".equals(c.getReason())), Duration.ofSeconds(60));
                 assertTrue(operator.running.served().topics());
                 assertNotSame(first, operator.operator(), "the controller was built again, in the same process");

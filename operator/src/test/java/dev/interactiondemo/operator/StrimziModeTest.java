@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,7 +75,7 @@ class StrimziModeTest {
                       config: {retention.ms: "3600000"}
                 """, InteractionDemo.class)).create();
 
-        GenericKubernetesResource topic = Await.until("the KafkaTopic", () -> Optional.ofNullable(
+        GenericKubernetesResource topic = Await.value("the KafkaTopic", () -> Optional.ofNullable(
                 kafkaTopic("orders-notifications").get()), Duration.ofSeconds(60));
         assertEquals("my-cluster", topic.getMetadata().getLabels().get("strimzi.io/cluster"));
         assertEquals("topic", topic.getMetadata().getLabels().get("app.kubernetes.io/component"));
@@ -87,7 +88,7 @@ class StrimziModeTest {
         assertEquals("kafka.strimzi.io/v1", topic.getApiVersion());
 
         // No Topic Operator answers: first "waiting", then, after TOPIC_READY_TIMEOUT, the likely cause.
-        Await.until("the explanatory message", () -> topicCondition("orders", "reason")
+        Await.value("the explanatory message", () -> topicCondition("orders", "reason")
                 .filter("TopicOperatorNotResponding"::equals), Duration.ofSeconds(30));
         String message = topicCondition("orders", "message").orElseThrow();
         assertTrue(message.contains("is a Strimzi Topic Operator watching label strimzi.io/cluster=my-cluster in "
@@ -102,14 +103,14 @@ class StrimziModeTest {
                     "type", "Ready", "status", "True", "lastTransitionTime", "2026-01-01T00:00:00Z"))));
             return t;
         });
-        Await.until("TopicReady True", () -> topicCondition("orders", "status").filter("True"::equals),
+        Await.value("TopicReady True", () -> topicCondition("orders", "status").filter("True"::equals),
                 Duration.ofSeconds(30));
         // Over three whole reconciles after TopicReady went True, each comparing the KafkaTopic with the one it wants.
         String version = kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion();
-        Await.unchangedOver("an up-to-date KafkaTopic not rewritten", operator, 3, Duration.ofSeconds(30),
+        Reconciles.unchangedOver("an up-to-date KafkaTopic not rewritten", operator, 3, Duration.ofSeconds(30),
                 () -> assertEquals(version, kafkaTopic("orders-notifications").get().getMetadata().getResourceVersion(),
                         "an up-to-date KafkaTopic is not rewritten"));
-        Deployment host = Await.until("the Host, now that the topic is ready", () -> Optional.ofNullable(
+        Deployment host = Await.value("the Host, now that the topic is ready", () -> Optional.ofNullable(
                 client.apps().deployments().inNamespace(NS).withName("orders-host").get()), Duration.ofSeconds(30));
         assertEquals("my-cluster-kafka-bootstrap.strimzi.svc:9092", host.getSpec().getTemplate().getSpec()
                 .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("KAFKA_BOOTSTRAP_SERVERS"))
@@ -118,11 +119,11 @@ class StrimziModeTest {
         // More partitions: the KafkaTopic's spec changes, and its Ready status (of the older generation) no longer
         // says anything about it. With no Topic Operator acting on it, the status ages as a missing one would.
         DirectModeTest.patch(client, NS, "orders", "{\"spec\":{\"kafka\":{\"topic\":{\"partitions\":6}}}}");
-        Await.until("the KafkaTopic at generation 2", () -> Optional.ofNullable(kafkaTopic("orders-notifications")
+        Await.value("the KafkaTopic at generation 2", () -> Optional.ofNullable(kafkaTopic("orders-notifications")
                 .get()).filter(t -> t.getMetadata().getGeneration() == 2L), Duration.ofSeconds(30));
-        Await.until("TopicReady False while generation 2 is not acted on", () -> topicCondition("orders", "status")
+        Await.value("TopicReady False while generation 2 is not acted on", () -> topicCondition("orders", "status")
                 .filter("False"::equals), Duration.ofSeconds(30));
-        Await.until("a stale status ages into TopicOperatorNotResponding", () -> topicCondition("orders", "reason")
+        Await.value("a stale status ages into TopicOperatorNotResponding", () -> topicCondition("orders", "reason")
                 .filter("TopicOperatorNotResponding"::equals), Duration.ofSeconds(30));
         assertTrue(topicCondition("orders", "message").orElseThrow().contains("its status is about generation 1"),
                 topicCondition("orders", "message").orElseThrow());
@@ -131,7 +132,7 @@ class StrimziModeTest {
                     "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
             return t;
         });
-        Await.until("TopicReady True again once generation 2 is acted on", () -> topicCondition("orders", "status")
+        Await.value("TopicReady True again once generation 2 is acted on", () -> topicCondition("orders", "status")
                 .filter("True"::equals), Duration.ofSeconds(30));
 
         // Strimzi says why a topic is not ready: the condition passes it on.
@@ -142,7 +143,7 @@ class StrimziModeTest {
                             + "available brokers: 0"))));
             return t;
         });
-        Await.until("Strimzi's reason passed on", () -> topicCondition("orders", "message")
+        Await.value("Strimzi's reason passed on", () -> topicCondition("orders", "message")
                 .filter(m -> m.contains("KafkaError: Replication factor: 1 larger than available brokers: 0")),
                 Duration.ofSeconds(30));
         assertEquals("KafkaTopicNotReady", topicCondition("orders", "reason").orElseThrow());

@@ -1,6 +1,7 @@
 package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.common.testing.Await;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class TracingSettingTest {
 
     private static Map<String, String> env(KubernetesClient client, String ns, String deployment) {
-        Deployment d = Await.until(deployment, () -> Optional.ofNullable(client.apps().deployments().inNamespace(ns)
+        Deployment d = Await.value(deployment, () -> Optional.ofNullable(client.apps().deployments().inNamespace(ns)
                 .withName(deployment).get()), java.time.Duration.ofSeconds(60));
         return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, e -> String.valueOf(e.getValue())));

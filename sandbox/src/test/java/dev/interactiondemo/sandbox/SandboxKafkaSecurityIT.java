@@ -1,9 +1,9 @@
 package dev.interactiondemo.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.common.testing.Await;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,8 +84,7 @@ class SandboxKafkaSecurityIT {
                 "--greeter-port", "0", "--web-port", "0"));
         cmd.addAll(List.of(args));
         sandbox = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        return Awaitility.await("the sandbox's start-up lines (credentials, listener, page)")
-                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        return Await.value("the sandbox's start-up lines (credentials, listener, page)", () -> {
                     String log = Files.readString(err);
                     Matcher files = FILES.matcher(log);
                     Matcher listener = LISTENER.matcher(log);
@@ -99,7 +97,7 @@ class SandboxKafkaSecurityIT {
                         fail("the sandbox ended before it started (exit " + sandbox.exitValue() + "):\n" + log);
                     }
                     return Optional.<Started>empty();
-                }, Optional::isPresent).orElseThrow();
+                }, Duration.ofSeconds(120), Duration.ofMillis(200));
     }
 
     private int awaitExit() throws Exception {
@@ -161,15 +159,14 @@ class SandboxKafkaSecurityIT {
                 new StringDeserializer())) {
             consumer.subscribe(List.of(Sandbox.TOPIC));
             // Polls (each up to a second) until Kafka refuses; the consumer stays on this thread.
-            Awaitility.await("the consumer refused").atMost(Duration.ofSeconds(30)).pollInSameThread()
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
-                        try {
-                            consumer.poll(Duration.ofSeconds(1));
-                            return false;
-                        } catch (AuthorizationException expected) {
-                            return true;
-                        }
-                    });
+            Await.until("the consumer refused", () -> {
+                try {
+                    consumer.poll(Duration.ofSeconds(1));
+                    return false;
+                } catch (AuthorizationException expected) {
+                    return true;
+                }
+            }, Duration.ofSeconds(30), Duration.ofMillis(10));
         }
     }
 
@@ -247,11 +244,10 @@ class SandboxKafkaSecurityIT {
         assertEquals("mtls", get(s.page() + "api/history").get("controls").get("kafkaSecurity").asText());
 
         // Six statuses, the last with more than 60 consumed (a status line being written is read again).
-        Awaitility.await("six statuses and more than 60 consumed").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500)).ignoreException(JsonProcessingException.class).until(() -> {
-                    List<JsonNode> all = statuses();
-                    return all.size() >= 6 && all.get(all.size() - 1).get("messages").get("consumed").asLong() > 60;
-                });
+        Await.until("six statuses and more than 60 consumed", () -> {
+            List<JsonNode> all = statuses();
+            return all.size() >= 6 && all.get(all.size() - 1).get("messages").get("consumed").asLong() > 60;
+        }, Duration.ofSeconds(60), Duration.ofMillis(500));
         sandbox.destroy(); // SIGTERM: the shutdown hook finishes the run gracefully
         assertFlowed(awaitExit(), "mtls");
         assertFalse(Files.exists(s.dir()), "the credentials were removed: " + s.dir());

@@ -2,7 +2,7 @@ package dev.interactiondemo.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.awaitility.Awaitility;
+import dev.interactiondemo.common.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,18 +79,17 @@ class SandboxWebIT {
     }
 
     private String pageAddress() throws Exception {
-        return Awaitility.await("the sandbox's page address").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    String log = Files.readString(err);
-                    Matcher m = ADDRESS.matcher(log);
-                    if (m.find()) {
-                        return m.group(1);
-                    }
-                    if (!sandbox.isAlive()) {
-                        throw new AssertionError("the sandbox ended before serving its page: " + log);
-                    }
-                    return null;
-                }, a -> a != null);
+        return Await.value("the sandbox's page address", () -> {
+            String log = Files.readString(err);
+            Matcher m = ADDRESS.matcher(log);
+            if (m.find()) {
+                return Optional.of(m.group(1));
+            }
+            if (!sandbox.isAlive()) {
+                throw new AssertionError("the sandbox ended before serving its page: " + log);
+            }
+            return Optional.<String>empty();
+        }, Duration.ofSeconds(120), Duration.ofMillis(200));
     }
 
     /** Reads the page with one script, so that a re-render between two reads cannot get in the way. */
