@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * API requests per demo at N = 100 with half the demos in Strimzi mode, the operator against the direct client
- * (issue 11: at most 1.5). A fresh operator (default status interval, 10 s) watches its own namespace; 16 client
+ * (at most 1.5). A fresh operator (default status interval, 10 s) watches its own namespace; 16 client
  * threads create 100 demos, the even ones with {@code topic.management: Strimzi} (a KafkaTopic labelled
  * {@code strimzi.io/cluster}, counted on the bench's broker), the odd ones Direct. {@link TopicOperatorStandIn} plays
  * Strimzi's Topic Operator. The clock and the request count stop when every demo is done ({@link Tracker}); the

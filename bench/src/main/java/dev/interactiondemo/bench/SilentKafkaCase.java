@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A healthy demo's status age while 60 demos point at a Kafka that never answers (issue 11: at most 2 status
+ * A healthy demo's status age while 60 demos point at a Kafka that never answers (at most 2 status
  * intervals). A fresh operator (status interval {@link #STATUS_INTERVAL}) watches its own namespace, where 60
  * Direct-mode demos name a {@link SilentKafka} as their bootstrap address, then one healthy Direct-mode demo names the
  * bench's broker. Once the healthy demo is done ({@link Tracker}), the bench produces {@link #RECORDS_PER_SECOND}

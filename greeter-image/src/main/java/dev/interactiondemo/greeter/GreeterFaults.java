@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * The Greeter's fault switches, for the lessons of issue 13; thread-safe, consulted on every call, switchable while
+ * The Greeter's fault switches, for the lessons; thread-safe, consulted on every call, switchable while
  * the Greeter runs (the sandbox's page flips them) or set at start-up ({@code GREETER_FAULT_ERROR_RATE},
  * {@code GREETER_FAULT_UNAVAILABLE}).
  *

@@ -267,7 +267,7 @@ class GreeterServerTest {
         assertFalse(server.isTerminated());
     }
 
-    // Faults (issue 13)
+    // Faults
 
     @Test
     void errorRateOneFailsEveryCallWithUnavailableAndCountsIt() {
@@ -332,7 +332,7 @@ class GreeterServerTest {
         assertSame(faults, server.faults());
     }
 
-    // Tracing (issue 14)
+    // Tracing
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CALLER_SPAN_ID = "00f067aa0ba902b7";

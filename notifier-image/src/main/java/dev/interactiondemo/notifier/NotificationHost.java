@@ -82,7 +82,7 @@ import java.util.concurrent.locks.LockSupport;
  * checks that the bootstrap address answers as Kafka ({@link KafkaGate}). On shutdown it gives Kafka at most
  * {@link #SHUTDOWN_BUDGET} to acknowledge what is pending (a pod's grace period is 30 s) and logs what was not.
  *
- * <p>Tracing (issue 14), with the {@link OpenTelemetry} given: each notification is a root span
+ * <p>Tracing, with the {@link OpenTelemetry} given: each notification is a root span
  * {@code notify <recipient>} (INTERNAL), from the choice of recipient until the notification is handed to Kafka (or
  * given up). Inside it, OpenTelemetry's gRPC instrumentation makes each SayHello attempt a CLIENT span and sends the
  * W3C trace context in the call's metadata (the Greeter's SERVER span joins), and its kafka-clients instrumentation

@@ -51,7 +51,7 @@ import java.util.stream.Collectors;
  * notifications to be delivered again: duplicates, never a loss. Its consumer is created only once the bootstrap
  * address answers as Kafka ({@link KafkaGate}).
  *
- * <p>Injected fault ({@link WorkerFaults}, issue 13): after a batch is processed, {@code failBeforeCommit} may make
+ * <p>Injected fault ({@link WorkerFaults}): after a batch is processed, {@code failBeforeCommit} may make
  * the Worker fail before committing it. It logs one WARN, counts it ({@code notifier_injected_failures_total}) and
  * closes its consumer without committing; Kafka will deliver that batch again. Then, as {@link OnInjectedFailure}
  * says: a program ({@link NotifierMain}, a pod) exits with status {@value #INJECTED_FAILURE_EXIT_STATUS} and

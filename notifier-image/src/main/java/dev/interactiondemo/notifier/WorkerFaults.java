@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The Worker's fault switch, for the at-least-once lesson of issue 13; thread-safe, consulted after every batch,
+ * The Worker's fault switch, for the at-least-once lesson; thread-safe, consulted after every batch,
  * switchable while the Worker runs (the sandbox flips it) or set at start-up
  * ({@code NOTIFIER_FAULT_FAIL_BEFORE_COMMIT}).
  *

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One notification, one trace (issue 14): a real Greeter, a real Kafka broker, the Host and the Worker, each
+ * One notification, one trace: a real Greeter, a real Kafka broker, the Host and the Worker, each
  * exporting over OTLP/HTTP to a real receiver as its own service.
  */
 class NotificationTraceTest {

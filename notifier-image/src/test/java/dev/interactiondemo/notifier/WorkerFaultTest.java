@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Worker's injected fault failBeforeCommit (issue 13), embedded (as the sandbox runs it) on a real broker. */
+/** The Worker's injected fault failBeforeCommit, embedded (as the sandbox runs it) on a real broker. */
 class WorkerFaultTest {
 
     @Test

@@ -91,6 +91,8 @@ public final class Sandbox implements Program.StoppableJob {
             return "in-process";
         }
     };
+    /** Why a stopped part has no ready replica. */
+    private static final String STOPPED = "stopped";
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
     private static final String CUT_NOTE = "kafka.cutHost: the sandbox's TCP proxy between the Host and Kafka "
             + "drops and refuses the Host's connections";
@@ -465,9 +467,10 @@ public final class Sandbox implements Program.StoppableJob {
         Optional<String> hostProblem = host.notReadyReason();
         List<NotificationWorker> ws = workers;
         int workersReady = (int) ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
-        String workerProblem = ws.isEmpty() || workersReady > 0 ? null : ws.get(0).notReadyReason().orElse(null);
+        String workerProblem = ws.isEmpty() ? STOPPED : workersReady > 0 ? null
+                : ws.get(0).notReadyReason().orElse(null);
         Observation observation = new Observation(demo, DemoSettings.of(demo, IMAGES),
-                Workload.running(greeterRunning && health.isServing() ? 1 : 0, null),
+                Workload.running(greeterRunning && health.isServing() ? 1 : 0, greeterRunning ? null : STOPPED),
                 Workload.running(hostProblem.isEmpty() ? 1 : 0, hostProblem.orElse(null)),
                 Workload.running(workersReady, workerProblem), "localhost:" + greeterPort, topic, health, reading,
                 kafkaProblem, Map.of(), now, null, null, figures(ws), null, null, CUT_NOTE);
@@ -481,8 +484,9 @@ public final class Sandbox implements Program.StoppableJob {
     }
 
     /**
-     * The sandbox as the InteractionDemo it stands for: a stopped Greeter or Worker is one scaled to 0, the switches
-     * are its {@code spec.faults}. Its status is the last one, with the first counts for the {@code summary}.
+     * The sandbox as the InteractionDemo it stands for: its switches are the demo's {@code spec.faults}; a stopped
+     * Greeter or Worker is one whose pods are down (an outage), not one scaled to 0. Its status is the last one, with
+     * the first counts for the {@code summary}.
      */
     private InteractionDemo demo(boolean summary) {
         InteractionDemo demo = new InteractionDemo();
@@ -498,14 +502,14 @@ public final class Sandbox implements Program.StoppableJob {
         kafkaSpec.setTopic(topicSpec);
         spec.setKafka(kafkaSpec);
         GreeterSpec greeterSpec = new GreeterSpec();
-        greeterSpec.setReplicas(greeterRunning ? 1 : 0);
+        greeterSpec.setReplicas(1);
         spec.setGreeter(greeterSpec);
         HostSpec hostSpec = new HostSpec();
         hostSpec.setReplicas(1);
         hostSpec.setMessagesPerSecond(options.rate());
         spec.setHost(hostSpec);
         WorkerSpec workerSpec = new WorkerSpec();
-        workerSpec.setReplicas(workers.size());
+        workerSpec.setReplicas(options.workers());
         workerSpec.setGroupId(GROUP);
         spec.setWorker(workerSpec);
         spec.setFaults(faults.spec());
