@@ -5,7 +5,7 @@ import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.api.status.TopicStatus;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
@@ -15,17 +15,17 @@ import dev.interactiondemo.operator.dependents.Labels;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
 import dev.interactiondemo.api.status.Conditions;
-import dev.interactiondemo.common.KafkaFailures;
+import dev.interactiondemo.kafka.KafkaFailures;
 import dev.interactiondemo.operator.dependents.StrimziKafkaUser;
-import dev.interactiondemo.operator.kafka.DirectTopics;
+import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import dev.interactiondemo.operator.kafka.KafkaCredentials;
 import dev.interactiondemo.operator.kafka.StrimziUsers;
 import dev.interactiondemo.operator.kafka.StrimziTopics;
-import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.kafka.TopicObservation;
 import dev.interactiondemo.operator.kafka.StrimziWaits;
 import dev.interactiondemo.operator.observe.GreeterHealth;
-import dev.interactiondemo.operator.observe.KafkaConnection;
+import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.operator.observe.KafkaObservation;
 import dev.interactiondemo.operator.observe.KafkaObservers;
 import dev.interactiondemo.operator.observe.KafkaTarget;
@@ -36,7 +36,7 @@ import dev.interactiondemo.operator.status.DependentFailure;
 import dev.interactiondemo.operator.status.Observation;
 import dev.interactiondemo.operator.status.StatusCalculator;
 import dev.interactiondemo.operator.status.StatusDiff;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -295,7 +295,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             }
         }
         Optional<Deployment> greeter = greeterDeployment.getSecondaryResource(current, context);
-        GreeterProbe.Health health = greeter.isPresent()
+        GreeterHealthCheck.Health health = greeter.isPresent()
                 ? greeterHealth.latest(id, greeters.channel(current)).orElse(null) : null;
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         PodFigures figures = podMetrics.latest(id, component(pods, HostDeployment.COMPONENT),
@@ -486,7 +486,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         // recorded when no such topic existed), or if an operator that kept no ids saw it Ready in Direct mode.
         boolean createdBeforeIds = t != null && "Direct".equals(t.getManagement()) && Names.topic(demo).equals(t.getName())
                 && (Boolean.TRUE.equals(t.getReady()) || Boolean.TRUE.equals(t.getCreateRequested()));
-        return createdBeforeIds ? DirectTopics.CREATED_BEFORE_IDS : null;
+        return createdBeforeIds ? TopicAdmin.CREATED_BEFORE_IDS : null;
     }
 
     /** What the demo's Kafka observer reads and, in Direct mode, keeps in place. */
@@ -557,7 +557,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
                     .security()), target(demo, s, false, false)); // never create while deleting
             var admin = kafka.admin(id).orElseThrow(() -> new IllegalStateException(kafka.problem(id)
                     .orElse("cannot reach Kafka at " + s.bootstrapServers())));
-            switch (DirectTopics.delete(admin, s.topic(), owned)) {
+            switch (TopicAdmin.delete(admin, s.topic(), owned)) {
                 case DELETED -> LOG.info("Deleted topic {} (id {}) of {}", s.topic(), owned, Names.key(demo));
                 case ALREADY_GONE -> LOG.info("Topic {} of {} was already gone", s.topic(), Names.key(demo));
                 case NOT_OWNED -> events.record(context.getClient(), demo, "Normal", "TopicKept", "topic "

@@ -7,7 +7,7 @@ import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.status.MessagesStatus;
 import dev.interactiondemo.api.status.TopicStatus;
 import dev.interactiondemo.api.status.WorkloadStatus;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.PartState;
@@ -25,17 +25,20 @@ import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
 import dev.interactiondemo.notifier.WorkerFaults;
-import dev.interactiondemo.probes.GreeterProbe;
-import dev.interactiondemo.probes.MessageCounter;
-import dev.interactiondemo.probes.ProbeException;
+import dev.interactiondemo.common.GreeterHealthCheck;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaConnection;
+import dev.interactiondemo.kafka.KafkaFailures;
+import dev.interactiondemo.kafka.KafkaReadException;
+import dev.interactiondemo.kafka.TopicAdmin;
+import dev.interactiondemo.kafka.OffsetReader;
+import dev.interactiondemo.kafka.TopicObservation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.grpc.Grpc;
 import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -181,11 +184,12 @@ public final class Sandbox implements Program.StoppableJob {
         }
         faults = new FaultSwitches(greeterFaults, workerFaults, proxy);
         options.faults().forEach(faults::apply);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-        try {
-            admin.createTopics(List.of(new NewTopic(TOPIC, options.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + TOPIC + ": " + e.getMessage(), e);
+        admin = KafkaConnection.plaintext(kafka.bootstrapServers()).admin("sandbox", Duration.ofSeconds(30));
+        TopicObservation topic = TopicAdmin.ensureAll(admin, Map.of(TOPIC, new TopicAdmin.Want(TOPIC, true,
+                options.partitions(), 1, Map.of(), null, true)), KafkaFailures.principal(KafkaClientSecurity.NONE))
+                .get(TOPIC);
+        if (!topic.ready()) {
+            throw new IllegalStateException("cannot create topic " + TOPIC + ": " + topic.message());
         }
         if (access != null) {
             access.grant(kafka, TOPIC, GROUP);
@@ -408,7 +412,7 @@ public final class Sandbox implements Program.StoppableJob {
      * reading, or for the {@code summary} at the end, from the first reading of the run.
      */
     InteractionDemoStatus observe(boolean summary) {
-        GreeterProbe.Health health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
+        GreeterHealthCheck.Health health = GreeterHealthCheck.check(probeChannel, Duration.ofSeconds(1));
         PartState greeterState = health.isServing()
                 ? PartState.available("Serving", "gRPC health check: SERVING")
                 : PartState.unavailable("NotServing", "gRPC health check: " + health.serving()
@@ -419,16 +423,16 @@ public final class Sandbox implements Program.StoppableJob {
         String kafkaProblem = null;
         PartState topicState;
         try {
-            KafkaReading reading = new MessageCounter(admin, Duration.ofSeconds(3), Clock.systemUTC()).read(TOPIC, GROUP);
+            KafkaReading reading = new OffsetReader(admin, Duration.ofSeconds(3), Clock.systemUTC()).read(TOPIC, GROUP);
             stats = MessageStats.of(summary ? firstReading : lastReading, reading);
             lastReading = reading;
             if (firstReading == null) {
                 firstReading = reading;
             }
             topicState = PartState.available("Exists", "topic " + TOPIC + " exists");
-        } catch (ProbeException e) {
+        } catch (KafkaReadException e) {
             kafkaProblem = e.getMessage();
-            topicState = PartState.unavailable(e.kind() == ProbeException.Kind.TOPIC_MISSING ? "TopicMissing"
+            topicState = PartState.unavailable(e.kind() == KafkaReadException.Kind.TOPIC_MISSING ? "TopicMissing"
                     : "KafkaUnreachable", e.getMessage());
         }
         Optional<String> hostProblem = host.notReadyReason();

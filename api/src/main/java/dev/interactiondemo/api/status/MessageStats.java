@@ -1,5 +1,6 @@
 package dev.interactiondemo.api.status;
 
+import dev.interactiondemo.kafka.KafkaReading;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 

@@ -1,5 +1,6 @@
 package dev.interactiondemo.api.status;
 
+import dev.interactiondemo.kafka.KafkaReading;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
 

@@ -3,11 +3,11 @@ package dev.interactiondemo.operator.status;
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.status.PartitionLag;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.operator.dependents.DemoSettings;
-import dev.interactiondemo.operator.kafka.TopicObservation;
+import dev.interactiondemo.kafka.TopicObservation;
 import dev.interactiondemo.operator.observe.PodFigures;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -33,14 +33,14 @@ import java.util.Optional;
  */
 public record Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                           Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
-                          GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
+                          GreeterHealthCheck.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                           Map<String, DependentFailure> dependentErrors, Instant now,
                           List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods,
                           String kafkaProblemReason, Condition user) {
 
     public Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                        Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
-                       GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
+                       GreeterHealthCheck.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                        Map<String, DependentFailure> dependentErrors, Instant now,
                        List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods) {
         this(demo, settings, greeter, host, worker, topic, greeterHealth, reading, kafkaProblem, dependentErrors, now,
@@ -49,7 +49,7 @@ public record Observation(InteractionDemo demo, DemoSettings settings, Optional<
 
     public Observation(InteractionDemo demo, DemoSettings settings, Optional<Deployment> greeter,
                        Optional<Deployment> host, Optional<Deployment> worker, TopicObservation topic,
-                       GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
+                       GreeterHealthCheck.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                        Map<String, DependentFailure> dependentErrors, Instant now) {
         this(demo, settings, greeter, host, worker, topic, greeterHealth, reading, kafkaProblem, dependentErrors, now,
                 null, null, null, null, null);

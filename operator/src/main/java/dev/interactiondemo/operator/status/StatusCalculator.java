@@ -15,7 +15,7 @@ import dev.interactiondemo.api.status.Faults;
 import dev.interactiondemo.api.status.MessageStats;
 import dev.interactiondemo.api.status.PartState;
 import dev.interactiondemo.api.status.StatusConditions;
-import dev.interactiondemo.operator.kafka.DirectTopics;
+import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.operator.observe.PodFigures;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -116,7 +116,7 @@ public final class StatusCalculator {
         boolean requested = previous != null && previous.getTopic() != null
                 && Boolean.TRUE.equals(previous.getTopic().getCreateRequested());
         if (s.management() == TopicManagement.Direct && t.getTopicId() == null
-                && (requested || DirectTopics.CREATING.equals(o.topic().reason()))) {
+                && (requested || TopicAdmin.CREATING.equals(o.topic().reason()))) {
             t.setCreateRequested(true);
         }
         status.setTopic(t);

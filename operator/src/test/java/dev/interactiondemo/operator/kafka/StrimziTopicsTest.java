@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.kafka;
 
+import dev.interactiondemo.kafka.TopicObservation;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
 import org.junit.jupiter.api.Test;

@@ -3,11 +3,11 @@ package dev.interactiondemo.operator.status;
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.operator.OperatorConfig;
 import dev.interactiondemo.operator.dependents.DemoSettings;
-import dev.interactiondemo.operator.kafka.TopicObservation;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.kafka.TopicObservation;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -29,7 +29,7 @@ class StatusCalculatorTest {
     private static final OperatorConfig CONFIG = OperatorConfig.from(new String[0], Map.of());
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final TopicObservation TOPIC = TopicObservation.ready("Exists", "topic exists", 3);
-    private static final GreeterProbe.Health SERVING = new GreeterProbe.Health("SERVING", "");
+    private static final GreeterHealthCheck.Health SERVING = new GreeterHealthCheck.Health("SERVING", "");
 
     private static InteractionDemo demo(String consumer) {
         InteractionDemo d = Serialization.unmarshal("""
@@ -49,7 +49,7 @@ class StatusCalculatorTest {
     }
 
     private static InteractionDemoStatus compute(InteractionDemo d, Optional<Deployment> worker,
-                                                 GreeterProbe.Health health, KafkaReading reading, Instant now) {
+                                                 GreeterHealthCheck.Health health, KafkaReading reading, Instant now) {
         return StatusCalculator.compute(new Observation(d, DemoSettings.of(d, CONFIG), available(1), available(1),
                 worker, TOPIC, health, reading, reading == null ? "Kafka did not answer" : null, Map.of(), now));
     }
@@ -87,7 +87,7 @@ class StatusCalculatorTest {
         d.setStatus(compute(d, available(1), SERVING, new KafkaReading(T0, 100, 90, 10), T0));
         KafkaReading reading = new KafkaReading(T0.plusSeconds(10).plusNanos(123_456), 150, 140, 10);
         d.setStatus(compute(d, available(1), SERVING, reading, T0.plusSeconds(10)));
-        InteractionDemoStatus s = compute(d, available(1), new GreeterProbe.Health("UNREACHABLE", "refused"), reading,
+        InteractionDemoStatus s = compute(d, available(1), new GreeterHealthCheck.Health("UNREACHABLE", "refused"), reading,
                 T0.plusSeconds(11));
         assertEquals("False", condition(s, "GreeterAvailable").getStatus());
         assertEquals(5.0, s.getMessages().getProducedPerSecond(), "the rate of the last two readings");
@@ -103,7 +103,7 @@ class StatusCalculatorTest {
 
     @Test
     void aGreeterThatDoesNotServeIsNotAvailableEvenWithItsPodsReady() {
-        InteractionDemoStatus s = compute(demo("{}"), available(1), new GreeterProbe.Health("UNREACHABLE",
+        InteractionDemoStatus s = compute(demo("{}"), available(1), new GreeterHealthCheck.Health("UNREACHABLE",
                 "UNAVAILABLE: io exception"), new KafkaReading(T0, 1, 1, 0), T0);
         Condition g = condition(s, "GreeterAvailable");
         assertEquals("False", g.getStatus());
@@ -180,7 +180,7 @@ class StatusCalculatorTest {
         idle.setClientId("w-2");
         idle.setPartitions(List.of());
         InteractionDemoStatus s = StatusCalculator.compute(new Observation(d, DemoSettings.of(d, CONFIG),
-                available(1), available(1), available(2), TOPIC, new GreeterProbe.Health("SERVING", ""),
+                available(1), available(1), available(2), TOPIC, new GreeterHealthCheck.Health("SERVING", ""),
                 new KafkaReading(T0, 10, 10, 0), null, Map.of(), T0, List.of(busy, idle), List.of(), null));
         String flowing = s.getConditions().stream().filter(c -> "MessagesFlowing".equals(c.getType())).findFirst()
                 .orElseThrow().getMessage();

@@ -1,6 +1,6 @@
-package dev.interactiondemo.operator.kafka;
+package dev.interactiondemo.kafka;
 
-import dev.interactiondemo.common.KafkaFailures;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -29,12 +29,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Topics managed through Kafka's Admin API: created (topic management {@code Direct}), checked ({@code External})
- * and deleted. Every outcome is a {@link TopicObservation}; nothing throws.
+ * and deleted. Calls are batched over many demos, as Strimzi's topic operator batches them, and every demo gets its
+ * own typed outcome (a {@link TopicObservation}, ready or with the reason it is not); ensuring never throws.
  * <p>
  * A Direct-mode demo owns only the topic it created, known by the topic id Kafka gave it: a topic that exists under
  * the demo's topic name with another id (or before the demo) is neither adopted, altered nor deleted.
  */
-public final class DirectTopics {
+public final class TopicAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /**
      * The owned id of a topic a demo created before the operator kept topic ids (its status said Direct and Ready):
@@ -44,7 +45,7 @@ public final class DirectTopics {
     /** The reason of a Direct-mode topic found missing before the demo recorded its intent to create it. */
     public static final String CREATING = "Creating";
 
-    private DirectTopics() {
+    private TopicAdmin() {
     }
 
     /**

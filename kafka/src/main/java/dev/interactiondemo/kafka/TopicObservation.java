@@ -1,4 +1,4 @@
-package dev.interactiondemo.operator.kafka;
+package dev.interactiondemo.kafka;
 
 /**
  * What the operator knows of the topic.
