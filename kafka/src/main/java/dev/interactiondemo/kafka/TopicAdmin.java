@@ -205,6 +205,30 @@ public final class TopicAdmin {
         }
     }
 
+    /** A topic {@link #createOrFind} made or found: its id, and whether this call created it. */
+    public record Made(String topicId, boolean created) {
+    }
+
+    /**
+     * Creates {@code topic}, or finds it when it exists already, as a topic operator does (unlike {@link #ensureAll},
+     * which never adopts a topic it did not create): for the benchmarks, which stand in for Strimzi's topic operator.
+     * Throws when Kafka refuses or does not answer within {@code timeout}.
+     */
+    public static Made createOrFind(Admin admin, String topic, int partitions, short replicas, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            Uuid id = admin.createTopics(List.of(new NewTopic(topic, partitions, replicas))).topicId(topic)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Made(id.toString(), true);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            return new Made(admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).topicId().toString(), false);
+        }
+    }
+
     /** What {@link #delete} did. */
     public enum Deletion { DELETED, ALREADY_GONE, NOT_OWNED }
 
