@@ -1,15 +1,13 @@
 package dev.interactiondemo.bench;
 
+import dev.interactiondemo.kafka.KafkaConnection;
+import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kafka 4.1.1 broker (KRaft, combined broker and controller) for the benchmarks: the test broker
@@ -27,6 +25,8 @@ final class BenchBroker implements AutoCloseable {
      * k=v,k=v); {@link BenchMain} checks their form.
      */
     static volatile List<String> extraConfig = List.of();
+    /** How long a topic's creation may take on a broker busy with a benchmark. */
+    static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final LocalKafkaBroker broker;
     /** Stops the broker if the benchmark itself is stopped (Ctrl-C, SIGTERM). */
@@ -39,7 +39,7 @@ final class BenchBroker implements AutoCloseable {
         this.stopOnExit = new Thread(broker::close, "kafka-broker-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         this.bootstrap = broker.bootstrapServers();
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        this.admin = KafkaConnection.plaintext(bootstrap).admin("bench", TOPIC_TIMEOUT);
     }
 
     /**
@@ -60,7 +60,7 @@ final class BenchBroker implements AutoCloseable {
 
     void createTopic(String name, int partitions) {
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            TopicAdmin.createOrFind(admin, name, partitions, (short) 1, TOPIC_TIMEOUT);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
         }

@@ -1,5 +1,6 @@
 package dev.interactiondemo.bench;
 
+import dev.interactiondemo.kafka.TopicAdmin;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -7,12 +8,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
@@ -111,7 +110,7 @@ final class DirectClientFloor {
 
     private static void createTopic(BenchBroker broker, String topic) {
         try {
-            broker.admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            TopicAdmin.createOrFind(broker.admin, topic, 1, (short) 1, BenchBroker.TOPIC_TIMEOUT);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
         }

@@ -1,5 +1,6 @@
 package dev.interactiondemo.bench;
 
+import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.common.Threads;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,8 +10,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,10 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -85,18 +82,12 @@ final class TopicOperatorStandIn implements AutoCloseable {
         int partitions = spec.get("partitions") instanceof Number n ? n.intValue() : 1;
         short replicas = spec.get("replicas") instanceof Number n ? n.shortValue() : 1;
         try {
-            String topicId;
-            try {
-                topicId = broker.admin.createTopics(List.of(new NewTopic(topicName, partitions, replicas)))
-                        .topicId(topicName).get(60, TimeUnit.SECONDS).toString();
+            TopicAdmin.Made made = TopicAdmin.createOrFind(broker.admin, topicName, partitions, replicas,
+                    BenchBroker.TOPIC_TIMEOUT);
+            if (made.created()) {
                 topicsCreated.incrementAndGet();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-                topicId = broker.admin.describeTopics(List.of(topicName)).allTopicNames().get(60, TimeUnit.SECONDS)
-                        .get(topicName).topicId().toString();
             }
+            String topicId = made.topicId();
             Map<String, Object> status = Map.of("status", Map.of(
                     "observedGeneration", generation,
                     "topicName", topicName,

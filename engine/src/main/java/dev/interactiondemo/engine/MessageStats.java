@@ -1,5 +1,5 @@
 package dev.interactiondemo.engine;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,10 +1,11 @@
 package dev.interactiondemo.engine;
+import dev.interactiondemo.kafka.TopicObservation;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.status.ConsumerMember;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.api.status.PartitionLag;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 
 import java.time.Instant;
@@ -33,7 +34,7 @@ import java.util.Map;
  */
 public record Observation(InteractionDemo demo, DemoSettings settings, Workload greeter, Workload host,
                           Workload worker, String greeterEndpoint, TopicObservation topic,
-                          GreeterProbe.Health greeterHealth, KafkaReading reading, String kafkaProblem,
+                          GreeterHealthCheck.Health greeterHealth, KafkaReading reading, String kafkaProblem,
                           Map<Part, DependentFailure> dependentErrors, Instant now,
                           List<ConsumerMember> members, List<PartitionLag> partitions, PodFigures pods,
                           String kafkaProblemReason, Condition user, String cutNote) {

@@ -1,4 +1,5 @@
 package dev.interactiondemo.engine;
+import dev.interactiondemo.kafka.TopicObservation;
 
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.status.WorkerStatus;

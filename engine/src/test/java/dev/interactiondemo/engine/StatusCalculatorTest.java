@@ -1,11 +1,12 @@
 package dev.interactiondemo.engine;
+import dev.interactiondemo.kafka.TopicObservation;
 
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
-import dev.interactiondemo.api.status.KafkaReading;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.kafka.KafkaReading;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class StatusCalculatorTest {
     private static final Images CONFIG = new Images("greeter:test", "notifier:test");
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final TopicObservation TOPIC = TopicObservation.ready("Exists", "topic exists", 3);
-    private static final GreeterProbe.Health SERVING = new GreeterProbe.Health("SERVING", "");
+    private static final GreeterHealthCheck.Health SERVING = new GreeterHealthCheck.Health("SERVING", "");
 
     private static InteractionDemo demo(String consumer) {
         InteractionDemo d = Serialization.unmarshal("""
@@ -46,7 +47,7 @@ class StatusCalculatorTest {
     }
 
     private static Observation observation(InteractionDemo d, Workload greeter, Workload host, Workload worker,
-                                           TopicObservation topic, GreeterProbe.Health health, KafkaReading reading,
+                                           TopicObservation topic, GreeterHealthCheck.Health health, KafkaReading reading,
                                            String kafkaProblem, Instant now, List<ConsumerMember> members) {
         return new Observation(d, DemoSettings.of(d, CONFIG), greeter, host, worker, Names.greeterEndpoint(d), topic,
                 health, reading, kafkaProblem, Map.of(), now, members, members == null ? null : List.of(), null, null,
@@ -54,7 +55,7 @@ class StatusCalculatorTest {
     }
 
     private static InteractionDemoStatus compute(InteractionDemo d, Workload worker,
-                                                 GreeterProbe.Health health, KafkaReading reading, Instant now) {
+                                                 GreeterHealthCheck.Health health, KafkaReading reading, Instant now) {
         return StatusCalculator.compute(observation(d, available(1), available(1), worker, TOPIC, health, reading,
                 reading == null ? "Kafka did not answer" : null, now, null));
     }
@@ -92,7 +93,7 @@ class StatusCalculatorTest {
         d.setStatus(compute(d, available(1), SERVING, new KafkaReading(T0, 100, 90, 10), T0));
         KafkaReading reading = new KafkaReading(T0.plusSeconds(10).plusNanos(123_456), 150, 140, 10);
         d.setStatus(compute(d, available(1), SERVING, reading, T0.plusSeconds(10)));
-        InteractionDemoStatus s = compute(d, available(1), new GreeterProbe.Health("UNREACHABLE", "refused"), reading,
+        InteractionDemoStatus s = compute(d, available(1), new GreeterHealthCheck.Health("UNREACHABLE", "refused"), reading,
                 T0.plusSeconds(11));
         assertEquals("False", condition(s, "GreeterAvailable").getStatus());
         assertEquals(5.0, s.getMessages().getProducedPerSecond(), "the rate of the last two readings");
@@ -108,7 +109,7 @@ class StatusCalculatorTest {
 
     @Test
     void aGreeterThatDoesNotServeIsNotAvailableEvenWithItsPodsReady() {
-        InteractionDemoStatus s = compute(demo("{}"), available(1), new GreeterProbe.Health("UNREACHABLE",
+        InteractionDemoStatus s = compute(demo("{}"), available(1), new GreeterHealthCheck.Health("UNREACHABLE",
                 "UNAVAILABLE: io exception"), new KafkaReading(T0, 1, 1, 0), T0);
         Condition g = condition(s, "GreeterAvailable");
         assertEquals("False", g.getStatus());
@@ -184,7 +185,7 @@ class StatusCalculatorTest {
         idle.setClientId("w-2");
         idle.setPartitions(List.of());
         InteractionDemoStatus s = StatusCalculator.compute(observation(d, available(1), available(1), available(2),
-                TOPIC, new GreeterProbe.Health("SERVING", ""), new KafkaReading(T0, 10, 10, 0), null, T0,
+                TOPIC, new GreeterHealthCheck.Health("SERVING", ""), new KafkaReading(T0, 10, 10, 0), null, T0,
                 List.of(busy, idle)));
         String flowing = s.getConditions().stream().filter(c -> "MessagesFlowing".equals(c.getType())).findFirst()
                 .orElseThrow().getMessage();

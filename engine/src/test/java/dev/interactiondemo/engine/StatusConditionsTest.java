@@ -1,5 +1,5 @@
 package dev.interactiondemo.engine;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;

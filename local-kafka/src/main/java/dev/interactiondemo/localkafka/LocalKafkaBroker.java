@@ -60,6 +60,9 @@ import java.util.stream.Stream;
  * credentials say ({@link #addScramUser}, {@link Builder#plainUser}, a client certificate) and may do what ACLs
  * allow it ({@link #allow}), nothing else. The {@code PLAINTEXT} listener stays open to all (its clients are
  * {@code User:ANONYMOUS}, a super user), and so does the broker's own traffic to its controller.
+ *
+ * <p>It makes its own Admin calls to provision the broker (users, ACLs, readiness) rather than going through the
+ * Kafka layer (module {@code kafka}): that layer's tests run on this broker, and Maven forbids the cycle.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);

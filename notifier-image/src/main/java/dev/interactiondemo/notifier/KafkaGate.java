@@ -1,8 +1,8 @@
 package dev.interactiondemo.notifier;
 
-import dev.interactiondemo.common.KafkaAddressCheck;
-import dev.interactiondemo.common.KafkaClientSecurity;
-import dev.interactiondemo.common.KafkaFailures;
+import dev.interactiondemo.kafka.KafkaAddressCheck;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaFailures;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;

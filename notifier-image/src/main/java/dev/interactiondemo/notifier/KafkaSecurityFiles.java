@@ -1,6 +1,6 @@
 package dev.interactiondemo.notifier;
 
-import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.interactiondemo.notifier;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.greet.GreeterGrpc;
 import dev.interactiondemo.greet.HelloReply;

@@ -1,7 +1,7 @@
 package dev.interactiondemo.notifier;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 import dev.interactiondemo.notification.Notification;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -2,7 +2,7 @@ package dev.interactiondemo.notifier;
 
 import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Durations;
-import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
 

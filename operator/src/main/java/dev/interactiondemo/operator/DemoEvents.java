@@ -2,7 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.engine.Conditions;
-import dev.interactiondemo.operator.kafka.DirectTopics;
+import dev.interactiondemo.kafka.TopicObservation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -49,7 +49,7 @@ final class DemoEvents {
      * normal state (no fault switched on). A new demo's first statuses are made of them; an Event for each would bury
      * the ones that matter.
      */
-    static final Set<String> QUIET_REASONS = Set.of(DemoObserver.OBSERVING, DirectTopics.CREATING,
+    static final Set<String> QUIET_REASONS = Set.of(DemoObserver.OBSERVING, TopicObservation.CREATING,
             "NotCreated", "NoReplicasAvailable", "Measuring", "NothingProduced", "NoFaults",
             "WaitingForTopicOperator", "WaitingForUserOperator", "KafkaTopicNotReady", "KafkaUserNotReady",
             "GreeterUnavailable", "TopicNotReady", "HostUnavailable", "WorkerUnavailable");

@@ -3,15 +3,15 @@ package dev.interactiondemo.operator;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.spec.TopicManagement;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.api.status.TopicStatus;
-import dev.interactiondemo.common.KafkaFailures;
+import dev.interactiondemo.kafka.KafkaFailures;
 import dev.interactiondemo.engine.Conditions;
 import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.engine.DependentFailure;
 import dev.interactiondemo.engine.Observation;
 import dev.interactiondemo.engine.PodFigures;
-import dev.interactiondemo.engine.TopicObservation;
+import dev.interactiondemo.kafka.TopicObservation;
 import dev.interactiondemo.engine.Workload;
 import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
@@ -26,13 +26,13 @@ import dev.interactiondemo.operator.kafka.StrimziTopics;
 import dev.interactiondemo.operator.kafka.StrimziUsers;
 import dev.interactiondemo.operator.kafka.StrimziWaits;
 import dev.interactiondemo.operator.observe.GreeterHealth;
-import dev.interactiondemo.operator.observe.KafkaConnection;
+import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.operator.observe.KafkaObservation;
 import dev.interactiondemo.operator.observe.KafkaObservers;
 import dev.interactiondemo.operator.observe.KafkaTarget;
 import dev.interactiondemo.operator.observe.Observers;
 import dev.interactiondemo.operator.observe.PodMetrics;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -130,7 +130,7 @@ final class DemoObserver {
                     ((KafkaCredentials.Resolved) security).security()), context);
         }
         Optional<Deployment> greeter = dependents.greeter().getSecondaryResource(demo, context);
-        GreeterProbe.Health health = greeter.isPresent()
+        GreeterHealthCheck.Health health = greeter.isPresent()
                 ? greeterHealth.latest(id, greeters.channel(demo)).orElse(null) : null;
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         PodFigures figures = podMetrics.latest(id, part(pods, HostDeployment.COMPONENT),

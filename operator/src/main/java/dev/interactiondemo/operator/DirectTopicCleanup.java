@@ -5,9 +5,9 @@ import dev.interactiondemo.api.Names;
 import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
-import dev.interactiondemo.operator.kafka.DirectTopics;
+import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.operator.kafka.KafkaCredentials;
-import dev.interactiondemo.operator.observe.KafkaConnection;
+import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.operator.observe.KafkaObservers;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -63,7 +63,7 @@ final class DirectTopicCleanup {
                     .security()), observer.target(demo, s, false, false)); // never create while deleting
             var admin = kafka.admin(id).orElseThrow(() -> new IllegalStateException(kafka.problem(id)
                     .orElse("cannot reach Kafka at " + s.bootstrapServers())));
-            switch (DirectTopics.delete(admin, s.topic(), owned)) {
+            switch (TopicAdmin.delete(admin, s.topic(), owned)) {
                 case DELETED -> LOG.info("Deleted topic {} (id {}) of {}", s.topic(), owned, Names.key(demo));
                 case ALREADY_GONE -> LOG.info("Topic {} of {} was already gone", s.topic(), Names.key(demo));
                 case NOT_OWNED -> events.record(context.getClient(), demo, "Normal", "TopicKept", "topic "

@@ -3,7 +3,7 @@ package dev.interactiondemo.operator;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -112,7 +112,7 @@ class ImagesIT {
         awaitHttp(http, "/readyz", 200, Duration.ofSeconds(60));
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpc).usePlaintext().build();
         try {
-            assertEquals("SERVING", GreeterProbe.check(channel, Duration.ofSeconds(5)).serving());
+            assertEquals("SERVING", GreeterHealthCheck.check(channel, Duration.ofSeconds(5)).serving());
         } finally {
             channel.shutdownNow();
         }

@@ -10,13 +10,13 @@ import dev.interactiondemo.api.spec.TopicSpec;
 import dev.interactiondemo.api.spec.WorkerSpec;
 import dev.interactiondemo.api.status.DeliveryStatus;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
-import dev.interactiondemo.api.status.KafkaReading;
+import dev.interactiondemo.kafka.KafkaReading;
 import dev.interactiondemo.api.status.MessagesStatus;
 import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.engine.Observation;
 import dev.interactiondemo.engine.PodFigures;
 import dev.interactiondemo.engine.StatusCalculator;
-import dev.interactiondemo.engine.TopicObservation;
+import dev.interactiondemo.kafka.TopicObservation;
 import dev.interactiondemo.engine.Workload;
 import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Metrics;
@@ -31,9 +31,13 @@ import dev.interactiondemo.notifier.NotificationHost;
 import dev.interactiondemo.notifier.NotificationWorker;
 import dev.interactiondemo.notifier.NotifierConfig;
 import dev.interactiondemo.notifier.WorkerFaults;
-import dev.interactiondemo.probes.GreeterProbe;
-import dev.interactiondemo.probes.MessageCounter;
-import dev.interactiondemo.probes.ProbeException;
+import dev.interactiondemo.common.GreeterHealthCheck;
+import dev.interactiondemo.kafka.OffsetReader;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaConnection;
+import dev.interactiondemo.kafka.KafkaFailures;
+import dev.interactiondemo.kafka.KafkaReadException;
+import dev.interactiondemo.kafka.TopicAdmin;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grpc.Grpc;
@@ -41,8 +45,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -204,11 +206,12 @@ public final class Sandbox implements Program.StoppableJob {
         }
         faults = new FaultSwitches(greeterFaults, workerFaults, proxy);
         options.faults().forEach(faults::apply);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-        try {
-            admin.createTopics(List.of(new NewTopic(TOPIC, options.partitions(), (short) 1))).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + TOPIC + ": " + e.getMessage(), e);
+        admin = KafkaConnection.plaintext(kafka.bootstrapServers()).admin("sandbox", Duration.ofSeconds(30));
+        TopicObservation topic = TopicAdmin.ensureAll(admin, Map.of(TOPIC, new TopicAdmin.Want(TOPIC, true,
+                options.partitions(), 1, Map.of(), null, true)), KafkaFailures.principal(KafkaClientSecurity.NONE))
+                .get(TOPIC);
+        if (!topic.ready()) {
+            throw new IllegalStateException("cannot create topic " + TOPIC + ": " + topic.message());
         }
         if (access != null) {
             access.grant(kafka, TOPIC, GROUP);
@@ -247,10 +250,10 @@ public final class Sandbox implements Program.StoppableJob {
      */
     private void awaitGreeterServing() {
         long deadline = System.nanoTime() + GREETER_START_TIMEOUT.toNanos();
-        GreeterProbe.Health health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
+        GreeterHealthCheck.Health health = GreeterHealthCheck.check(probeChannel, Duration.ofSeconds(1));
         while (!health.isServing() && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(50));
-            health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
+            health = GreeterHealthCheck.check(probeChannel, Duration.ofSeconds(1));
         }
         if (!health.isServing()) {
             throw new IllegalStateException("the Greeter did not answer its health check within "
@@ -452,16 +455,16 @@ public final class Sandbox implements Program.StoppableJob {
     InteractionDemoStatus observe(boolean summary) {
         Instant now = Clock.systemUTC().instant();
         InteractionDemo demo = demo(summary);
-        GreeterProbe.Health health = GreeterProbe.check(probeChannel, Duration.ofSeconds(1));
+        GreeterHealthCheck.Health health = GreeterHealthCheck.check(probeChannel, Duration.ofSeconds(1));
         KafkaReading reading = null;
         String kafkaProblem = null;
         TopicObservation topic;
         try {
-            reading = new MessageCounter(admin, Duration.ofSeconds(3), Clock.systemUTC()).read(TOPIC, GROUP);
+            reading = new OffsetReader(admin, Duration.ofSeconds(3), Clock.systemUTC()).read(TOPIC, GROUP);
             topic = TopicObservation.ready("Exists", "topic " + TOPIC + " exists", options.partitions());
-        } catch (ProbeException e) {
+        } catch (KafkaReadException e) {
             kafkaProblem = e.getMessage();
-            topic = TopicObservation.notReady(e.kind() == ProbeException.Kind.TOPIC_MISSING ? "TopicMissing"
+            topic = TopicObservation.notReady(e.kind() == KafkaReadException.Kind.TOPIC_MISSING ? "TopicMissing"
                     : "KafkaUnreachable", e.getMessage());
         }
         Optional<String> hostProblem = host.notReadyReason();

@@ -2,8 +2,8 @@ package dev.interactiondemo.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.common.testing.Await;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

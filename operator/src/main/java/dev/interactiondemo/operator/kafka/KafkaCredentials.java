@@ -1,7 +1,7 @@
 package dev.interactiondemo.operator.kafka;
 
 import dev.interactiondemo.api.spec.CertSecretSource;
-import dev.interactiondemo.common.KafkaClientSecurity;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,6 +1,6 @@
 package dev.interactiondemo.operator.kafka;
 
-import dev.interactiondemo.engine.TopicObservation;
+import dev.interactiondemo.kafka.TopicObservation;
 
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;

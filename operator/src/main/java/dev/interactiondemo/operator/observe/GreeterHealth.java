@@ -3,7 +3,7 @@ package dev.interactiondemo.operator.observe;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
-import dev.interactiondemo.probes.GreeterProbe;
+import dev.interactiondemo.common.GreeterHealthCheck;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 public final class GreeterHealth {
     static final Duration DEADLINE = Duration.ofSeconds(2);
 
-    private final LatestReadings<GreeterProbe.Health> readings;
+    private final LatestReadings<GreeterHealthCheck.Health> readings;
 
     public GreeterHealth(Duration interval, Clock clock) {
         this.readings = new LatestReadings<>(interval, clock);
@@ -36,25 +36,25 @@ public final class GreeterHealth {
     }
 
     /** The latest answer for {@code demo}'s Greeter; starts a check on {@code channel} if that answer is stale. */
-    public Optional<GreeterProbe.Health> latest(ResourceID demo, Channel channel) {
+    public Optional<GreeterHealthCheck.Health> latest(ResourceID demo, Channel channel) {
         return readings.latest(demo, () -> start(demo, channel));
     }
 
     private void start(ResourceID demo, Channel channel) {
         var future = HealthGrpc.newFutureStub(channel).withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(GreeterProbe.SERVICE).build());
+                .check(HealthCheckRequest.newBuilder().setService(GreeterHealthCheck.SERVICE).build());
         Futures.addCallback(future, new FutureCallback<>() {
             @Override
             public void onSuccess(HealthCheckResponse response) {
-                readings.done(demo, new GreeterProbe.Health(response.getStatus().name(), ""));
+                readings.done(demo, new GreeterHealthCheck.Health(response.getStatus().name(), ""));
             }
 
             @Override
             public void onFailure(Throwable t) {
                 Status s = Status.fromThrowable(t);
                 readings.done(demo, s.getCode() == Status.Code.NOT_FOUND
-                        ? new GreeterProbe.Health("SERVICE_UNKNOWN", "no health status for " + GreeterProbe.SERVICE)
-                        : new GreeterProbe.Health("UNREACHABLE", s.getCode()
+                        ? new GreeterHealthCheck.Health("SERVICE_UNKNOWN", "no health status for " + GreeterHealthCheck.SERVICE)
+                        : new GreeterHealthCheck.Health("UNREACHABLE", s.getCode()
                         + (s.getDescription() == null ? "" : ": " + s.getDescription())));
             }
         }, MoreExecutors.directExecutor());

@@ -2,8 +2,8 @@ package dev.interactiondemo.operator.observe;
 
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.status.PartitionLag;
-import dev.interactiondemo.api.status.KafkaReading;
-import dev.interactiondemo.engine.TopicObservation;
+import dev.interactiondemo.kafka.KafkaReading;
+import dev.interactiondemo.kafka.TopicObservation;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,39 +1,25 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.status.PartitionLag;
-import dev.interactiondemo.api.spec.TopicManagement;
-import dev.interactiondemo.api.status.KafkaReading;
-import dev.interactiondemo.common.KafkaAddressCheck;
-import dev.interactiondemo.common.KafkaFailures;
 import dev.interactiondemo.common.Threads;
-import dev.interactiondemo.operator.kafka.DirectTopics;
-import dev.interactiondemo.engine.TopicObservation;
-import dev.interactiondemo.probes.MessageCounter;
+import dev.interactiondemo.kafka.KafkaAddressCheck;
+import dev.interactiondemo.kafka.KafkaConnection;
+import dev.interactiondemo.kafka.KafkaFailures;
+import dev.interactiondemo.kafka.TopicAdmin;
+import dev.interactiondemo.kafka.OffsetReader;
+import dev.interactiondemo.kafka.TopicObservation;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,20 +31,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Observes one Kafka cluster (one bootstrap address) for every demo that uses it, on a thread of its own: so a
  * reconcile never waits on Kafka, and a cluster that does not answer slows down only its own demos.
  * <p>
  * Every round (each status interval) it first keeps Direct-mode topics in place and checks External ones, for the
- * demos whose topic is not known to be ready; then it reads the counts of all its demos in one batch of Admin calls:
- * one describe of their topics, one listing of end offsets, one of start offsets, one of the committed offsets of
- * all their groups. A demo whose observation changed is reported to {@code onChange} (a java-operator-sdk event
- * source): its reconcile then writes the status. A cluster that fails a round is tried again after a back-off that
- * doubles up to {@link #MAX_BACKOFF}. The address is checked to be Kafka before any Kafka client is made for it
- * ({@link KafkaAddressCheck}).
+ * demos whose topic is not known to be ready ({@link TopicAdmin}); then it reads the counts of all its demos in one
+ * batch of Admin calls ({@link OffsetReader}): one describe of their topics, one listing of end offsets, one of start
+ * offsets, one of the committed offsets of all their groups, one describe of the groups. A demo whose observation
+ * changed is reported to {@code onChange} (a java-operator-sdk event source): its reconcile then writes the status.
+ * A cluster that fails a round is tried again after a back-off that doubles up to {@link #MAX_BACKOFF}. The address
+ * is checked to be Kafka before any Kafka client is made for it ({@link KafkaAddressCheck}).
  */
 final class KafkaObserver implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
@@ -155,19 +139,11 @@ final class KafkaObserver implements AutoCloseable {
 
     private Admin adminOrNull() {
         if (admin == null) {
-            KafkaAddressCheck.Result check = KafkaAddressCheck.checkAll(bootstrap, CHECK_DEADLINE,
-                    connection.security());
+            KafkaAddressCheck.Result check = connection.check(CHECK_DEADLINE);
             if (!check.isKafka()) {
                 throw new AddressRefused(check);
             }
-            Map<String, Object> config = new HashMap<>(connection.security().clientProperties());
-            config.putAll(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "interaction-demo-operator",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
-                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000));
-            admin = Admin.create(config);
+            admin = connection.admin("interaction-demo-operator", CALL_TIMEOUT);
         }
         return admin;
     }
@@ -266,7 +242,7 @@ final class KafkaObserver implements AutoCloseable {
      */
     private Map<ResourceID, TopicObservation> topicStep(Admin a) {
         Map<ResourceID, TopicObservation> result = new HashMap<>();
-        Map<ResourceID, DirectTopics.Want> wants = new HashMap<>();
+        Map<ResourceID, TopicAdmin.Want> wants = new HashMap<>();
         for (var e : targets.entrySet()) {
             KafkaTarget t = e.getValue();
             if (t.management() == TopicManagement.Strimzi) {
@@ -280,12 +256,12 @@ final class KafkaObserver implements AutoCloseable {
                 result.put(e.getKey(), known);
             } else {
                 wants.put(e.getKey(), t.management() == TopicManagement.Direct
-                        ? new DirectTopics.Want(t.topic(), true, t.partitions(), t.replicas(), t.config(),
+                        ? new TopicAdmin.Want(t.topic(), true, t.partitions(), t.replicas(), t.config(),
                         t.ownedTopicId(), t.mayCreate())
-                        : DirectTopics.Want.existing(t.topic()));
+                        : TopicAdmin.Want.existing(t.topic()));
             }
         }
-        result.putAll(DirectTopics.ensureAll(a, wants, KafkaFailures.principal(connection.security())));
+        result.putAll(TopicAdmin.ensureAll(a, wants, KafkaFailures.principal(connection.security())));
         return result;
     }
 
@@ -305,111 +281,39 @@ final class KafkaObserver implements AutoCloseable {
         if (countable.isEmpty()) {
             return;
         }
-        Set<String> names = countable.values().stream().map(KafkaTarget::topic).collect(Collectors.toSet());
-        Map<String, KafkaFuture<TopicDescription>> described = a.describeTopics(names).topicNameValues();
-        Map<String, List<TopicPartition>> partitions = new HashMap<>();
-        Map<String, String> missing = new HashMap<>();
-        for (String name : names) {
-            try {
-                partitions.put(name, get(described.get(name)).partitions().stream()
-                        .map(p -> new TopicPartition(name, p.partition())).toList());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException(rootMessage(e), e);
-                }
-                missing.put(name, "topic " + name + " does not exist");
-            }
-        }
-        List<TopicPartition> all = partitions.values().stream().flatMap(List::stream).toList();
-        Map<TopicPartition, ListOffsetsResultInfo> ends = offsets(a, all, OffsetSpec.latest());
-        Map<TopicPartition, ListOffsetsResultInfo> starts = offsets(a, all, OffsetSpec.earliest());
-        Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
-        countable.values().stream().filter(t -> partitions.containsKey(t.topic())).forEach(t -> groups.merge(
-                t.groupId(), new ListConsumerGroupOffsetsSpec().topicPartitions(partitions.get(t.topic())),
-                (x, y) -> new ListConsumerGroupOffsetsSpec().topicPartitions(merged(x, y))));
-        var committedResult = groups.isEmpty() ? null : a.listConsumerGroupOffsets(groups);
-        var descriptions = groups.isEmpty() ? Map.<String, KafkaFuture<ConsumerGroupDescription>>of()
-                : a.describeConsumerGroups(groups.keySet()).describedGroups();
-        for (var e : countable.entrySet()) {
-            KafkaTarget t = e.getValue();
+        Map<ResourceID, OffsetReader.Subject> subjects = new HashMap<>();
+        countable.forEach((id, t) -> subjects.put(id, new OffsetReader.Subject(t.topic(), t.groupId())));
+        Map<ResourceID, OffsetReader.TopicReading> read = new OffsetReader(a, CALL_TIMEOUT, clock).readAll(subjects);
+        for (var e : read.entrySet()) {
             TopicObservation topic = topics.get(e.getKey());
-            if (missing.containsKey(t.topic())) {
-                publish(e.getKey(), new KafkaObservation(topic, null, missing.get(t.topic()), clock.instant()));
+            OffsetReader.TopicReading r = e.getValue();
+            if (r.missing() != null) {
+                publish(e.getKey(), new KafkaObservation(topic, null, r.missing(), clock.instant()));
                 continue;
             }
-            Map<TopicPartition, OffsetAndMetadata> committed;
-            try {
-                committed = get(committedResult.partitionsToOffsetAndMetadata(t.groupId()));
-            } catch (ExecutionException ex) {
-                throw new IllegalStateException("cannot read the offsets of group " + t.groupId() + ": "
-                        + rootMessage(ex), ex);
-            }
-            List<TopicPartition> ps = partitions.get(t.topic());
-            Map<TopicPartition, OffsetAndMetadata> offsets = committed == null ? Map.of() : nonNull(committed);
-            KafkaReading reading = MessageCounter.count(clock.instant(), ps, p -> ends.get(p).offset(),
-                    p -> starts.get(p).offset(), offsets);
-            List<PartitionLag> lags = ps.stream().sorted(Comparator.comparingInt(TopicPartition::partition))
-                    .map(p -> lag(p, ends.get(p).offset(), starts.get(p).offset(), offsets.get(p))).toList();
-            publish(e.getKey(), new KafkaObservation(topic, reading, null, null, reading.at(),
-                    members(descriptions.get(t.groupId()), t.topic()), lags));
+            publish(e.getKey(), new KafkaObservation(topic, r.reading(), null, null, r.reading().at(),
+                    r.members().stream().map(KafkaObserver::member).toList(),
+                    r.partitions().stream().map(KafkaObserver::lag).toList()));
         }
     }
 
-    private static PartitionLag lag(TopicPartition p, long end, long start, OffsetAndMetadata committed) {
+    /** A partition as the demo's status shows it. */
+    private static PartitionLag lag(OffsetReader.PartitionOffsets p) {
         PartitionLag l = new PartitionLag();
         l.setPartition(p.partition());
-        l.setEnd(end);
-        l.setCommitted(committed == null ? 0 : committed.offset());
-        l.setLag(Math.max(0, end - (committed == null ? start : committed.offset())));
+        l.setEnd(p.end());
+        l.setCommitted(p.committed());
+        l.setLag(p.lag());
         return l;
     }
 
-    /** The group's members and the partitions of {@code topic} each holds; empty when the group cannot be read. */
-    private static List<ConsumerMember> members(KafkaFuture<ConsumerGroupDescription> description, String topic) {
-        if (description == null) {
-            return List.of();
-        }
-        try {
-            return get(description).members().stream().map(m -> {
-                ConsumerMember member = new ConsumerMember();
-                member.setClientId(m.clientId());
-                member.setHost(m.host());
-                member.setPartitions(m.assignment().topicPartitions().stream().filter(p -> p.topic().equals(topic))
-                        .map(TopicPartition::partition).sorted().toList());
-                return member;
-            }).sorted(Comparator.comparing(ConsumerMember::getClientId)).toList();
-        } catch (ExecutionException | IllegalStateException e) {
-            return List.of(); // no such group yet (no Worker ever joined): no members
-        }
-    }
-
-    private static List<TopicPartition> merged(ListConsumerGroupOffsetsSpec x, ListConsumerGroupOffsetsSpec y) {
-        List<TopicPartition> both = new ArrayList<>(x.topicPartitions());
-        y.topicPartitions().stream().filter(p -> !both.contains(p)).forEach(both::add);
-        return both;
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nonNull(Map<TopicPartition, OffsetAndMetadata> m) {
-        Map<TopicPartition, OffsetAndMetadata> r = new HashMap<>();
-        m.forEach((k, v) -> {
-            if (v != null) {
-                r.put(k, v);
-            }
-        });
-        return r;
-    }
-
-    private Map<TopicPartition, ListOffsetsResultInfo> offsets(Admin a, List<TopicPartition> partitions,
-                                                             OffsetSpec spec) {
-        if (partitions.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return get(a.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), p -> spec)))
-                    .all());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read offsets: " + rootMessage(e), e);
-        }
+    /** A member of the demo's consumer group as its status shows it. */
+    private static ConsumerMember member(OffsetReader.GroupMember m) {
+        ConsumerMember member = new ConsumerMember();
+        member.setClientId(m.clientId());
+        member.setHost(m.host());
+        member.setPartitions(m.partitions());
+        return member;
     }
 
     private void publish(ResourceID demo, KafkaObservation observation) {
@@ -419,17 +323,6 @@ final class KafkaObserver implements AutoCloseable {
         KafkaObservation before = latest.put(demo, observation);
         if (observation.differsFrom(before)) {
             onChange.accept(demo);
-        }
-    }
-
-    private static <T> T get(KafkaFuture<T> future) throws ExecutionException {
-        try {
-            return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer within " + CALL_TIMEOUT.toSeconds() + " s", e);
         }
     }
 

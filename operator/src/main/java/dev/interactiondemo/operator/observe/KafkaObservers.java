@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.kafka.KafkaConnection;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;

@@ -1,8 +1,9 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.api.spec.TopicManagement;
-import dev.interactiondemo.common.KafkaClientSecurity;
 import dev.interactiondemo.common.testing.Await;
+import dev.interactiondemo.kafka.KafkaClientSecurity;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.junit.jupiter.api.Test;

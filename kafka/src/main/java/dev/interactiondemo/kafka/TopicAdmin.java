@@ -1,8 +1,6 @@
-package dev.interactiondemo.operator.kafka;
+package dev.interactiondemo.kafka;
 
-import dev.interactiondemo.engine.TopicObservation;
 
-import dev.interactiondemo.common.KafkaFailures;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -31,22 +29,16 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Topics managed through Kafka's Admin API: created (topic management {@code Direct}), checked ({@code External})
- * and deleted. Every outcome is a {@link TopicObservation}; nothing throws.
+ * and deleted. Calls are batched over many demos, as Strimzi's topic operator batches them, and every demo gets its
+ * own typed outcome (a {@link TopicObservation}, ready or with the reason it is not); ensuring never throws.
  * <p>
  * A Direct-mode demo owns only the topic it created, known by the topic id Kafka gave it: a topic that exists under
  * the demo's topic name with another id (or before the demo) is neither adopted, altered nor deleted.
  */
-public final class DirectTopics {
+public final class TopicAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * The owned id of a topic a demo created before the operator kept topic ids (its status said Direct and Ready):
-     * the topic of that name is taken as the demo's own, and its id recorded from then on.
-     */
-    public static final String CREATED_BEFORE_IDS = "created-before-ids-were-kept";
-    /** The reason of a Direct-mode topic found missing before the demo recorded its intent to create it. */
-    public static final String CREATING = "Creating";
 
-    private DirectTopics() {
+    private TopicAdmin() {
     }
 
     /**
@@ -57,7 +49,7 @@ public final class DirectTopics {
      *                  it exists
      * @param ownedId   the id of the topic this demo created, or null when it has created none (yet)
      * @param mayCreate whether the intent to create it is recorded (in the demo's status): until then a missing
-     *                  topic is only reported ({@link #CREATING}), so that the intent is durable before the topic exists
+     *                  topic is only reported ({@link TopicObservation#CREATING}), so that the intent is durable before the topic exists
      */
     public record Want(String topic, boolean create, int partitions, int replicas, Map<String, String> config,
                        String ownedId, boolean mayCreate) {
@@ -108,7 +100,7 @@ public final class DirectTopics {
                                 + "exist; with topic.management External it must be created outside the operator")));
             } else if (existing.isEmpty()) {
                 if (!w.mayCreate()) {
-                    result.put(e.getKey(), TopicObservation.notReady(CREATING, "topic " + w.topic()
+                    result.put(e.getKey(), TopicObservation.notReady(TopicObservation.CREATING, "topic " + w.topic()
                             + " does not exist yet: creating it"));
                 } else if (toCreate.containsKey(w.topic())) {
                     result.put(e.getKey(), notOwned(w.topic())); // another demo asked for the same name first
@@ -119,7 +111,7 @@ public final class DirectTopics {
             } else {
                 String id = existing.get().topicId().toString();
                 int actual = existing.get().partitions().size();
-                if (!id.equals(w.ownedId()) && !CREATED_BEFORE_IDS.equals(w.ownedId())) {
+                if (!id.equals(w.ownedId())) {
                     result.put(e.getKey(), notOwned(w.topic()));
                 } else if (actual < w.partitions()) {
                     toGrow.put(w.topic(), NewPartitions.increaseTo(w.partitions()));
@@ -206,6 +198,30 @@ public final class DirectTopics {
         }
     }
 
+    /** A topic {@link #createOrFind} made or found: its id, and whether this call created it. */
+    public record Made(String topicId, boolean created) {
+    }
+
+    /**
+     * Creates {@code topic}, or finds it when it exists already, as a topic operator does (unlike {@link #ensureAll},
+     * which never adopts a topic it did not create): for the benchmarks, which stand in for Strimzi's topic operator.
+     * Throws when Kafka refuses or does not answer within {@code timeout}.
+     */
+    public static Made createOrFind(Admin admin, String topic, int partitions, short replicas, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            Uuid id = admin.createTopics(List.of(new NewTopic(topic, partitions, replicas))).topicId(topic)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Made(id.toString(), true);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            return new Made(admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic).topicId().toString(), false);
+        }
+    }
+
     /** What {@link #delete} did. */
     public enum Deletion { DELETED, ALREADY_GONE, NOT_OWNED }
 
@@ -223,7 +239,7 @@ public final class DirectTopics {
             return Deletion.ALREADY_GONE;
         }
         String id = existing.get().topicId().toString();
-        if (!id.equals(ownedId) && !CREATED_BEFORE_IDS.equals(ownedId)) {
+        if (!id.equals(ownedId)) {
             return Deletion.NOT_OWNED;
         }
         try {

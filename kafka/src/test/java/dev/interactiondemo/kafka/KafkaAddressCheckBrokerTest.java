@@ -1,6 +1,6 @@
-package dev.interactiondemo.probes;
+package dev.interactiondemo.kafka;
 
-import dev.interactiondemo.common.KafkaAddressCheck;
+
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.interactiondemo.engine;
+package dev.interactiondemo.kafka;
 
 /**
  * What the operator knows of the topic.
@@ -8,7 +8,7 @@ package dev.interactiondemo.engine;
  * @param topicId    Direct mode: the id of the topic the operator created for the demo; null otherwise
  */
 public record TopicObservation(boolean ready, String reason, String message, Integer partitions, String topicId) {
-    /** Direct mode: the reason while no topic of the demo's name exists and the operator is about to create it. */
+    /** Direct mode: the reason of a topic found missing before the demo recorded its intent to create it. */
     public static final String CREATING = "Creating";
 
     public static TopicObservation ready(String reason, String message, Integer partitions) {

@@ -1,4 +1,4 @@
-package dev.interactiondemo.api.status;
+package dev.interactiondemo.kafka;
 
 import java.time.Instant;
 

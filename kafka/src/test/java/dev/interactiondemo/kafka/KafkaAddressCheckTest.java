@@ -1,7 +1,7 @@
-package dev.interactiondemo.common;
+package dev.interactiondemo.kafka;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.interactiondemo.common.KafkaAddressCheck.Verdict;
+import dev.interactiondemo.kafka.KafkaAddressCheck.Verdict;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real servers on loopback, each answering Kafka's ApiVersions request the way it would. A real broker: probes' tests. */
+/** Real servers on loopback, each answering Kafka's ApiVersions request the way it would. A real broker: KafkaAddressCheckBrokerTest. */
 class KafkaAddressCheckTest {
     private static final Duration DEADLINE = Duration.ofSeconds(2);
 

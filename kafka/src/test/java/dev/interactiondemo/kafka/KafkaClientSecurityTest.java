@@ -1,4 +1,4 @@
-package dev.interactiondemo.common;
+package dev.interactiondemo.kafka;
 
 import dev.interactiondemo.localkafka.Certificates;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The client settings for secured Kafka, and the address check over TLS against a real broker's TLS listeners: a
  * trusted broker answers as Kafka; an untrusted one, a listener without TLS, a certificate for another name and a
- * refused client certificate are each told apart, before any Kafka client is made. Common's own, here beside the
- * broker: local-kafka depends on common, so common's tests cannot use it.
+ * refused client certificate are each told apart, before any Kafka client is made.
  */
 class KafkaClientSecurityTest {
     private static final Duration DEADLINE = Duration.ofSeconds(5);

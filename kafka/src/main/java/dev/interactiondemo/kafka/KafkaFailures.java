@@ -1,4 +1,4 @@
-package dev.interactiondemo.common;
+package dev.interactiondemo.kafka;
 
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;

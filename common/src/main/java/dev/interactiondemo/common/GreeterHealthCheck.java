@@ -1,4 +1,4 @@
-package dev.interactiondemo.probes;
+package dev.interactiondemo.common;
 
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Asks the Greeter's {@code grpc.health.v1.Health} service how it is, as a load balancer would. */
-public final class GreeterProbe {
+public final class GreeterHealthCheck {
     /** The service name the Greeter registers its health under. */
     public static final String SERVICE = "greet.Greeter";
 
-    private GreeterProbe() {
+    private GreeterHealthCheck() {
     }
 
     /** The answer: {@code serving} is SERVING, NOT_SERVING, SERVICE_UNKNOWN, UNKNOWN or UNREACHABLE. */
@@ -24,6 +24,7 @@ public final class GreeterProbe {
         }
     }
 
+    /** Asks once, waiting at most {@code deadline}; never throws: a failed call is an {@code UNREACHABLE} answer. */
     public static Health check(Channel channel, Duration deadline) {
         try {
             var response = HealthGrpc.newBlockingStub(channel)

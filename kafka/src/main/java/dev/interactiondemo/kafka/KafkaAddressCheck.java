@@ -1,4 +1,4 @@
-package dev.interactiondemo.common;
+package dev.interactiondemo.kafka;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
