@@ -255,7 +255,7 @@ class SandboxIT {
                 maxLag = Math.max(maxLag, messages.get("lag").asLong());
             }
         }
-        assertEquals(Integer.parseInt(workers), r.last().get("consumer").get("replicas").asInt());
+        assertEquals(Integer.parseInt(workers), r.last().get("worker").get("replicas").asInt());
         assertEquals(0, r.last().get("delivery").get("lost").asLong());
         return new double[] {fastest, maxLag};
     }
