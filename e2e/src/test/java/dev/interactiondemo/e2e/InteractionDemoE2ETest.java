@@ -386,7 +386,7 @@ class InteractionDemoE2ETest {
         await("produced and consumed rising", d -> d.getStatus().getMessages().getProduced() > produced
                 && d.getStatus().getMessages().getConsumed() > consumed, Duration.ofMinutes(1));
         // Stop producing, let the Workers drain, then compare the three sources.
-        patch("{\"spec\":{\"producer\":{\"replicas\":0}}}");
+        patch("{\"spec\":{\"host\":{\"replicas\":0}}}");
         try {
             InteractionDemo drained = await("drained", d -> d.getStatus().getMessages().getLag() == 0
                     && d.getStatus().getMessages().getProducedPerSecond() == 0.0
@@ -398,7 +398,7 @@ class InteractionDemoE2ETest {
                     - metric(DEMO + "-worker", "notifier_duplicates_total");
             assertEquals((double) kafkaProduced, workersConsumed, "the Workers saw every message Kafka holds");
         } finally {
-            patch("{\"spec\":{\"producer\":{\"replicas\":1}}}");
+            patch("{\"spec\":{\"host\":{\"replicas\":1}}}");
         }
         await("flowing again", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
     }
@@ -407,13 +407,13 @@ class InteractionDemoE2ETest {
     @Order(4)
     void aDeadWorkerOnlyGrowsLagThenItDrains() {
         int workers = demo().getSpec().getWorker().getReplicas();
-        patch("{\"spec\":{\"consumer\":{\"replicas\":0}}}");
+        patch("{\"spec\":{\"worker\":{\"replicas\":0}}}");
         InteractionDemo stalled = await("MessagesFlowing=False, lag growing", d -> is(d, "MessagesFlowing", "False")
                 && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("WorkerStalled")
                 && d.getStatus().getMessages().getLag() > 0, Duration.ofMinutes(2));
         long lag = stalled.getStatus().getMessages().getLag();
         await("the lag growing", d -> d.getStatus().getMessages().getLag() > lag, Duration.ofMinutes(1));
-        patch("{\"spec\":{\"consumer\":{\"replicas\":" + workers + "}}}");
+        patch("{\"spec\":{\"worker\":{\"replicas\":" + workers + "}}}");
         await("the lag drained", d -> is(d, "MessagesFlowing", "True") && d.getStatus().getMessages().getLag() < 20
                 && d.getStatus().getWorker().getReadyReplicas() == workers, Duration.ofMinutes(3));
         assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "0 lost after the outage");
@@ -506,7 +506,7 @@ class InteractionDemoE2ETest {
     @Order(54)
     void aFourthWorkerOnThreePartitionsSitsIdle() {
         int workers = demo().getSpec().getWorker().getReplicas();
-        patch("{\"spec\":{\"consumer\":{\"replicas\":4}}}");
+        patch("{\"spec\":{\"worker\":{\"replicas\":4}}}");
         try {
             InteractionDemo four = await("4 members, one idle", d -> d.getStatus().getWorker().getMembers() != null
                     && d.getStatus().getWorker().getMembers().size() == 4
@@ -517,7 +517,7 @@ class InteractionDemoE2ETest {
                     .map(c -> c.getMessage().contains("hold no partition")).orElse(false), Duration.ofMinutes(1));
             capture("scale-partitions", "four-workers");
         } finally {
-            patch("{\"spec\":{\"consumer\":{\"replicas\":" + workers + "}}}");
+            patch("{\"spec\":{\"worker\":{\"replicas\":" + workers + "}}}");
         }
         await("back to " + workers + " members", d -> d.getStatus().getWorker().getMembers() != null
                 && d.getStatus().getWorker().getMembers().size() == workers, Duration.ofMinutes(4));

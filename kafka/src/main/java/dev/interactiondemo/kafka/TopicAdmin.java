@@ -38,6 +38,13 @@ import java.util.concurrent.TimeoutException;
 public final class TopicAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * The owned id of a topic whose creation the demo recorded (its status says it is creating a topic of that name)
+     * before the topic's id was recorded: the topic of that name is the demo's own, whatever its id, even if the
+     * operator stopped between creating it and recording its id.
+     */
+    public static final String OWNED_BY_INTENT = "owned-by-recorded-intent";
+
     private TopicAdmin() {
     }
 
@@ -48,11 +55,12 @@ public final class TopicAdmin {
      *                  cannot shrink them), if it is the one this demo created; otherwise (External) only check that
      *                  it exists
      * @param ownedId   the id of the topic this demo created, or null when it has created none (yet)
-     * @param mayCreate whether the intent to create it is recorded (in the demo's status): until then a missing
-     *                  topic is only reported ({@link TopicObservation#CREATING}), so that the intent is durable before the topic exists
+     * @param change    whether this call may create or grow the topic (the demo's topic dependent, once the intent
+     *                  to create it is recorded in the demo's status); otherwise a missing topic is only reported
+     *                  ({@link TopicObservation#CREATING}) and one with too few partitions reported as it is
      */
     public record Want(String topic, boolean create, int partitions, int replicas, Map<String, String> config,
-                       String ownedId, boolean mayCreate) {
+                       String ownedId, boolean change) {
         /** An External topic: only checked. */
         public static Want existing(String topic) {
             return new Want(topic, false, 0, 0, Map.of(), null, false);
@@ -61,8 +69,8 @@ public final class TopicAdmin {
 
     /**
      * The topics of many demos in three batched calls at most (one describe, one create for the missing ones, one to
-     * grow partitions), as the observer of a Kafka cluster reads them each round: a burst of new demos costs three
-     * round trips, not three per demo.
+     * grow partitions): the observer of a Kafka cluster looks at all its demos' topics in one describe each round; a
+     * demo's topic dependent creates or grows its own.
      *
      * @param wants     per key (a demo), what it wants of its topic
      * @param principal who the Admin client is to Kafka's ACLs, for the messages of refusals
@@ -99,7 +107,7 @@ public final class TopicAdmin {
                         .orElseGet(() -> TopicObservation.notReady("TopicMissing", "topic " + w.topic() + " does not "
                                 + "exist; with topic.management External it must be created outside the operator")));
             } else if (existing.isEmpty()) {
-                if (!w.mayCreate()) {
+                if (!w.change()) {
                     result.put(e.getKey(), TopicObservation.notReady(TopicObservation.CREATING, "topic " + w.topic()
                             + " does not exist yet: creating it"));
                 } else if (toCreate.containsKey(w.topic())) {
@@ -111,10 +119,13 @@ public final class TopicAdmin {
             } else {
                 String id = existing.get().topicId().toString();
                 int actual = existing.get().partitions().size();
-                if (!id.equals(w.ownedId())) {
+                if (!id.equals(w.ownedId()) && !OWNED_BY_INTENT.equals(w.ownedId())) {
                     result.put(e.getKey(), notOwned(w.topic()));
-                } else if (actual < w.partitions()) {
+                } else if (actual < w.partitions() && w.change()) {
                     toGrow.put(w.topic(), NewPartitions.increaseTo(w.partitions()));
+                } else if (actual < w.partitions()) {
+                    result.put(e.getKey(), TopicObservation.ready("Exists", "topic " + w.topic() + " has " + actual
+                            + " partitions; growing to " + w.partitions(), actual).withTopicId(id));
                 } else {
                     String note = actual > w.partitions() ? " (more than the " + w.partitions() + " asked: Kafka "
                             + "cannot remove partitions)" : "";
@@ -239,7 +250,7 @@ public final class TopicAdmin {
             return Deletion.ALREADY_GONE;
         }
         String id = existing.get().topicId().toString();
-        if (!id.equals(ownedId)) {
+        if (!id.equals(ownedId) && !OWNED_BY_INTENT.equals(ownedId)) {
             return Deletion.NOT_OWNED;
         }
         try {

@@ -1,5 +1,7 @@
 package dev.interactiondemo.localkafka;
 
+import dev.interactiondemo.common.Directories;
+
 import dev.interactiondemo.common.Defaults;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -759,14 +760,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Removes the broker's directory; what cannot be removed is logged, never thrown: the broker is gone anyway. */
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", dir, e.toString());
+        try {
+            Directories.deleteRecursively(dir);
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}", e.getMessage());
         }
     }
 }

@@ -4,7 +4,6 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.kafka.KafkaReading;
-import dev.interactiondemo.api.status.TopicStatus;
 import dev.interactiondemo.kafka.KafkaFailures;
 import dev.interactiondemo.engine.Conditions;
 import dev.interactiondemo.engine.DemoSettings;
@@ -20,6 +19,7 @@ import dev.interactiondemo.operator.dependents.Labels;
 import dev.interactiondemo.operator.dependents.StrimziKafkaTopic;
 import dev.interactiondemo.operator.dependents.StrimziKafkaUser;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
+import dev.interactiondemo.operator.kafka.DemoKafka;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import dev.interactiondemo.operator.kafka.KafkaCredentials;
 import dev.interactiondemo.operator.kafka.StrimziTopics;
@@ -29,7 +29,6 @@ import dev.interactiondemo.operator.observe.GreeterHealth;
 import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.operator.observe.KafkaObservation;
 import dev.interactiondemo.operator.observe.KafkaObservers;
-import dev.interactiondemo.operator.observe.KafkaTarget;
 import dev.interactiondemo.operator.observe.Observers;
 import dev.interactiondemo.operator.observe.PodMetrics;
 import dev.interactiondemo.common.GreeterHealthCheck;
@@ -39,8 +38,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.strimzi.api.kafka.model.user.KafkaUser;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -48,7 +45,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -59,7 +55,6 @@ import java.util.stream.Stream;
 final class DemoObserver {
     /** The topic's reason until the demo's Kafka observer has looked once. */
     static final String OBSERVING = "Observing";
-    private static final Logger LOG = LoggerFactory.getLogger(DemoObserver.class);
 
     /** The dependents whose objects the observation reads from the informers' caches. */
     record Dependents(GreeterDeployment greeter, HostDeployment host, WorkerDeployment worker,
@@ -70,11 +65,10 @@ final class DemoObserver {
      * One reconcile's look at a demo.
      *
      * @param firstLookUnderWay whether the first look at its Kafka or the Greeter's first health answer is still due
+     * @param countsDue         whether its topic was just made and the first counts of it are due
      * @param hostWaits         whether the Host waits for its topic (the reconcile looks again soon)
-     * @param security          how its clients reach Kafka, when that could be resolved; else null
      */
-    record Result(Observation observation, boolean firstLookUnderWay, boolean hostWaits,
-                  KafkaCredentials.Resolved security) {
+    record Result(Observation observation, boolean firstLookUnderWay, boolean countsDue, boolean hostWaits) {
     }
 
     private final OperatorConfig config;
@@ -87,13 +81,10 @@ final class DemoObserver {
     private final Dependents dependents;
     private final StrimziWaits topicWaits = new StrimziWaits();
     private final StrimziWaits userWaits = new StrimziWaits();
-    /** Ids of the topics created for demos (by uid), in case the status that records one could not be written. */
-    private final Map<String, String> createdTopics = new ConcurrentHashMap<>();
-    /** Reads the Secrets a demo names for Kafka; made with the first reconcile's client. */
-    private volatile KafkaCredentials credentials;
+    private final DemoKafka demoKafka;
 
     DemoObserver(OperatorConfig config, Observers observers, GreeterChannels greeters, StrimziApis strimzi,
-                 Clock clock, Dependents dependents) {
+                 Clock clock, Dependents dependents, DemoKafka demoKafka) {
         this.config = config;
         this.kafka = observers.kafka();
         this.greeterHealth = observers.greeters();
@@ -102,6 +93,7 @@ final class DemoObserver {
         this.strimzi = strimzi;
         this.clock = clock;
         this.dependents = dependents;
+        this.demoKafka = demoKafka;
     }
 
     Result observe(InteractionDemo demo, DemoSettings settings, Map<Observation.Part, DependentFailure> errors,
@@ -110,8 +102,7 @@ final class DemoObserver {
         Optional<String> refused = config.allowedBootstrapServers().refused(settings.bootstrapServers());
         DemoKafkaAccess access = DemoKafkaAccess.of(demo);
         Condition user = userCondition(demo, access, settings, context);
-        KafkaCredentials.Result security = refused.isPresent() ? null
-                : credentials(context).resolve(demo.getMetadata().getNamespace(), access);
+        KafkaCredentials.Result security = refused.isPresent() ? null : demoKafka.security(demo, context.getClient());
         KafkaView view;
         if (refused.isPresent()) {
             kafka.forget(id);
@@ -126,8 +117,8 @@ final class DemoObserver {
                     ? kafkaTopic(demo, settings, context) : TopicObservation.notReady(failed.reason(), message),
                     message, failed.reason());
         } else {
-            view = lookAtKafka(demo, settings, id, new KafkaConnection(settings.bootstrapServers(),
-                    ((KafkaCredentials.Resolved) security).security()), context);
+            view = lookAtKafka(demo, settings, id, DemoKafka.connection(settings,
+                    (KafkaCredentials.Resolved) security), context);
         }
         Optional<Deployment> greeter = dependents.greeter().getSecondaryResource(demo, context);
         GreeterHealthCheck.Health health = greeter.isPresent()
@@ -147,8 +138,8 @@ final class DemoObserver {
         boolean firstLook = view.firstLookUnderWay()
                 || greeter.isPresent() && settings.greeterReplicas() > 0 && health == null;
         boolean hostWaits = host.isEmpty() && settings.hostReplicas() > 0 && refused.isEmpty();
-        return new Result(observation, firstLook, hostWaits,
-                security instanceof KafkaCredentials.Resolved resolved ? resolved : null);
+        boolean countsDue = view.topic().ready() && view.reading() == null && view.problem() == null;
+        return new Result(observation, firstLook, countsDue, hostWaits);
     }
 
     /**
@@ -159,15 +150,11 @@ final class DemoObserver {
                                   KafkaConnection connection, Context<InteractionDemo> context) {
         TopicObservation strimziTopic = settings.management() == TopicManagement.Strimzi
                 ? kafkaTopic(demo, settings, context) : null;
-        Optional<KafkaObservation> observed = kafka.observe(id, connection, target(demo, settings,
-                strimziTopic != null && strimziTopic.ready(), createRequested(demo)));
+        Optional<KafkaObservation> observed = kafka.observe(id, connection, demoKafka.target(demo, settings,
+                strimziTopic != null && strimziTopic.ready()));
         TopicObservation topic = strimziTopic != null ? strimziTopic : observed.map(KafkaObservation::topic)
                 .orElseGet(() -> TopicObservation.notReady(OBSERVING, "the first look at Kafka at "
                         + settings.bootstrapServers() + " is under way"));
-        if (topic.topicId() != null && !topic.topicId().equals(ownedTopicId(demo))) {
-            createdTopics.put(demo.getMetadata().getUid(), topic.topicId());
-            LOG.info("Topic {} of {} has id {}", settings.topic(), Names.key(demo), topic.topicId());
-        }
         String problem = !topic.ready() ? "the topic is not ready (" + topic.reason() + ")"
                 : observed.map(KafkaObservation::problem).orElse(observed.isEmpty() ? "no reading yet" : null);
         // The demo's security settings refused (its login, its certificate, an ACL): MessagesFlowing says so.
@@ -191,14 +178,6 @@ final class DemoObserver {
         }
     }
 
-    /** Once the status records the intent to create the demo's Direct topic, its observer may create it at once. */
-    void intentRecorded(InteractionDemo demo, DemoSettings settings, KafkaCredentials.Resolved security) {
-        if (security != null && settings.management() == TopicManagement.Direct && createRequested(demo)) {
-            kafka.observe(ResourceID.fromResource(demo), new KafkaConnection(settings.bootstrapServers(), security.security()),
-                    target(demo, settings, false, true));
-        }
-    }
-
     /**
      * Whether the demo's topic is ready as the operator sees it now (its KafkaTopic, or the latest look at Kafka), so
      * that the Host starts in the reconcile that sees it, not one status later.
@@ -212,34 +191,6 @@ final class DemoObserver {
                 .orElse(false);
     }
 
-    /** The id of the topic this demo created: from its status, else from memory; null before it created one. */
-    String ownedTopicId(InteractionDemo demo) {
-        TopicStatus t = demo.getStatus() == null ? null : demo.getStatus().getTopic();
-        if (t != null && t.getTopicId() != null) {
-            return t.getTopicId();
-        }
-        return createdTopics.get(demo.getMetadata().getUid());
-    }
-
-    /** What the demo's Kafka observer reads and, in Direct mode, keeps in place. */
-    KafkaTarget target(InteractionDemo demo, DemoSettings s, boolean countable, boolean mayCreate) {
-        return new KafkaTarget(s.topic(), s.groupId(), s.management(), s.partitions(), s.topicReplicas(),
-                s.topicConfig(), ownedTopicId(demo), countable, mayCreate);
-    }
-
-    KafkaCredentials credentials(Context<InteractionDemo> context) {
-        KafkaCredentials c = credentials;
-        if (c == null) {
-            synchronized (this) {
-                if (credentials == null) {
-                    credentials = new KafkaCredentials(context.getClient(), clock);
-                }
-                c = credentials;
-            }
-        }
-        return c;
-    }
-
     /** The demo is gone: what was kept for it goes too. */
     void forget(InteractionDemo demo) {
         ResourceID id = ResourceID.fromResource(demo);
@@ -249,14 +200,7 @@ final class DemoObserver {
         podMetrics.forget(id);
         topicWaits.forget(Names.key(demo));
         userWaits.forget(Names.key(demo));
-        if (demo.getMetadata().getUid() != null) {
-            createdTopics.remove(demo.getMetadata().getUid());
-        }
-    }
-
-    private static boolean createRequested(InteractionDemo demo) {
-        TopicStatus t = demo.getStatus() == null ? null : demo.getStatus().getTopic();
-        return t != null && Boolean.TRUE.equals(t.getCreateRequested()) && Names.topic(demo).equals(t.getName());
+        demoKafka.forget(demo);
     }
 
     private TopicObservation kafkaTopic(InteractionDemo demo, DemoSettings s, Context<InteractionDemo> context) {

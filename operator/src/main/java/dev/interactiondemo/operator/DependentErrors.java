@@ -4,6 +4,7 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.engine.DependentFailure;
 import dev.interactiondemo.engine.Observation.Part;
+import dev.interactiondemo.operator.dependents.DirectTopic;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
 import dev.interactiondemo.operator.dependents.HostDeployment;
@@ -35,8 +36,8 @@ final class DependentErrors {
 
     /** The workflow's dependents, to tell which part a failed one is and what its object is called. */
     record Dependents(GreeterDeployment greeterDeployment, GreeterService greeterService,
-                      StrimziKafkaTopic kafkaTopic, StrimziKafkaUser kafkaUser, HostDeployment hostDeployment,
-                      WorkerDeployment workerDeployment, HostKafkaCut hostKafkaCut) {
+                      StrimziKafkaTopic kafkaTopic, DirectTopic directTopic, StrimziKafkaUser kafkaUser,
+                      HostDeployment hostDeployment, WorkerDeployment workerDeployment, HostKafkaCut hostKafkaCut) {
     }
 
     private final Dependents dependents;
@@ -118,7 +119,7 @@ final class DependentErrors {
         if (dependent == dependents.greeterDeployment() || dependent == dependents.greeterService()) {
             return Part.GREETER;
         }
-        if (dependent == dependents.kafkaTopic()) {
+        if (dependent == dependents.kafkaTopic() || dependent == dependents.directTopic()) {
             return Part.TOPIC;
         }
         if (dependent == dependents.kafkaUser()) {

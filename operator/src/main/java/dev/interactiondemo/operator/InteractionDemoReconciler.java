@@ -7,6 +7,7 @@ import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.engine.StatusCalculator;
 import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.dependents.BootstrapAllowed;
+import dev.interactiondemo.operator.dependents.DirectTopic;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.GreeterService;
 import dev.interactiondemo.operator.dependents.HostCanStart;
@@ -19,6 +20,7 @@ import dev.interactiondemo.operator.dependents.StrimziKafkaUser;
 import dev.interactiondemo.operator.dependents.WantsKafkaTopic;
 import dev.interactiondemo.operator.dependents.WantsKafkaUser;
 import dev.interactiondemo.operator.dependents.WorkerDeployment;
+import dev.interactiondemo.operator.kafka.DemoKafka;
 import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -65,6 +67,10 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private static final String NOTIFIER_PODS = "notifier-pods";
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
+    /** How soon to reconcile again once the intent to create a Direct topic is recorded. */
+    private static final Duration CREATE_NOW = Duration.ofMillis(1);
+    /** How soon to try again to delete a Direct topic that could not be deleted. */
+    private static final Duration DELETION_RETRY = Duration.ofSeconds(10);
 
     private final OperatorConfig config;
     private final Observers observers;
@@ -73,7 +79,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     private final DemoObserver observer;
     private final DependentErrors dependentErrors;
     private final StatusWriter writer;
-    private final DirectTopicCleanup cleanup;
+    private final DirectTopic directTopic;
     /** The demos the operator holds something for (observers, meters, channels), as last reconciled. */
     private final Map<ResourceID, InteractionDemo> known = new ConcurrentHashMap<>();
     private final Workflow<InteractionDemo> workflow;
@@ -95,12 +101,14 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         HostDeployment hostDeployment = new HostDeployment(config);
         WorkerDeployment workerDeployment = new WorkerDeployment(config);
         HostKafkaCut hostKafkaCut = new HostKafkaCut();
+        DemoKafka demoKafka = new DemoKafka(clock);
+        this.directTopic = new DirectTopic(config, observers.kafka(), demoKafka, events::record, clock);
         this.observer = new DemoObserver(config, observers, greeters, strimzi, clock, new DemoObserver.Dependents(
-                greeterDeployment, hostDeployment, workerDeployment, kafkaTopic, kafkaUser));
+                greeterDeployment, hostDeployment, workerDeployment, kafkaTopic, kafkaUser), demoKafka);
         this.dependentErrors = new DependentErrors(new DependentErrors.Dependents(greeterDeployment, greeterService,
-                kafkaTopic, kafkaUser, hostDeployment, workerDeployment, hostKafkaCut), config.strimziApiVersion());
+                kafkaTopic, directTopic, kafkaUser, hostDeployment, workerDeployment, hostKafkaCut),
+                config.strimziApiVersion());
         this.writer = new StatusWriter(metrics, statuses, events, clock);
-        this.cleanup = new DirectTopicCleanup(config, observers.kafka(), observer, events, clock);
         BootstrapAllowed allowed = new BootstrapAllowed(config.allowedBootstrapServers());
         var workflow = new WorkflowBuilder<InteractionDemo>()
                 .addDependentResource(greeterDeployment)
@@ -108,6 +116,7 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (strimzi.topics()) {
             workflow.addDependentResourceAndConfigure(kafkaTopic).withReconcilePrecondition(new WantsKafkaTopic(config));
         }
+        workflow.addDependentResource(directTopic);
         if (strimzi.users()) {
             workflow.addDependentResourceAndConfigure(kafkaUser).withReconcilePrecondition(new WantsKafkaUser());
         }
@@ -166,16 +175,18 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         var errors = dependentErrors.of(workflow.reconcile(current, context), current, context);
         DemoObserver.Result seen = observer.observe(current, settings, errors, context);
         InteractionDemoStatus next = StatusCalculator.compute(seen.observation());
-        StatusWriter.Decision written = writer.write(current, next, seen.firstLookUnderWay(), context);
+        StatusWriter.Decision written = writer.write(current, next, seen.firstLookUnderWay(), seen.countsDue(),
+                context);
 
         if (written.outcome() == StatusWriter.Outcome.DEMO_GONE) {
             forget(current);
             return UpdateControl.noUpdate();
         }
-        if (written.outcome() == StatusWriter.Outcome.WRITTEN) {
-            observer.intentRecorded(current, settings, seen.security());
-        }
         Duration again = seen.hostWaits() ? WAITING_RECHECK : config.statusInterval();
+        if (written.outcome() == StatusWriter.Outcome.WRITTEN && DemoKafka.createRequested(current, settings)
+                && current.getStatus().getTopic().getTopicId() == null) {
+            again = CREATE_NOW; // the intent to create the topic is recorded: its dependent may create it
+        }
         if (written.retryIn() != null && written.retryIn().compareTo(again) < 0) {
             again = written.retryIn();
         }
@@ -212,8 +223,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         if (!demo.hasFinalizer(FINALIZER)) {
             return UpdateControl.noUpdate();
         }
-        if (!cleanup.deleteTopic(demo, context)) {
-            return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(DirectTopicCleanup.RETRY);
+        if (workflow.cleanup(demo, context).erroredDependentsExist()) {
+            return UpdateControl.<InteractionDemo>noUpdate().rescheduleAfter(DELETION_RETRY);
         }
         PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
         return UpdateControl.noUpdate();

@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StatusWriter {
     private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
     /**
-     * How long a new demo's first status may wait for the first look at its Kafka: the observer's address check has a
-     * deadline of 3 s, and while hundreds of demos arrive at once the first look at each comes a few seconds late.
+     * How long a status may wait for a look under way (a new demo's first look at its Kafka, the first counts of a
+     * topic just made): the observer's address check has a deadline of 3 s, and while hundreds of demos arrive at
+     * once the first look at each comes a few seconds late.
      */
     static final Duration FIRST_LOOK_WAIT = Duration.ofSeconds(5);
     /**
@@ -52,7 +53,7 @@ final class StatusWriter {
     private final Clock clock;
     /** When each demo's status was last written. */
     private final Map<ResourceID, Instant> lastWrites = new ConcurrentHashMap<>();
-    /** When this operator first looked at each demo that has no status yet: its first look is under way since. */
+    /** Since when a look at each demo has been under way (its first, or the first counts of a topic just made). */
     private final Map<ResourceID, Instant> firstLooks = new ConcurrentHashMap<>();
 
     StatusWriter(DemoMetrics metrics, DemoStatuses statuses, DemoEvents events, Clock clock) {
@@ -66,8 +67,9 @@ final class StatusWriter {
      * Records {@code next} for the metrics and the page, and writes it when it says something new.
      *
      * @param firstLookUnderWay whether the first look at the demo's Kafka or its Greeter's first health answer is due
+     * @param countsDue         whether the demo's topic was just made and its first counts are due
      */
-    Decision write(InteractionDemo demo, InteractionDemoStatus next, boolean firstLookUnderWay,
+    Decision write(InteractionDemo demo, InteractionDemoStatus next, boolean firstLookUnderWay, boolean countsDue,
                    Context<InteractionDemo> context) {
         ResourceID id = ResourceID.fromResource(demo);
         InteractionDemoStatus previous = demo.getStatus();
@@ -76,10 +78,11 @@ final class StatusWriter {
         if (!StatusCalculator.changed(previous, next)) {
             return new Decision(Outcome.UNCHANGED, null);
         }
-        Duration firstLookWait = previous == null && firstLookUnderWay ? firstLookWait(id) : Duration.ZERO;
-        if (!firstLookWait.isZero()) {
-            // One first status that says where the topic and the Greeter stand, not "observing" followed by them.
-            return new Decision(Outcome.UNCHANGED, firstLookWait);
+        Duration lookWait = previous == null && firstLookUnderWay || countsDue ? lookWait(id) : Duration.ZERO;
+        if (!lookWait.isZero()) {
+            // One status that says where the topic and the Greeter stand, not "observing" followed by them; one
+            // that says a topic just made is ready with its counts, not ready and then its counts.
+            return new Decision(Outcome.UNCHANGED, lookWait);
         }
         Duration spacing = writeSpacingLeft(id);
         if (!spacing.isZero()) {
@@ -121,11 +124,11 @@ final class StatusWriter {
     }
 
     /**
-     * How much longer a new demo's first status may wait for the first look at Kafka; zero when no longer. Counted from
-     * this operator's first reconcile of the demo, not from its creation: while hundreds of demos arrive at once, the
-     * last ones' first reconciles come more than the wait after their creation.
+     * How much longer a status may wait for a look under way; zero when no longer. Counted from the first reconcile
+     * that found it under way, not from the demo's creation: while hundreds of demos arrive at once, the last ones'
+     * first reconciles come more than the wait after their creation.
      */
-    private Duration firstLookWait(ResourceID id) {
+    private Duration lookWait(ResourceID id) {
         return until(firstLooks.computeIfAbsent(id, k -> clock.instant()).plus(FIRST_LOOK_WAIT));
     }
 

@@ -142,7 +142,7 @@ class DirectModeTest {
         assertEquals("False", observed.getStatus().getConditions().get(0).getStatus(), "no pod runs: not Ready");
 
         // A spec change rolls out.
-        patch("hello", "{\"spec\":{\"producer\":{\"messagesPerSecond\":20},\"consumer\":{\"replicas\":0}}}");
+        patch("hello", "{\"spec\":{\"host\":{\"messagesPerSecond\":20},\"worker\":{\"replicas\":0}}}");
         Await.until("the new rate rolled out", () -> "20.0".equals(env(deployment("hello-host").orElseThrow())
                 .get("NOTIFIER_RATE")));
         Await.until("the Worker scaled to 0", () -> deployment("hello-worker").orElseThrow().getSpec().getReplicas() == 0);

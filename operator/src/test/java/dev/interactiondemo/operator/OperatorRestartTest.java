@@ -48,7 +48,7 @@ class OperatorRestartTest {
              RunningOperator second = RunningOperator.start(other, NS, Map.of(), d -> "localhost:1")) {
             // A change made after the restart shows the new instance at work...
             client.resources(InteractionDemo.class).inNamespace(NS).withName("kept")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"producer\":{\"messagesPerSecond\":9}}}");
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"host\":{\"messagesPerSecond\":9}}}");
             Await.until("the new instance rolled out the change", () -> client.apps().deployments().inNamespace(NS)
                     .withName("kept-host").get().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
                     .stream().anyMatch(e -> e.getName().equals("NOTIFIER_RATE") && e.getValue().equals("9.0")));

@@ -1,12 +1,13 @@
 package dev.interactiondemo.sandbox;
 
+import dev.interactiondemo.common.Directories;
+
 import dev.interactiondemo.localkafka.Certificates;
 import dev.interactiondemo.notifier.KafkaSecurityFiles;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The sandbox's secured Kafka ({@code --kafka-security scram} or {@code mtls}): a CA of its own and the broker's
@@ -74,7 +73,7 @@ final class SandboxKafkaUsers implements AutoCloseable {
             }
             return new SandboxKafkaUsers(mode, serverTls, dir, passwords);
         } catch (RuntimeException e) {
-            deleteRecursively(dir);
+            Directories.deleteRecursively(dir);
             throw e;
         }
     }
@@ -133,7 +132,7 @@ final class SandboxKafkaUsers implements AutoCloseable {
     /** Deletes the clients' files. */
     @Override
     public void close() {
-        deleteRecursively(dir);
+        Directories.deleteRecursively(dir);
     }
 
     private static Path privateDirectory() {
@@ -166,20 +165,6 @@ final class SandboxKafkaUsers implements AutoCloseable {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
-        if (Files.exists(dir)) {
-            throw new IllegalStateException("could not delete " + dir + ": remove it by hand");
-        }
     }
 
     @Override

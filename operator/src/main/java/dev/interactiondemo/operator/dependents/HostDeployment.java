@@ -5,11 +5,9 @@ import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.config.OperatorConfig;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
@@ -24,16 +22,11 @@ public class HostDeployment extends DemoDeployment {
     @Override
     protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
         DemoSettings s = DemoSettings.of(demo, config);
-        List<EnvVar> env = new ArrayList<>(List.of(
-                env("NOTIFIER_ROLE", "host"),
-                env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
-                env("NOTIFIER_TOPIC", s.topic()),
-                env("GREETER_TARGET", "dns:///" + Names.greeter(demo) + ":" + Names.GREETER_PORT),
-                env("NOTIFIER_RATE", s.messagesPerSecond()),
-                env("NOTIFIER_CALL_MODE", s.callMode().name()),
-                env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
-        env.addAll(PodTemplates.tracing(demo, config, "notifier-host"));
-        return NotifierContainers.deployment(demo, Names.host(demo), COMPONENT, s.hostReplicas(), s.hostImage(), config,
-                s.hostResources(), env);
+        return NotifierContainers.deployment(demo, s, Names.host(demo), COMPONENT, s.hostReplicas(), s.hostImage(),
+                config, s.hostResources(), List.of(
+                        env("GREETER_TARGET", "dns:///" + Names.greeter(demo) + ":" + Names.GREETER_PORT),
+                        env("NOTIFIER_RATE", s.messagesPerSecond()),
+                        env("NOTIFIER_CALL_MODE", s.callMode().name()),
+                        env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
     }
 }

@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator.dependents;
 
+import dev.interactiondemo.engine.DemoSettings;
+
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.config.OperatorConfig;
@@ -21,11 +23,20 @@ final class NotifierContainers {
     private NotifierContainers() {
     }
 
-    /** A Deployment of the notifier in {@code role}, with {@code env} and the demo's Kafka security added. */
-    static Deployment deployment(InteractionDemo demo, String name, String role, int replicas, String image,
-                                 OperatorConfig config, ResourceRequirements resources, List<EnvVar> env) {
+    /**
+     * A Deployment of the notifier in {@code role}: what every role has (the role, Kafka's address, the topic, tracing,
+     * the demo's Kafka security), then the role's own {@code env}.
+     */
+    static Deployment deployment(InteractionDemo demo, DemoSettings s, String name, String role, int replicas,
+                                 String image, OperatorConfig config, ResourceRequirements resources,
+                                 List<EnvVar> env) {
         KafkaClientMounts kafka = KafkaClientMounts.of(DemoKafkaAccess.of(demo));
-        List<EnvVar> all = new ArrayList<>(env);
+        List<EnvVar> all = new ArrayList<>(List.of(
+                PodTemplates.env("NOTIFIER_ROLE", role),
+                PodTemplates.env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
+                PodTemplates.env("NOTIFIER_TOPIC", s.topic())));
+        all.addAll(env);
+        all.addAll(PodTemplates.tracing(demo, config, "notifier-" + role));
         all.addAll(kafka.variables());
         return PodTemplates.deployment(demo, name, role, replicas, of(role, image, config, resources, all,
                 kafka.mounts()), kafka.volumes());

@@ -9,14 +9,6 @@ import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
-import io.javaoperatorsdk.operator.processing.GroupVersionKind;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.Updater;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GroupVersionKindPlural;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthentication;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
@@ -42,30 +34,16 @@ import java.util.Map;
  * in its group (Read on both); the operator's readings describe both (Describe). Deleted with the demo (owner
  * reference), and with it the user and its Secret.
  */
-public class StrimziKafkaUser extends GenericKubernetesDependentResource<InteractionDemo>
-        implements Creator<GenericKubernetesResource, InteractionDemo>, Updater<GenericKubernetesResource, InteractionDemo>,
-        GarbageCollected<InteractionDemo> {
+public class StrimziKafkaUser extends StrimziResource<KafkaUser> {
     public static final String COMPONENT = "user";
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
-    private final OperatorConfig config;
 
     public StrimziKafkaUser(OperatorConfig config) {
-        super(GroupVersionKindPlural.gvkWithPlural(gvk(config), KafkaUser.RESOURCE_PLURAL));
-        this.config = config;
-        configureWith(Informers.forComponent(GenericKubernetesResource.class, COMPONENT));
-    }
-
-    /** KafkaUser in the apiVersion the operator uses for Strimzi's resources. */
-    public static GroupVersionKind gvk(OperatorConfig config) {
-        return new GroupVersionKind(config.strimziApiVersion(), KafkaUser.RESOURCE_KIND);
+        super(config, KafkaUser.RESOURCE_KIND, KafkaUser.RESOURCE_PLURAL, COMPONENT);
     }
 
     @Override
-    protected GenericKubernetesResource desired(InteractionDemo demo, Context<InteractionDemo> context) {
-        GenericKubernetesResource generic = JSON.convertValue(kafkaUser(demo, DemoSettings.of(demo, config),
-                config.strimziApiVersion()), GenericKubernetesResource.class);
-        generic.getAdditionalProperties().remove("status");
-        return generic;
+    protected KafkaUser model(InteractionDemo demo, DemoSettings s) {
+        return kafkaUser(demo, s, config.strimziApiVersion());
     }
 
     /** The KafkaUser in Strimzi's model. Pure. */
@@ -121,15 +99,5 @@ public class StrimziKafkaUser extends GenericKubernetesDependentResource<Interac
     /** The KafkaUser's status in Strimzi's model, whatever apiVersion it was read with. */
     public static KafkaUser typed(GenericKubernetesResource resource) {
         return JSON.convertValue(resource, KafkaUser.class);
-    }
-
-    /**
-     * Never deletes: a demo that no longer wants its KafkaUser (its reconcile precondition unmet) keeps it until the
-     * garbage collector removes it with the demo. Deleted at once, Strimzi would delete the user and its Secret, and the operator's RBAC
-     * grants no delete on it.
-     */
-    @Override
-    public void delete(InteractionDemo demo, Context<InteractionDemo> context) {
-        // left to the garbage collector
     }
 }

@@ -25,16 +25,12 @@ public class WorkerDeployment extends DemoDeployment {
     protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
         DemoSettings s = DemoSettings.of(demo, config);
         List<EnvVar> env = new ArrayList<>(List.of(
-                env("NOTIFIER_ROLE", "worker"),
-                env("KAFKA_BOOTSTRAP_SERVERS", s.bootstrapServers()),
-                env("NOTIFIER_TOPIC", s.topic()),
                 env("NOTIFIER_GROUP_ID", s.groupId()),
                 env("NOTIFIER_PROCESSING_DELAY", s.processingDelay())));
-        env.addAll(PodTemplates.tracing(demo, config, "notifier-worker"));
         if (s.failBeforeCommit() > 0) {
             env.add(env("NOTIFIER_FAULT_FAIL_BEFORE_COMMIT", s.failBeforeCommit()));
         }
-        return NotifierContainers.deployment(demo, Names.worker(demo), COMPONENT, s.workerReplicas(), s.workerImage(), config,
-                s.workerResources(), env);
+        return NotifierContainers.deployment(demo, s, Names.worker(demo), COMPONENT, s.workerReplicas(),
+                s.workerImage(), config, s.workerResources(), env);
     }
 }

@@ -108,6 +108,17 @@ final class KafkaObserver implements AutoCloseable {
         return targets.isEmpty();
     }
 
+    /**
+     * What the demo's topic dependent made of its topic (created, grown): the demo's latest observation holds it at
+     * once, and a round follows at once for its counts, which tells the reconciler.
+     */
+    void topicChanged(ResourceID demo, TopicObservation topic) {
+        if (targets.containsKey(demo)) {
+            latest.put(demo, new KafkaObservation(topic, null, null, clock.instant()));
+        }
+        roundSoon();
+    }
+
     Optional<KafkaObservation> latest(ResourceID demo) {
         return Optional.ofNullable(latest.get(demo));
     }
@@ -237,8 +248,8 @@ final class KafkaObserver implements AutoCloseable {
     }
 
     /**
-     * Direct and External topics whose last observation was not ready (or whose spec changed): created or checked,
-     * for all such demos in one batch.
+     * Direct and External topics whose last observation was not ready (or whose spec changed): looked at, for all
+     * such demos in one batch.
      */
     private Map<ResourceID, TopicObservation> topicStep(Admin a) {
         Map<ResourceID, TopicObservation> result = new HashMap<>();
@@ -257,7 +268,7 @@ final class KafkaObserver implements AutoCloseable {
             } else {
                 wants.put(e.getKey(), t.management() == TopicManagement.Direct
                         ? new TopicAdmin.Want(t.topic(), true, t.partitions(), t.replicas(), t.config(),
-                        t.ownedTopicId(), t.mayCreate())
+                        t.ownedTopicId(), false)
                         : TopicAdmin.Want.existing(t.topic()));
             }
         }

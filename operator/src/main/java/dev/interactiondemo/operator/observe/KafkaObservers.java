@@ -1,5 +1,7 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.kafka.TopicObservation;
+
 import dev.interactiondemo.kafka.KafkaConnection;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import org.apache.kafka.clients.admin.Admin;
@@ -60,6 +62,15 @@ public final class KafkaObservers implements AutoCloseable {
         return observer == null ? Optional.empty() : observer.latest(demo);
     }
 
+    /** What the demo's topic dependent made of its topic: its latest observation says so at once. */
+    public synchronized void topicChanged(ResourceID demo, TopicObservation topic) {
+        KafkaConnection address = addresses.get(demo);
+        KafkaObserver observer = address == null ? null : observers.get(address);
+        if (observer != null) {
+            observer.topicChanged(demo, topic);
+        }
+    }
+
     /** The demo is gone: it is no longer observed, and its cluster's observer closes if it was the last. */
     public synchronized void forget(ResourceID demo) {
         KafkaConnection address = addresses.remove(demo);
@@ -68,7 +79,7 @@ public final class KafkaObservers implements AutoCloseable {
         }
     }
 
-    /** The Admin client of a cluster a demo is observed at (for deleting its topic), or empty if none can be made. */
+    /** The Admin client of the cluster a demo is observed at (for its topic dependent), or empty if none can be made. */
     public Optional<Admin> admin(ResourceID demo) {
         KafkaObserver observer;
         synchronized (this) {

@@ -27,8 +27,7 @@ class KafkaObserverRoundsTest {
     }
 
     private static KafkaTarget target(int i) {
-        return new KafkaTarget("rounds-" + i, "rounds-" + i, TopicManagement.External, 1, 1, Map.of(), null, false,
-                false);
+        return new KafkaTarget("rounds-" + i, "rounds-" + i, TopicManagement.External, 1, 1, Map.of(), null, false);
     }
 
     @Test
