@@ -1,23 +1,8 @@
 package dev.interactiondemo.sandbox;
 
-import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.spec.GreeterSpec;
-import dev.interactiondemo.api.spec.HostSpec;
-import dev.interactiondemo.api.spec.InteractionDemoSpec;
-import dev.interactiondemo.api.spec.KafkaSpec;
-import dev.interactiondemo.api.spec.TopicManagement;
-import dev.interactiondemo.api.spec.TopicSpec;
-import dev.interactiondemo.api.spec.WorkerSpec;
-import dev.interactiondemo.api.status.DeliveryStatus;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.kafka.KafkaReading;
-import dev.interactiondemo.api.status.MessagesStatus;
-import dev.interactiondemo.engine.DemoSettings;
-import dev.interactiondemo.engine.Observation;
-import dev.interactiondemo.engine.PodFigures;
-import dev.interactiondemo.engine.StatusCalculator;
 import dev.interactiondemo.kafka.TopicObservation;
-import dev.interactiondemo.engine.Workload;
 import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Program;
@@ -38,8 +23,6 @@ import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.kafka.KafkaFailures;
 import dev.interactiondemo.kafka.KafkaReadException;
 import dev.interactiondemo.kafka.TopicAdmin;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grpc.Grpc;
 import io.opentelemetry.api.OpenTelemetry;
 import io.grpc.InsecureChannelCredentials;
@@ -49,13 +32,11 @@ import org.apache.kafka.clients.admin.Admin;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -81,23 +62,6 @@ public final class Sandbox implements Program.StoppableJob {
     private static final Duration GREETER_START_TIMEOUT = Duration.ofSeconds(10);
     /** The broker's listener that only the Host uses, through the proxy. */
     private static final String HOST_LISTENER = "HOST";
-    /** The sandbox builds no images: its parts run in this process. */
-    private static final DemoSettings.Images IMAGES = new DemoSettings.Images() {
-        @Override
-        public String greeterImage() {
-            return "in-process";
-        }
-
-        @Override
-        public String notifierImage() {
-            return "in-process";
-        }
-    };
-    /** Why a stopped part has no ready replica. */
-    private static final String STOPPED = "stopped";
-    private static final KubernetesSerialization JSON = new KubernetesSerialization();
-    private static final String CUT_NOTE = "kafka.cutHost: the sandbox's TCP proxy between the Host and Kafka "
-            + "drops and refuses the Host's connections";
 
     private final SandboxOptions options;
     private final PrintStream out;
@@ -123,18 +87,16 @@ public final class Sandbox implements Program.StoppableJob {
     private volatile List<NotificationWorker> workers = List.of();
     private WebPage web;
     private final History history = new History(900);
+    private final SandboxStatus status;
     /** One audit per Worker (an audit is its Worker's alone), kept across a stop and start. */
     private final List<DeliveryAudit> audits = new ArrayList<>();
-    /** The first and the latest status of the run: the first gives the summary's rates, the latest the next's. */
-    private InteractionDemoStatus firstStatus;
-    private InteractionDemoStatus lastStatus;
-    private NotificationHost.Stats lastHostStats;
 
     public Sandbox(SandboxOptions options, PrintStream out, PrintStream err) {
         this.options = options;
         this.out = out;
         this.err = err;
         this.view = options.output().equals("json") ? new JsonView(out) : new TableView(out);
+        this.status = new SandboxStatus(options);
     }
 
     /** Asks a running sandbox to finish: stop the Host, drain, report, clean up. */
@@ -423,38 +385,11 @@ public final class Sandbox implements Program.StoppableJob {
         }
         status = observe(true);
         view.last(status);
-        MessagesStatus m = status.getMessages();
-        DeliveryStatus delivery = status.getDelivery();
-        if (m == null) {
-            err.println("sandbox: FAILED: could not read message counts from Kafka");
-            return 1;
-        }
-        if (m.getConsumed() == 0) {
-            err.println("sandbox: FAILED: no message went end to end (produced " + m.getProduced() + ")");
-            return 1;
-        }
-        if (delivery.getLost() > 0) {
-            err.println("sandbox: FAILED: " + delivery.getLost() + " messages were lost");
-            return 1;
-        }
-        if (m.getLag() > 0) {
-            err.println("sandbox: FAILED: " + m.getLag() + " messages still waiting after " + DRAIN_TIMEOUT.toSeconds()
-                    + " s");
-            return 1;
-        }
-        err.printf("sandbox: OK: %d produced, %d consumed, 0 lost, %d duplicates%n", m.getProduced(), m.getConsumed(),
-                delivery.getDuplicates());
-        return 0;
+        return SandboxStatus.verdict(status, DRAIN_TIMEOUT, err);
     }
 
-    /**
-     * One observation of everything, turned into a status by the operator's own calculator: the sandbox is a demo
-     * whose parts are processes. Rates come from the previous status, or for the {@code summary} at the end, from the
-     * first status of the run.
-     */
+    /** One observation of everything, turned into the status the operator would write (see {@link SandboxStatus}). */
     InteractionDemoStatus observe(boolean summary) {
-        Instant now = Clock.systemUTC().instant();
-        InteractionDemo demo = demo(summary);
         GreeterHealthCheck.Health health = GreeterHealthCheck.check(probeChannel, Duration.ofSeconds(1));
         KafkaReading reading = null;
         String kafkaProblem = null;
@@ -467,86 +402,11 @@ public final class Sandbox implements Program.StoppableJob {
             topic = TopicObservation.notReady(e.kind() == KafkaReadException.Kind.TOPIC_MISSING ? "TopicMissing"
                     : "KafkaUnreachable", e.getMessage());
         }
-        Optional<String> hostProblem = host.notReadyReason();
-        List<NotificationWorker> ws = workers;
-        int workersReady = (int) ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
-        String workerProblem = ws.isEmpty() ? STOPPED : workersReady > 0 ? null
-                : ws.get(0).notReadyReason().orElse(null);
-        Observation observation = new Observation(demo, DemoSettings.of(demo, IMAGES),
-                Workload.running(greeterRunning && health.isServing() ? 1 : 0, greeterRunning ? null : STOPPED),
-                Workload.running(hostProblem.isEmpty() ? 1 : 0, hostProblem.orElse(null)),
-                Workload.running(workersReady, workerProblem), "localhost:" + greeterPort, topic, health, reading,
-                kafkaProblem, Map.of(), now, null, null, figures(ws), null, null, CUT_NOTE);
-        InteractionDemoStatus status = StatusCalculator.compute(observation);
-        if (firstStatus == null) {
-            firstStatus = status;
-        }
-        lastStatus = status;
+        InteractionDemoStatus status = this.status.next(new SandboxStatus.Moment(Clock.systemUTC().instant(),
+                greeterRunning, health, "localhost:" + greeterPort, topic, reading, kafkaProblem, host, workers,
+                audits, faults.spec(), clientBootstrapServers()), summary);
         history.add(status);
         return status;
-    }
-
-    /**
-     * The sandbox as the InteractionDemo it stands for: its switches are the demo's {@code spec.faults}; a stopped
-     * Greeter or Worker is one whose pods are down (an outage), not one scaled to 0. Its status is the last one, with
-     * the first counts for the {@code summary}.
-     */
-    private InteractionDemo demo(boolean summary) {
-        InteractionDemo demo = new InteractionDemo();
-        demo.setMetadata(new ObjectMetaBuilder().withName("sandbox").withNamespace("local").withGeneration(1L)
-                .build());
-        InteractionDemoSpec spec = new InteractionDemoSpec();
-        KafkaSpec kafkaSpec = new KafkaSpec();
-        kafkaSpec.setBootstrapServers(clientBootstrapServers());
-        TopicSpec topicSpec = new TopicSpec();
-        topicSpec.setName(TOPIC);
-        topicSpec.setPartitions(options.partitions());
-        topicSpec.setManagement(TopicManagement.Direct);
-        kafkaSpec.setTopic(topicSpec);
-        spec.setKafka(kafkaSpec);
-        GreeterSpec greeterSpec = new GreeterSpec();
-        greeterSpec.setReplicas(1);
-        spec.setGreeter(greeterSpec);
-        HostSpec hostSpec = new HostSpec();
-        hostSpec.setReplicas(1);
-        hostSpec.setMessagesPerSecond(options.rate());
-        spec.setHost(hostSpec);
-        WorkerSpec workerSpec = new WorkerSpec();
-        workerSpec.setReplicas(options.workers());
-        workerSpec.setGroupId(GROUP);
-        spec.setWorker(workerSpec);
-        spec.setFaults(faults.spec());
-        demo.setSpec(spec);
-        InteractionDemoStatus previous = lastStatus;
-        if (summary && previous != null && firstStatus != null) {
-            previous = JSON.clone(previous);
-            previous.setMessages(firstStatus.getMessages());
-        }
-        demo.setStatus(previous);
-        return demo;
-    }
-
-    /**
-     * What the Host and the Workers report, as the operator reads it from their pods' /metrics: the Greeter as the
-     * Host sees it since the previous observation, the Workers' audit summed, and the end-to-end latency of the
-     * slowest running Worker (none while no Worker runs: nothing is delivered, so there is no latency to show).
-     */
-    private PodFigures figures(List<NotificationWorker> running) {
-        NotificationHost.Stats h = host.stats();
-        long calls = h.greeterCalls() - (lastHostStats == null ? 0 : lastHostStats.greeterCalls());
-        long failures = h.greeterFailures() - (lastHostStats == null ? 0 : lastHostStats.greeterFailures());
-        lastHostStats = h;
-        List<NotificationWorker.Stats> stats = running.stream().map(NotificationWorker::stats).toList();
-        Double p50 = stats.isEmpty() ? null : round(stats.stream().mapToDouble(NotificationWorker.Stats::endToEndP50Ms)
-                .max().orElse(0));
-        Double p99 = stats.isEmpty() ? null : round(stats.stream().mapToDouble(NotificationWorker.Stats::endToEndP99Ms)
-                .max().orElse(0));
-        return new PodFigures(h.greeterCalls(), h.greeterFailures(),
-                calls == 0 ? 0.0 : Math.round((double) failures / calls * 1000) / 1000.0,
-                round(h.greeterLatencyP50Ms()), round(h.greeterLatencyP99Ms()), calls > 0 && failures == calls,
-                audits.stream().mapToLong(DeliveryAudit::delivered).sum(),
-                audits.stream().mapToLong(DeliveryAudit::duplicates).sum(),
-                audits.stream().mapToLong(DeliveryAudit::lost).sum(), p50, p99);
     }
 
     private void stopAll() {
@@ -572,10 +432,6 @@ public final class Sandbox implements Program.StoppableJob {
         } catch (Exception e) {
             err.println("sandbox: while stopping: " + e);
         }
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 10) / 10.0;
     }
 
     private static void sleep(Duration d) {
