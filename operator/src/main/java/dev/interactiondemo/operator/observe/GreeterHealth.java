@@ -1,20 +1,12 @@
 package dev.interactiondemo.operator.observe;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 import dev.interactiondemo.common.GreeterHealthCheck;
 import io.grpc.Channel;
-import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -41,23 +33,7 @@ public final class GreeterHealth {
     }
 
     private void start(ResourceID demo, Channel channel) {
-        var future = HealthGrpc.newFutureStub(channel).withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(GreeterHealthCheck.SERVICE).build());
-        Futures.addCallback(future, new FutureCallback<>() {
-            @Override
-            public void onSuccess(HealthCheckResponse response) {
-                readings.done(demo, new GreeterHealthCheck.Health(response.getStatus().name(), ""));
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-                Status s = Status.fromThrowable(t);
-                readings.done(demo, s.getCode() == Status.Code.NOT_FOUND
-                        ? new GreeterHealthCheck.Health("SERVICE_UNKNOWN", "no health status for " + GreeterHealthCheck.SERVICE)
-                        : new GreeterHealthCheck.Health("UNREACHABLE", s.getCode()
-                        + (s.getDescription() == null ? "" : ": " + s.getDescription())));
-            }
-        }, MoreExecutors.directExecutor());
+        GreeterHealthCheck.ask(channel, DEADLINE).thenAccept(answer -> readings.done(demo, answer));
     }
 
     public void forget(ResourceID demo) {
