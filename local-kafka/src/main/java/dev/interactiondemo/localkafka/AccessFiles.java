@@ -69,7 +69,7 @@ final class AccessFiles {
             String name = line.substring(0, colon).strip();
             String password = line.substring(colon + 1);
             try {
-                LocalKafkaBroker.requireUserName(name);
+                Sasl.requireUserName(name);
             } catch (IllegalArgumentException e) {
                 throw bad(source, i, e.getMessage());
             }
