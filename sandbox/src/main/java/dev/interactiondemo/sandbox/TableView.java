@@ -28,7 +28,7 @@ final class TableView implements StatusView {
         var w = s.getWorker();
         String worker = w.getReplicas() == 0 ? "stopped"
                 : w.getReplicas() > 1 ? w.getReadyReplicas() + "/" + w.getReplicas() + " up"
-                : w.getReadyReplicas() > 0 ? "running" : "waiting";
+                : w.getReadyReplicas() > 0 ? "running" : "down";
         var g = s.getGreeter();
         String greeter = g.getReplicas() == 0 ? "stopped" : g.getServing();
         List<String> faults = s.getFaults() == null ? List.of() : s.getFaults();
