@@ -42,6 +42,11 @@ final class Cpu {
         return total;
     }
 
+    /** CPU time per message in µs: {@code ticks} over {@code messages} (NaN when there were none). */
+    static double microsPerMessage(long ticks, double messages) {
+        return messages <= 0 ? Double.NaN : ticks * (1e6 / TICKS_PER_SECOND) / messages;
+    }
+
     /** cutime + cstime of this JVM: the CPU time of the children it has waited for. */
     static long reapedChildren() {
         return statFields(Path.of("/proc/self/stat"), 13, 14);
