@@ -35,8 +35,8 @@ public final class Names {
      * The Kafka topic's name: {@code topic.name}, else the name this demo already uses (recorded in its status), else
      * {@code <namespace>.<name>-notifications}. Kafka's names are shared by every namespace on a cluster: the
      * namespace keeps same-named demos of different namespaces apart (neither part can hold a '.', so no two demos
-     * get the same default). Demos created before the namespace was part of the default keep their topic through
-     * the status.
+     * get the same default). The name recorded in the status comes first, so that a change of the default never
+     * moves a running demo to another topic.
      */
     public static String topic(InteractionDemo d) {
         TopicSpec t = d.getSpec().getKafka().getTopic();
@@ -50,7 +50,7 @@ public final class Names {
         return namespaced(d, "-notifications");
     }
 
-    /** The consumer group: {@code consumer.groupId}, else the recorded one, else {@code <namespace>.<name>-workers}. */
+    /** The consumer group: {@code worker.groupId}, else the recorded one, else {@code <namespace>.<name>-workers}. */
     public static String groupId(InteractionDemo d) {
         WorkerSpec c = d.getSpec().getWorker();
         if (c != null && c.getGroupId() != null) {

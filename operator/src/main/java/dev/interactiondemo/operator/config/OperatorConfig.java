@@ -45,7 +45,8 @@ public record OperatorConfig(Set<String> watchNamespaces, String greeterImage, S
     public static final Option STATUS_INTERVAL = Option.of("STATUS_INTERVAL", "status-interval", "10s",
             "how often each InteractionDemo's status is refreshed (1s-10m)");
     public static final Option STRIMZI_API_VERSION = Option.of("STRIMZI_API_VERSION", "strimzi-api-version",
-            "kafka.strimzi.io/v1", "apiVersion of Strimzi KafkaTopics: kafka.strimzi.io/v1, or v1beta2 for Strimzi "
+            "kafka.strimzi.io/v1", "apiVersion of Strimzi's KafkaTopics and KafkaUsers: kafka.strimzi.io/v1, or "
+                    + "v1beta2 for Strimzi "
                     + "before 0.49");
     public static final Option TOPIC_READY_TIMEOUT = Option.of("TOPIC_READY_TIMEOUT", "topic-ready-timeout", "2m",
             "how long a KafkaTopic may stay not Ready before the status names the likely cause (1s-1h)");
