@@ -1,0 +1,194 @@
+package dev.interactiondemo.notifier;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The Worker's offsets: per partition owned, the offset after the last record processed, and its commits. After a
+ * poll, asynchronously, at most every {@link #COMMIT_EVERY} while records keep coming and at once after a poll that
+ * returns none; synchronously when partitions are revoked and on shutdown. When partitions go, the
+ * {@link DeliveryAudit} forgets them; after an injected failure (no commit), the next consumer's first assignment
+ * decides which of them the audit keeps. Poll thread only.
+ */
+final class ProcessedOffsets {
+    /** Logs as the Worker: its lines keep their logger name. */
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationWorker.class);
+    /**
+     * The least time between two asynchronous commits while records keep coming: a commit per poll (up to 500
+     * records) kept one in flight behind every fetch. A poll that returns nothing commits at once.
+     */
+    static final Duration COMMIT_EVERY = Duration.ofMillis(100);
+
+    private final DeliveryAudit audit;
+    /** Per partition owned, the offset after the last record processed. */
+    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    /** Whether {@link #processed} moved since the last commit. */
+    private boolean uncommitted;
+    /** When the last asynchronous commit was sent (System.nanoTime). */
+    private long lastCommitNanos;
+    /** True while the consumer is closed after an injected failure: no commit, and the audit keeps its partitions. */
+    private boolean failing;
+    /**
+     * After an injected failure, per partition held, the offset after the last record processed: the next consumer
+     * keeps the audit's expectations for those it gets back where this Worker left them.
+     */
+    private final Map<TopicPartition, Long> heldAtFailure = new HashMap<>();
+
+    ProcessedOffsets(DeliveryAudit audit) {
+        this.audit = audit;
+    }
+
+    /** A poll's records of {@code partition} are processed up to {@code next} (the offset after the last). */
+    void processedUpTo(TopicPartition partition, long next) {
+        processed.put(partition, new OffsetAndMetadata(next));
+        uncommitted = true;
+    }
+
+    /**
+     * Commits on revoke, so that the partitions' next owner starts right after what was processed here; except while
+     * failing on purpose, when neither a commit nor forgetting the audit's expectations would show the lesson.
+     */
+    ConsumerRebalanceListener rebalanceListener(Consumer<String, byte[]> consumer) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                if (failing) {
+                    LOG.info("Partitions given up without a commit (injected fault): {}", partitions);
+                    return;
+                }
+                commitSync(consumer);
+                giveUp(partitions);
+                LOG.info("Partitions revoked: {}", partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                // No longer a member (e.g. after a session timeout): a commit would be refused. The next owner starts
+                // at the last commit and delivers what came after it again.
+                if (!failing) {
+                    giveUp(partitions);
+                }
+                LOG.warn("Partitions lost: {}", partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                LOG.info("Partitions assigned: {}", partitions);
+                if (!heldAtFailure.isEmpty()) {
+                    keepExpectationsAfterFailure(consumer, partitions);
+                }
+            }
+
+            private void giveUp(Collection<TopicPartition> partitions) {
+                processed.keySet().removeAll(partitions);
+                forget(partitions);
+            }
+        };
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        synchronized (audit) {
+            audit.forget(partitions.stream().map(TopicPartition::partition).toList());
+        }
+    }
+
+    /**
+     * The first assignment after an injected failure. For a partition this Worker gets back with nothing committed
+     * beyond what it had processed, the audit keeps its expectations: what Kafka delivers again counts as duplicates.
+     * A partition it did not get back, or that another Worker processed further meanwhile, is forgotten, so that no
+     * gap shows where there is none.
+     */
+    private void keepExpectationsAfterFailure(Consumer<String, byte[]> consumer, Collection<TopicPartition> assigned) {
+        List<TopicPartition> stale = new ArrayList<>();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(
+                    heldAtFailure.keySet().stream().filter(assigned::contains).collect(Collectors.toSet()));
+            heldAtFailure.forEach((partition, processedUpTo) -> {
+                OffsetAndMetadata c = committed.get(partition);
+                if (!assigned.contains(partition) || (c == null ? 0 : c.offset()) > processedUpTo) {
+                    stale.add(partition);
+                }
+            });
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not read the committed offsets ({}); the audit starts afresh on its partitions", e.toString());
+            stale.addAll(heldAtFailure.keySet());
+        }
+        heldAtFailure.clear();
+        forget(stale);
+    }
+
+    /**
+     * The injected fault fired: what was processed is not committed, and is held for the next consumer's first
+     * assignment; until this consumer is closed, its partitions go without a commit.
+     */
+    void failBeforeCommit() {
+        processed.forEach((partition, next) -> heldAtFailure.put(partition, next.offset()));
+        processed.clear();
+        uncommitted = false;
+        failing = true;
+    }
+
+    /** The consumer is closed: the next one commits again. */
+    void consumerClosed() {
+        failing = false;
+    }
+
+    /** After a poll that returned {@code batch} records: commits without waiting, if due. */
+    void afterPoll(Consumer<String, byte[]> consumer, int batch) {
+        if (batch == 0 || System.nanoTime() - lastCommitNanos >= COMMIT_EVERY.toNanos()) {
+            commitAsync(consumer);
+        }
+    }
+
+    /**
+     * After a poll (at most every {@link #COMMIT_EVERY} while records keep coming): commits what was processed without
+     * waiting; a failed commit is made again after the next poll.
+     */
+    private void commitAsync(Consumer<String, byte[]> consumer) {
+        if (!uncommitted) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
+        consumer.commitAsync(Map.copyOf(processed), (offsets, error) -> {
+            if (error != null) {
+                // Kafka runs this callback on the poll thread: the next loop commits again, records or not, so the
+                // last batch before a quiet spell is not left uncommitted (its lag would never reach 0).
+                uncommitted = true;
+                LOG.warn("Commit failed; committing again after the next poll: {}", error.toString());
+            }
+        });
+        uncommitted = false;
+    }
+
+    /** On revoke and on shutdown: commits what was processed and waits for Kafka's answer. */
+    void commitSync(Consumer<String, byte[]> consumer) {
+        if (processed.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(processed);
+        } catch (WakeupException e) {
+            consumer.commitSync(processed); // the wakeup came from close(); commit what was done, then stop
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("Commit failed; notifications processed since the last commit will be delivered again: {}",
+                    e.toString());
+        }
+        uncommitted = false;
+    }
+}
