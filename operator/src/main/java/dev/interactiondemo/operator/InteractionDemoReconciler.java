@@ -121,8 +121,8 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
             workflow.addDependentResourceAndConfigure(kafkaUser).withReconcilePrecondition(new WantsKafkaUser());
         }
         this.workflow = workflow
-                .addDependentResourceAndConfigure(hostDeployment).withReconcilePrecondition(new HostCanStart(allowed,
-                        observer::topicReadyNow))
+                .addDependentResourceAndConfigure(hostDeployment).dependsOn(directTopic)
+                .withReconcilePrecondition(new HostCanStart(allowed, observer::topicReadyNow))
                 .addDependentResourceAndConfigure(workerDeployment).withReconcilePrecondition(allowed)
                 .addDependentResourceAndConfigure(hostKafkaCut).withReconcilePrecondition(new HostCutOn())
                 .withThrowExceptionFurther(false)

@@ -4,7 +4,6 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.engine.DemoSettings;
-import dev.interactiondemo.kafka.KafkaFailures;
 import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.kafka.TopicObservation;
 import dev.interactiondemo.operator.config.OperatorConfig;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -88,19 +86,17 @@ public class DirectTopic implements DependentResource<TopicObservation, Interact
         if (!create && !grow) {
             return ReconcileResult.noOperation(topic);
         }
-        ResourceID id = ResourceID.fromResource(demo);
-        Optional<Admin> admin = kafka.admin(id);
-        if (admin.isEmpty()) {
+        Optional<TopicObservation> changed = kafka.changeTopic(ResourceID.fromResource(demo), new TopicAdmin.Want(
+                s.topic(), true, s.partitions(), s.topicReplicas(), s.topicConfig(), demoKafka.ownedTopicId(demo),
+                true));
+        if (changed.isEmpty()) {
             return ReconcileResult.noOperation(topic); // Kafka out of reach: the observer says so
         }
-        TopicObservation made = TopicAdmin.ensureAll(admin.get(), Map.of(id, new TopicAdmin.Want(s.topic(), true,
-                s.partitions(), s.topicReplicas(), s.topicConfig(), demoKafka.ownedTopicId(demo), true)),
-                principal(demo, context.getClient())).get(id);
+        TopicObservation made = changed.get();
         if (made.topicId() != null) {
             demoKafka.created(demo, made.topicId());
             LOG.info("Topic {} of {}: {} (id {})", s.topic(), Names.key(demo), made.message(), made.topicId());
         }
-        kafka.topicChanged(id, made);
         return create ? ReconcileResult.resourceCreated(made) : ReconcileResult.resourceUpdated(made);
     }
 
@@ -150,11 +146,6 @@ public class DirectTopic implements DependentResource<TopicObservation, Interact
     private boolean managed(DemoSettings s) {
         return s.management() == TopicManagement.Direct
                 && config.allowedBootstrapServers().refused(s.bootstrapServers()).isEmpty();
-    }
-
-    private String principal(InteractionDemo demo, KubernetesClient client) {
-        return demoKafka.security(demo, client) instanceof KafkaCredentials.Resolved resolved
-                ? KafkaFailures.principal(resolved.security()) : "the operator";
     }
 
     private static String rootMessage(Throwable e) {

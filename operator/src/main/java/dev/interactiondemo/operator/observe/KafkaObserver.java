@@ -8,6 +8,7 @@ import dev.interactiondemo.kafka.KafkaAddressCheck;
 import dev.interactiondemo.kafka.KafkaConnection;
 import dev.interactiondemo.kafka.KafkaFailures;
 import dev.interactiondemo.kafka.TopicAdmin;
+import dev.interactiondemo.kafka.TopicBatch;
 import dev.interactiondemo.kafka.OffsetReader;
 import dev.interactiondemo.kafka.TopicObservation;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -60,6 +61,8 @@ final class KafkaObserver implements AutoCloseable {
     private final Map<ResourceID, KafkaObservation> latest = new ConcurrentHashMap<>();
     /** Only touched on the observer's thread, but read by deletions: volatile. */
     private volatile Admin admin;
+    /** The topic dependents' changes, made in batches through this cluster's Admin client. */
+    private final TopicBatch topicChanges;
     private Duration backoff = Duration.ZERO;
     /** The next periodic round; only touched on the observer's thread. */
     private ScheduledFuture<?> nextRound;
@@ -75,6 +78,7 @@ final class KafkaObserver implements AutoCloseable {
         this.interval = interval;
         this.clock = clock;
         this.onChange = onChange;
+        this.topicChanges = new TopicBatch(KafkaFailures.principal(connection.security()));
         this.thread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("kafka-observer-" + bootstrap));
         roundSoon();
     }
@@ -109,10 +113,25 @@ final class KafkaObserver implements AutoCloseable {
     }
 
     /**
+     * Creates or grows a demo's topic for its topic dependent, in one batch with the other demos' changes of the
+     * moment; the topic as made (the demo's latest observation holds it at once), or null when Kafka cannot be
+     * reached.
+     */
+    TopicObservation changeTopic(ResourceID demo, TopicAdmin.Want want) {
+        Admin a = admin();
+        if (a == null) {
+            return null;
+        }
+        TopicObservation made = topicChanges.ensure(a, demo, want);
+        topicChanged(demo, made);
+        return made;
+    }
+
+    /**
      * What the demo's topic dependent made of its topic (created, grown): the demo's latest observation holds it at
      * once, and a round follows at once for its counts, which tells the reconciler.
      */
-    void topicChanged(ResourceID demo, TopicObservation topic) {
+    private void topicChanged(ResourceID demo, TopicObservation topic) {
         if (targets.containsKey(demo)) {
             latest.put(demo, new KafkaObservation(topic, null, null, clock.instant()));
         }

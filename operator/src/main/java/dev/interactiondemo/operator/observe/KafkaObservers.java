@@ -1,5 +1,6 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.kafka.TopicAdmin;
 import dev.interactiondemo.kafka.TopicObservation;
 
 import dev.interactiondemo.kafka.KafkaConnection;
@@ -62,13 +63,17 @@ public final class KafkaObservers implements AutoCloseable {
         return observer == null ? Optional.empty() : observer.latest(demo);
     }
 
-    /** What the demo's topic dependent made of its topic: its latest observation says so at once. */
-    public synchronized void topicChanged(ResourceID demo, TopicObservation topic) {
-        KafkaConnection address = addresses.get(demo);
-        KafkaObserver observer = address == null ? null : observers.get(address);
-        if (observer != null) {
-            observer.topicChanged(demo, topic);
+    /**
+     * Creates or grows a demo's topic for its topic dependent, batched with the other demos' changes on its cluster;
+     * empty when the demo is not observed or its Kafka cannot be reached.
+     */
+    public Optional<TopicObservation> changeTopic(ResourceID demo, TopicAdmin.Want want) {
+        KafkaObserver observer;
+        synchronized (this) {
+            KafkaConnection address = addresses.get(demo);
+            observer = address == null ? null : observers.get(address);
         }
+        return observer == null ? Optional.empty() : Optional.ofNullable(observer.changeTopic(demo, want));
     }
 
     /** The demo is gone: it is no longer observed, and its cluster's observer closes if it was the last. */
