@@ -10,4 +10,14 @@ package dev.interactiondemo.engine;
 public record PodFigures(Long calls, Long failures, Double errorRate, Double callP50Ms, Double callP99Ms,
                          Boolean hostBlocked, Long delivered, Long duplicates, Long lost, Double endToEndP50Ms,
                          Double endToEndP99Ms) {
+
+    /**
+     * The share of the Host's calls since the previous reading that failed, to 0.001: 0 when no call was made. The
+     * operator reads the counts from the Hosts' /metrics, the sandbox from its Host; both compute the rate here.
+     */
+    public static double errorRate(long callsBefore, long failuresBefore, long calls, long failures) {
+        long newCalls = calls - callsBefore;
+        long newFailures = Math.max(0, failures - failuresBefore);
+        return newCalls <= 0 ? 0.0 : Math.round((double) newFailures / newCalls * 1000) / 1000.0;
+    }
 }

@@ -150,8 +150,10 @@ final class SandboxStatus {
      */
     private PodFigures figures(Moment m) {
         NotificationHost.Stats h = m.host().stats();
-        long calls = h.greeterCalls() - (lastHostStats == null ? 0 : lastHostStats.greeterCalls());
-        long failures = h.greeterFailures() - (lastHostStats == null ? 0 : lastHostStats.greeterFailures());
+        long callsBefore = lastHostStats == null ? 0 : lastHostStats.greeterCalls();
+        long failuresBefore = lastHostStats == null ? 0 : lastHostStats.greeterFailures();
+        long calls = h.greeterCalls() - callsBefore;
+        long failures = h.greeterFailures() - failuresBefore;
         lastHostStats = h;
         List<NotificationWorker.Stats> stats = m.workers().stream().map(NotificationWorker::stats).toList();
         Double p50 = stats.isEmpty() ? null : round(stats.stream()
@@ -159,7 +161,7 @@ final class SandboxStatus {
         Double p99 = stats.isEmpty() ? null : round(stats.stream()
                 .mapToDouble(NotificationWorker.Stats::endToEndP99Ms).max().orElse(0));
         return new PodFigures(h.greeterCalls(), h.greeterFailures(),
-                calls == 0 ? 0.0 : Math.round((double) failures / calls * 1000) / 1000.0,
+                PodFigures.errorRate(callsBefore, failuresBefore, h.greeterCalls(), h.greeterFailures()),
                 round(h.greeterLatencyP50Ms()), round(h.greeterLatencyP99Ms()), calls > 0 && failures == calls,
                 m.audits().stream().mapToLong(DeliveryAudit::delivered).sum(),
                 m.audits().stream().mapToLong(DeliveryAudit::duplicates).sum(),

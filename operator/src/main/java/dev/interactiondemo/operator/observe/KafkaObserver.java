@@ -146,7 +146,7 @@ final class KafkaObserver implements AutoCloseable {
         return targets.size();
     }
 
-    /** The cluster's Admin client, for a deletion (made if need be; the address is checked first). */
+    /** The cluster's Admin client, for the topic dependents (made if need be; the address is checked first). */
     Admin admin() {
         Admin a = admin;
         if (a != null) {

@@ -93,12 +93,8 @@ public final class PodMetrics {
         PodFigures before = readings.previous(demo).orElse(NOTHING);
         long calls = (long) sum(hosts, "notifier_greeter_calls_total");
         long failures = (long) sum(hosts, "notifier_greeter_failures_total");
-        long newCalls = calls - Objects.requireNonNullElse(before.calls(), 0L);
-        long newFailures = failures - Objects.requireNonNullElse(before.failures(), 0L);
-        Double errorRate = null;
-        if (!hosts.isEmpty()) {
-            errorRate = newCalls <= 0 ? 0.0 : Math.round((double) Math.max(0, newFailures) / newCalls * 1000) / 1000.0;
-        }
+        Double errorRate = hosts.isEmpty() ? null : PodFigures.errorRate(Objects.requireNonNullElse(before.calls(),
+                0L), Objects.requireNonNullElse(before.failures(), 0L), calls, failures);
         PodFigures f = new PodFigures(
                 hosts.isEmpty() ? null : calls, hosts.isEmpty() ? null : failures, errorRate,
                 quantileMs(hosts, "notifier_greeter_latency_quantiles_seconds", "0.5"),
