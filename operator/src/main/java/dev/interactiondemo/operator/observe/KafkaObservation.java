@@ -28,6 +28,12 @@ public record KafkaObservation(TopicObservation topic, KafkaReading reading, Str
         this(topic, reading, problem, null, at, null, null);
     }
 
+    /** This observation with its topic replaced. */
+    KafkaObservation withTopic(TopicObservation other) {
+        return other == topic ? this : new KafkaObservation(other, reading, problem, problemReason, at, members,
+                partitions);
+    }
+
     /** Whether {@code other} tells the reconciler something this one did not (the reading time alone does not). */
     boolean differsFrom(KafkaObservation other) {
         if (other == null) {

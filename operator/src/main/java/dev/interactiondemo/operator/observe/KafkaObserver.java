@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -350,10 +351,37 @@ final class KafkaObserver implements AutoCloseable {
         if (!targets.containsKey(demo)) {
             return; // unregistered during the round
         }
-        KafkaObservation before = latest.put(demo, observation);
-        if (observation.differsFrom(before)) {
+        KafkaObservation[] before = new KafkaObservation[1];
+        KafkaObservation now = latest.compute(demo, (id, last) -> {
+            before[0] = last;
+            if (last == null) {
+                return observation;
+            }
+            if (madeSince(last.topic(), observation.topic())) {
+                return last; // the round looked before the dependent made the topic
+            }
+            return observation.withTopic(asMade(last.topic(), observation.topic()));
+        });
+        if (now.differsFrom(before[0])) {
             onChange.accept(demo);
         }
+    }
+
+    /** Whether the topic was made ready (with its id) after a round found it still to be created. */
+    private static boolean madeSince(TopicObservation made, TopicObservation found) {
+        return made != null && made.ready() && made.topicId() != null && found != null && !found.ready()
+                && TopicObservation.CREATING.equals(found.reason());
+    }
+
+    /**
+     * A round that describes the topic its dependent has just created or grown finds it as it is ("Exists"): the
+     * status keeps saying what the operator made of it, as long as the topic is that same one, unchanged.
+     */
+    private static TopicObservation asMade(TopicObservation made, TopicObservation found) {
+        boolean same = made != null && found != null && made.ready() && found.ready() && made.topicId() != null
+                && made.topicId().equals(found.topicId()) && Objects.equals(made.partitions(),
+                found.partitions()) && "Exists".equals(found.reason());
+        return same && ("Created".equals(made.reason()) || "PartitionsIncreased".equals(made.reason())) ? made : found;
     }
 
     private static String rootMessage(Throwable e) {
