@@ -1,12 +1,12 @@
 package dev.interactiondemo.api.spec;
 
 /** Schema patterns used by more than one field. */
-final class Patterns {
+public final class Patterns {
     /** A duration the notifier accepts: 250ms, 30s, 2m. */
-    static final String DURATION = "^[0-9]{1,6}(ms|s|m)$";
+    public static final String DURATION = "^[0-9]{1,6}(ms|s|m)$";
     /** What the Greeter and the notifier accept for a delay (a CEL rule on the duration fields). */
-    static final String AT_MOST_60S = "duration(self) <= duration('60s')";
-    static final String AT_MOST_60S_MESSAGE = "at most 60s: the Greeter and the Worker refuse longer delays";
+    public static final String AT_MOST_60S = "duration(self) <= duration('60s')";
+    public static final String AT_MOST_60S_MESSAGE = "at most 60s: the Greeter and the Worker refuse longer delays";
 
     private Patterns() {
     }
