@@ -6,7 +6,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The last statuses observed, numbered, for the page's charts: it asks for those after the last it has. */
+/**
+ * The last statuses observed, numbered: for the page's charts (it asks for those after the last it has) and for a
+ * lesson, which looks at each new one ({@link #next}).
+ */
 final class History {
     /** One observation: its number, when it was made (epoch milliseconds), the status. */
     record Entry(long seq, long time, InteractionDemoStatus status) {
@@ -25,6 +28,23 @@ final class History {
         while (entries.size() > capacity) {
             entries.removeFirst();
         }
+        notifyAll();
+    }
+
+    /**
+     * The latest entry once one numbered above {@code after} is there, waiting at most {@code timeoutMillis}; null
+     * when none came meanwhile.
+     */
+    synchronized Entry next(long after, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (entries.isEmpty() || entries.getLast().seq() <= after) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) {
+                return null;
+            }
+            wait(left);
+        }
+        return entries.getLast();
     }
 
     /** The entries numbered above {@code after}, oldest first. */

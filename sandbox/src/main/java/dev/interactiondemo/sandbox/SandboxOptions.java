@@ -3,6 +3,7 @@ package dev.interactiondemo.sandbox;
 import dev.interactiondemo.common.Defaults;
 import dev.interactiondemo.common.Option;
 import dev.interactiondemo.common.Settings;
+import dev.interactiondemo.engine.lesson.LessonCatalogue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Optional;
 /** The sandbox's flags (each also readable from its environment variable). */
 public record SandboxOptions(Optional<Duration> duration, double rate, String callMode, int maxInFlight,
                              String output, Duration interval, int greeterPort, int kafkaPort, int partitions,
-                             Duration greeterDelay, Duration processingDelay, Scenario scenario,
+                             Duration greeterDelay, Duration processingDelay, Optional<LessonChoice> lesson,
                              List<FaultSetting> faults, boolean web, int webPort, int workers,
                              KafkaSecurity kafkaSecurity) {
 
@@ -46,39 +47,6 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
         }
     }
 
-    /** A lesson: a fault staged in the middle third of the run, to watch the two interaction styles react. */
-    public enum Scenario {
-        /** Nothing staged. */
-        NONE(null),
-        /** The Greeter stops: the synchronous call fails, so the Host publishes nothing until it returns. */
-        GREETER_OUTAGE(null),
-        /** The Worker stops: the Host carries on, messages wait in Kafka (lag grows), then drain. */
-        WORKER_OUTAGE(null),
-        /** The Greeter fails 30 % of calls: the Host retries with backoff, the rate drops, nothing is lost. */
-        GREETER_ERRORS(FaultSetting.of(FaultSetting.GREETER_ERROR_RATE, "0.3")),
-        /** The Greeter runs but refuses every call (NOT_SERVING): the Host blocks, the Worker drains what waits. */
-        GREETER_UNAVAILABLE(FaultSetting.of(FaultSetting.GREETER_UNAVAILABLE, "true")),
-        /** The Worker fails before committing now and then: redelivery shows as duplicates, none is lost. */
-        DUPLICATES(FaultSetting.of(FaultSetting.WORKER_FAIL_BEFORE_COMMIT, "0.2")),
-        /** The Host is cut off from Kafka: produced stops while the Greeter answers; nothing is lost after. */
-        KAFKA_CUT(FaultSetting.of(FaultSetting.KAFKA_CUT_HOST, "true"));
-
-        private final FaultSetting fault;
-
-        Scenario(FaultSetting fault) {
-            this.fault = fault;
-        }
-
-        /** The fault switched on for the middle third, or null for an outage (a part stopped). */
-        FaultSetting fault() {
-            return fault;
-        }
-
-        String label() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-    }
-
     static final Option DURATION = Option.of("SANDBOX_DURATION", "duration", null,
             "how long to run, e.g. 30s or 2m [default: until Ctrl-C]");
     static final Option RATE = Option.of("SANDBOX_RATE", "rate", String.valueOf(Defaults.RATE),
@@ -104,9 +72,12 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
     static final Option PROCESSING_DELAY = Option.of("SANDBOX_PROCESSING_DELAY", "processing-delay",
             Defaults.PROCESSING_DELAY, "time the Worker spends on each notification (0-10s): above 1/rate, lag grows");
     static final Option SCENARIO = Option.of("SANDBOX_SCENARIO", "scenario", "none",
-            "a lesson staged in the middle third of --duration: none, greeter-outage or worker-outage (that part "
-                    + "stops), greeter-errors (greeter.errorRate=0.3), greeter-unavailable, duplicates "
-                    + "(worker.failBeforeCommit=0.2), kafka-cut (kafka.cutHost=true)");
+            "a lesson of the catalogue, the same as on a cluster (its steps, hypotheses and verdicts): none, "
+                    + String.join(", ", LessonCatalogue.NAMES) + ". The lesson ends the run; exit 0 when every "
+                    + "hypothesis holds");
+    static final Option LESSON = Option.of("SANDBOX_LESSON", "lesson", null,
+            "a lesson of your own: an InteractionLesson YAML file (as for a cluster; its spec.demo is ignored), "
+                    + "run like --scenario");
     static final Option FAULT = Option.ofList("SANDBOX_FAULTS", "fault", null,
             "a fault switched on from the start, name=value; repeatable (the variable: comma-separated): "
                     + "greeter.errorRate=0-1, greeter.unavailable=true, worker.failBeforeCommit=0-1, "
@@ -121,7 +92,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                     + "least-privilege ACLs, while the sandbox's own readings stay on PLAINTEXT (a super user). Not "
                     + "with kafka.cutHost or --scenario kafka-cut");
     static final List<Option> OPTIONS = List.of(DURATION, RATE, CALL_MODE, MAX_IN_FLIGHT, OUTPUT, INTERVAL,
-            GREETER_PORT, KAFKA_PORT, PARTITIONS, WORKERS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, FAULT, WEB, WEB_PORT,
+            GREETER_PORT, KAFKA_PORT, PARTITIONS, WORKERS, GREETER_DELAY, PROCESSING_DELAY, SCENARIO, LESSON, FAULT, WEB, WEB_PORT,
             KAFKA_SECURITY);
 
     public static SandboxOptions from(String[] args, Map<String, String> env) {
@@ -131,12 +102,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
     static SandboxOptions from(Settings s) {
         Optional<Duration> duration = s.raw(DURATION).map(v -> s.duration(DURATION, Duration.ofSeconds(1),
                 Duration.ofDays(7)));
-        List<String> scenarios = new ArrayList<>();
-        for (Scenario sc : Scenario.values()) {
-            scenarios.add(sc.label());
-        }
-        Scenario scenario = Scenario.valueOf(s.choice(SCENARIO, scenarios.toArray(String[]::new))
-                .toUpperCase(Locale.ROOT).replace('-', '_'));
+        Optional<LessonChoice> lesson = LessonChoice.from(s, SCENARIO, LESSON);
         List<FaultSetting> faults = new ArrayList<>();
         for (String f : s.string(FAULT).split(",")) {
             if (f.isBlank()) {
@@ -155,17 +121,14 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
             String why = " do not go together: the cut is a plaintext proxy in front of the Host, and with "
                     + security.label() + " the Host connects to the " + security.listener() + " listener directly "
                     + "(the cut needs none)";
-            if (scenario == Scenario.KAFKA_CUT) {
-                s.problem(SCENARIO.label() + " " + scenario.label() + " and " + KAFKA_SECURITY.label() + " "
+            if (lesson.isPresent() && lesson.get().cutsTheHost()) {
+                s.problem(lesson.get().flag() + " " + lesson.get().name() + " and " + KAFKA_SECURITY.label() + " "
                         + security.label() + why);
             }
             if (faults.stream().anyMatch(f -> f.name().equals(FaultSetting.KAFKA_CUT_HOST) && f.flag())) {
                 s.problem(FAULT.label() + " " + FaultSetting.KAFKA_CUT_HOST + "=true and " + KAFKA_SECURITY.label()
                         + " " + security.label() + why);
             }
-        }
-        if (scenario != Scenario.NONE && duration.isEmpty()) {
-            s.problem(SCENARIO.label() + " needs " + DURATION.label() + ": the outage takes its middle third");
         }
         if (!s.positional().isEmpty()) {
             s.problem("unexpected arguments " + s.positional() + " (see --help)");
@@ -181,7 +144,7 @@ public record SandboxOptions(Optional<Duration> duration, double rate, String ca
                 s.integer(PARTITIONS, 1, 100),
                 s.duration(GREETER_DELAY, Duration.ZERO, Duration.ofSeconds(10)),
                 s.duration(PROCESSING_DELAY, Duration.ZERO, Duration.ofSeconds(10)),
-                scenario,
+                lesson,
                 List.copyOf(faults),
                 Boolean.parseBoolean(s.choice(WEB, "true", "false")),
                 s.integer(WEB_PORT, 0, 65535),

@@ -1,24 +1,22 @@
 package dev.interactiondemo.sandbox;
 
 import dev.interactiondemo.api.InteractionDemo;
-import dev.interactiondemo.api.spec.FaultsSpec;
-import dev.interactiondemo.api.spec.GreeterSpec;
-import dev.interactiondemo.api.spec.HostSpec;
 import dev.interactiondemo.api.spec.InteractionDemoSpec;
 import dev.interactiondemo.api.spec.KafkaSpec;
 import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.api.spec.TopicSpec;
-import dev.interactiondemo.api.spec.WorkerSpec;
+import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.status.DeliveryStatus;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.status.MessagesStatus;
+import dev.interactiondemo.api.status.PartitionLag;
 import dev.interactiondemo.common.GreeterHealthCheck;
 import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.engine.Observation;
 import dev.interactiondemo.engine.PodFigures;
 import dev.interactiondemo.engine.StatusCalculator;
 import dev.interactiondemo.engine.Workload;
-import dev.interactiondemo.kafka.KafkaReading;
+import dev.interactiondemo.kafka.OffsetReader;
 import dev.interactiondemo.kafka.TopicObservation;
 import dev.interactiondemo.notifier.DeliveryAudit;
 import dev.interactiondemo.notifier.NotificationHost;
@@ -61,15 +59,20 @@ final class SandboxStatus {
      * What the sandbox's parts are doing at one moment.
      *
      * @param topic        the topic as the sandbox's reading found it
-     * @param reading      the counts, or null when Kafka could not be read
+     * @param reading      the counts, the partitions and the group's members, or null when Kafka could not be read
      * @param kafkaProblem why Kafka could not be read, or null
      * @param workers      the Workers running; empty while they are stopped
      * @param audits       every Worker's audit, kept across a stop and start
+     * @param hostProblem  why the Host cannot do its job, if it cannot
+     * @param hostStats    the Host's counts since the run began
+     * @param spec         the parts' live settings and the faults, as the demo's spec (see {@link SandboxParts#spec})
      * @param bootstrap    where the Workers (and, secured, the Host) connect
      */
     record Moment(Instant now, boolean greeterRunning, GreeterHealthCheck.Health health, String greeterEndpoint,
-                  TopicObservation topic, KafkaReading reading, String kafkaProblem, NotificationHost host,
-                  List<NotificationWorker> workers, List<DeliveryAudit> audits, FaultsSpec faults, String bootstrap) {
+                  TopicObservation topic, OffsetReader.TopicReading reading, String kafkaProblem,
+                  Optional<String> hostProblem,
+                  NotificationHost.Stats hostStats, List<NotificationWorker> workers, List<DeliveryAudit> audits,
+                  InteractionDemoSpec spec, String bootstrap) {
     }
 
     private final SandboxOptions options;
@@ -84,7 +87,7 @@ final class SandboxStatus {
     /** The status of {@code m}; for the {@code summary}, with rates over the whole run. */
     InteractionDemoStatus next(Moment m, boolean summary) {
         InteractionDemo demo = demo(m, summary);
-        Optional<String> hostProblem = m.host().notReadyReason();
+        Optional<String> hostProblem = m.hostProblem();
         List<NotificationWorker> ws = m.workers();
         int workersReady = (int) ws.stream().filter(w -> w.notReadyReason().isEmpty()).count();
         String workerProblem = ws.isEmpty() ? STOPPED : workersReady > 0 ? null
@@ -94,7 +97,10 @@ final class SandboxStatus {
                         m.greeterRunning() ? null : STOPPED),
                 Workload.running(hostProblem.isEmpty() ? 1 : 0, hostProblem.orElse(null)),
                 Workload.running(workersReady, workerProblem), m.greeterEndpoint(), m.topic(), m.health(),
-                m.reading(), m.kafkaProblem(), Map.of(), m.now(), null, null, figures(m), null, null, CUT_NOTE);
+                m.reading() == null ? null : m.reading().reading(), m.kafkaProblem(), Map.of(), m.now(),
+                m.reading() == null ? null : m.reading().members().stream().map(SandboxStatus::member).toList(),
+                m.reading() == null ? null : m.reading().partitions().stream().map(SandboxStatus::lag).toList(),
+                figures(m), null, null, CUT_NOTE);
         InteractionDemoStatus status = StatusCalculator.compute(observation);
         if (firstStatus == null) {
             firstStatus = status;
@@ -104,15 +110,15 @@ final class SandboxStatus {
     }
 
     /**
-     * The sandbox as the InteractionDemo it stands for: its switches are the demo's {@code spec.faults}; a stopped
-     * Greeter or Worker is one whose pods are down (an outage), not one scaled to 0. Its status is the last one, with
+     * The sandbox as the InteractionDemo it stands for: its live settings and switches are the demo's spec; a
+     * Greeter or Worker stopped from the page is one whose pods are down (an outage), not one scaled to 0. Its status is the last one, with
      * the first counts for the {@code summary}.
      */
     private InteractionDemo demo(Moment m, boolean summary) {
         InteractionDemo demo = new InteractionDemo();
         demo.setMetadata(new ObjectMetaBuilder().withName("sandbox").withNamespace("local").withGeneration(1L)
                 .build());
-        InteractionDemoSpec spec = new InteractionDemoSpec();
+        InteractionDemoSpec spec = m.spec();
         KafkaSpec kafkaSpec = new KafkaSpec();
         kafkaSpec.setBootstrapServers(m.bootstrap());
         TopicSpec topicSpec = new TopicSpec();
@@ -121,18 +127,6 @@ final class SandboxStatus {
         topicSpec.setManagement(TopicManagement.Direct);
         kafkaSpec.setTopic(topicSpec);
         spec.setKafka(kafkaSpec);
-        GreeterSpec greeterSpec = new GreeterSpec();
-        greeterSpec.setReplicas(1);
-        spec.setGreeter(greeterSpec);
-        HostSpec hostSpec = new HostSpec();
-        hostSpec.setReplicas(1);
-        hostSpec.setMessagesPerSecond(options.rate());
-        spec.setHost(hostSpec);
-        WorkerSpec workerSpec = new WorkerSpec();
-        workerSpec.setReplicas(options.workers());
-        workerSpec.setGroupId(Sandbox.GROUP);
-        spec.setWorker(workerSpec);
-        spec.setFaults(m.faults());
         demo.setSpec(spec);
         InteractionDemoStatus previous = lastStatus;
         if (summary && previous != null && firstStatus != null) {
@@ -149,7 +143,7 @@ final class SandboxStatus {
      * slowest running Worker (none while no Worker runs: nothing is delivered, so there is no latency to show).
      */
     private PodFigures figures(Moment m) {
-        NotificationHost.Stats h = m.host().stats();
+        NotificationHost.Stats h = m.hostStats();
         long callsBefore = lastHostStats == null ? 0 : lastHostStats.greeterCalls();
         long failuresBefore = lastHostStats == null ? 0 : lastHostStats.greeterFailures();
         long calls = h.greeterCalls() - callsBefore;
@@ -195,6 +189,25 @@ final class SandboxStatus {
         err.printf("sandbox: OK: %d produced, %d consumed, 0 lost, %d duplicates%n", m.getProduced(), m.getConsumed(),
                 delivery.getDuplicates());
         return 0;
+    }
+
+    /** A member of the Workers' group as the status shows it (as the operator's Kafka observer makes it). */
+    private static ConsumerMember member(OffsetReader.GroupMember m) {
+        ConsumerMember member = new ConsumerMember();
+        member.setClientId(m.clientId());
+        member.setHost(m.host());
+        member.setPartitions(m.partitions());
+        return member;
+    }
+
+    /** A partition as the status shows it. */
+    private static PartitionLag lag(OffsetReader.PartitionOffsets p) {
+        PartitionLag l = new PartitionLag();
+        l.setPartition(p.partition());
+        l.setEnd(p.end());
+        l.setCommitted(p.committed());
+        l.setLag(p.lag());
+        return l;
     }
 
     private static double round(double ms) {

@@ -103,7 +103,7 @@ final class WebPage implements AutoCloseable {
                     return;
                 }
                 try {
-                    sandbox.applyFault(f);
+                    sandbox.parts().applyFault(f);
                 } catch (IllegalArgumentException e) {
                     send(ex, 400, Map.of("error", e.getMessage()));
                     return;
@@ -118,14 +118,14 @@ final class WebPage implements AutoCloseable {
                 boolean worker = path.equals("/api/worker");
                 if ((Boolean) running) {
                     if (worker) {
-                        sandbox.startWorker("");
+                        sandbox.parts().startWorker("");
                     } else {
-                        sandbox.startGreeter();
+                        sandbox.parts().startGreeter();
                     }
                 } else if (worker) {
-                    sandbox.stopWorker();
+                    sandbox.parts().stopWorker();
                 } else {
-                    sandbox.stopGreeter();
+                    sandbox.parts().stopGreeter();
                 }
             }
             default -> {
