@@ -2,9 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.common.testing.Await;
-import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,17 +38,9 @@ class CatalogueLessonsTest {
         kubelet.close();
     }
 
+    /** A demo as the catalogue's lessons expect it: three partitions (the scale-out lesson's idle fourth Worker). */
     static InteractionDemo demo(String name) {
-        return Serialization.unmarshal("""
-                apiVersion: interactiondemo.dev/v1alpha1
-                kind: InteractionDemo
-                metadata:
-                  name: %s
-                spec:
-                  kafka:
-                    bootstrapServers: %s
-                    topic: {management: Direct, partitions: 3}
-                """.formatted(name, LocalKafkaBroker.shared().bootstrapServers()), InteractionDemo.class);
+        return DirectModeTest.directDemo(name, 3, "");
     }
 
     private static Optional<InteractionDemo> get(String name) {
