@@ -524,8 +524,9 @@ class InteractionDemoE2ETest {
     }
 
     /**
-     * Lesson: the Host cut off from Kafka. The operator puts a NetworkPolicy in place and says so; where the cluster
-     * enforces it (the local cluster's node runs kube-network-policies, see docs/e2e-cluster.md) the Host's
+     * Lesson: the Host cut off from Kafka. The operator puts a NetworkPolicy in place, says so, and replaces the Host
+     * so that its connections are judged under the policy (enforcers judge a connection by its first packet); where
+     * the cluster enforces it (the local cluster's node runs kube-network-policies, see docs/e2e-cluster.md) the Host's
      * publishing stops while the Greeter keeps answering and the Host holds what Kafka has not acknowledged; once the
      * cut is lifted, it publishes again and the Workers' audit shows nothing lost. A node that says NetworkPolicies
      * are not enforced there (annotation {@value #NETWORK_POLICIES}) makes the test abort, saying so, once the policy
@@ -553,12 +554,8 @@ class InteractionDemoE2ETest {
             }
             boolean local = enforcement != null;
             try {
-                Await.until("the Host's publishing stopped", () -> {
-                    if (local) {
-                        dropHostConnections();
-                    }
-                    return demo().getStatus().getMessages().getProducedPerSecond() == 0.0;
-                }, Duration.ofMinutes(3), Duration.ofSeconds(3));
+                Await.until("the Host's publishing stopped", () -> demo().getStatus().getMessages()
+                        .getProducedPerSecond() == 0.0, Duration.ofMinutes(3), Duration.ofSeconds(3));
             } catch (AssertionError e) {
                 if (local) {
                     throw e;
@@ -612,23 +609,6 @@ class InteractionDemoE2ETest {
                 .filter(a -> a != null).toList();
         return said.stream().filter(a -> a.startsWith("unenforced")).findFirst()
                 .orElse(said.isEmpty() ? null : said.get(0));
-    }
-
-    /**
-     * kube-network-policies judges a connection by its first packet, as most enforcers do, and the Host's connection
-     * to Kafka predates the cut. Dropping the node's connection tracking entries of the Host's pods makes their next
-     * packets first packets again, judged by the policy in force: the running Host is cut off, as the sandbox's
-     * proxy cuts its connections (those to the Greeter and DNS are judged allowed and go on). The local cluster's
-     * node is this machine, and the suite runs as root there.
-     */
-    private static void dropHostConnections() {
-        for (Pod pod : client.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO)
-                .withLabel("app.kubernetes.io/component", "host").list().getItems()) {
-            String ip = pod.getStatus().getPodIP();
-            if (ip != null) {
-                Shell.works("conntrack", "-D", "-s", ip); // fails when there is nothing to drop
-            }
-        }
     }
 
     private static void pause(Duration d) {
