@@ -1,6 +1,8 @@
 package dev.interactiondemo.e2e;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.lesson.InteractionLesson;
+import dev.interactiondemo.api.lesson.LessonPhase;
 import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.Certificates;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -46,6 +48,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -807,6 +810,27 @@ class InteractionDemoE2ETest {
     }
 
     /** A Direct-mode demo on the secured listener, trusting the run's CA, with its own password Secret. */
+    /**
+     * The catalogue as InteractionLesson resources on the node (the chart watches every namespace by now): every
+     * lesson, applied from its example with kubectl, ends Passed on a demo of its own, and gave back every switch.
+     */
+    @Test
+    @Order(95)
+    void everyCatalogueLessonPassesOnTheNode() throws Exception {
+        Map<String, InteractionLesson> ended = new CatalogueOnTheNode(client, InteractionDemoE2ETest::kubectl,
+                "kafka." + NS + ".svc:9092").run();
+        assertEquals(CatalogueOnTheNode.LANES.stream().mapToInt(List::size).sum(), ended.size(), "every lesson ran");
+        List<String> failed = new ArrayList<>();
+        ended.forEach((name, l) -> {
+            LOG.info("lesson {}: {} ({})", name, l.getStatus().getPhase(), l.getStatus().getMessage());
+            if (l.getStatus().getPhase() != LessonPhase.Passed || l.getStatus().getSwitched() != null) {
+                failed.add(name + ": " + l.getStatus().getPhase() + "\n" + CatalogueOnTheNode.verdicts(l)
+                        + CatalogueOnTheNode.timeline(l));
+            }
+        });
+        assertTrue(failed.isEmpty(), String.join("\n", failed));
+    }
+
     private static void securedDemo(String name, String bootstrap, String more) {
         client.resources(InteractionDemo.class).inNamespace(SECURED).resource(Serialization.unmarshal("""
                 apiVersion: interactiondemo.dev/v1alpha1
