@@ -22,6 +22,7 @@ import java.util.List;
 public class LessonStep {
 
     @Required
+    @Size(max = 40)
     @Pattern(NAME)
     @JsonPropertyDescription("The step's name, unique in the lesson: lower-case letters, digits and '-', at most 40 characters.")
     private String name;
