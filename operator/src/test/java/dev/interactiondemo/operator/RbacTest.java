@@ -104,6 +104,8 @@ class RbacTest {
         server.start();
         admin = client(null);
         installCrd(Files.newInputStream(Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE)));
+        installCrd(Files.newInputStream(Path.of(System.getProperty("committed.crds"),
+                CrdIsCommittedTest.LESSON_FILE)));
         installCrd(RbacTest.class.getResourceAsStream("/strimzi/kafkatopics-crd.yaml"));
         installCrd(RbacTest.class.getResourceAsStream("/strimzi/kafkausers-crd.yaml"));
     }
