@@ -90,10 +90,11 @@ final class DemoSwitcher {
         patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
                 .withName(lesson.getSpec().getDemo()).withNamespace(lesson.getMetadata().getNamespace()).build());
         patch.setAdditionalProperty("spec", Serialization.jsonMapper().convertValue(spec, Map.class));
+        // With the object given, the client sends the apply as it is: no get first (the operator may not get demos).
         return client.genericKubernetesResources(demo.getApiVersion(), demo.getKind())
-                .inNamespace(lesson.getMetadata().getNamespace()).withName(lesson.getSpec().getDemo())
+                .inNamespace(lesson.getMetadata().getNamespace()).resource(patch)
                 .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
-                        .withFieldManager(manager(lesson)).withForce(true).build(), Serialization.asJson(patch));
+                        .withFieldManager(manager(lesson)).withForce(true).build());
     }
 
     /** Removes the lesson's manager from the demo's managedFields: a JSON patch that tests, then removes its entry. */
@@ -109,7 +110,7 @@ final class DemoSwitcher {
                     Map.of("op", "test", "path", path + "/manager", "value", manager),
                     Map.of("op", "remove", "path", path)));
             client.genericKubernetesResources(demo.getApiVersion(), demo.getKind())
-                    .inNamespace(demo.getMetadata().getNamespace()).withName(demo.getMetadata().getName())
+                    .inNamespace(demo.getMetadata().getNamespace()).resource(demo)
                     .patch(PatchContext.of(PatchType.JSON), patch);
             return; // one entry per manager and operation; the next look finds any other
         }
