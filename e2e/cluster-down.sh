@@ -29,6 +29,8 @@ done
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source=lib/host.sh
 source "${E2E_DIR}/lib/host.sh"
+# shellcheck source=lib/netpol.sh
+source "${E2E_DIR}/lib/netpol.sh"
 
 need_root
 start_time=${SECONDS}
@@ -67,6 +69,11 @@ if [[ -n "$(component_pid kubelet)" && -n "$(component_pid kube-apiserver)" && -
 fi
 
 # 2. The node and control plane.
+if [[ "${foreign}" == false ]]; then
+  stop_network_policies
+else
+  stop_component kube-network-policies
+fi
 stop_component kube-proxy
 stop_component kubelet
 stop_component kube-apiserver

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Brings up a single-node Kubernetes cluster on this machine, offline, from
 # real components: etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubelet and kube-proxy (built by hack/kube-binaries.sh
-# --full), containerd, runc and the CNI bridge plugin from Debian's packages,
-# CoreDNS as a pod. Every image is made locally; none is ever pulled.
+# kube-scheduler, kubelet, kube-proxy and kube-network-policies (built by
+# hack/kube-binaries.sh --full), containerd, runc and the CNI bridge plugin
+# from Debian's packages, CoreDNS as a pod. Every image is made locally; none
+# is ever pulled. Where the kernel cannot support kube-network-policies, it
+# says so: NetworkPolicies are then not enforced (the node's annotation
+# e2e.interactiondemo.dev/network-policies tells which).
 #
 # Usage: e2e/cluster-up.sh [--no-smoke]
 #
@@ -39,6 +42,8 @@ source "${E2E_DIR}/lib/pki.sh"
 source "${E2E_DIR}/lib/image.sh"
 # shellcheck source=lib/images.sh
 source "${E2E_DIR}/lib/images.sh"
+# shellcheck source=lib/netpol.sh
+source "${E2E_DIR}/lib/netpol.sh"
 
 need_root
 start_time=${SECONDS}
@@ -325,6 +330,11 @@ node_ready() {
 wait_for 120 "node ${E2E_NODE_NAME} to be Ready" node_ready ||
   die "node did not become Ready; see ${LOG_DIR}/kubelet.log and ${LOG_DIR}/containerd.log"
 log "node ${E2E_NODE_NAME} is Ready"
+
+# ---------------------------------------------------- kube-network-policies
+# The NetworkPolicy enforcer, a host process like kube-proxy (lib/netpol.sh);
+# started before any pod but the smoke test's.
+ensure_network_policies
 
 # ------------------------------------------------------------------ CoreDNS
 sed -e "s|__DNS_IP__|${E2E_DNS_IP}|g" -e "s|__DNS_DOMAIN__|${E2E_DNS_DOMAIN}|g" \

@@ -6,7 +6,8 @@
 #                                    (what fabric8 kube-api-test runs)
 #   hack/kube-binaries.sh --full     also kube-controller-manager,
 #                                    kube-scheduler, kubelet, kube-proxy,
-#                                    helm and coredns (a single-node cluster)
+#                                    helm, coredns and kube-network-policies
+#                                    (a single-node cluster)
 #
 # Output: ${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/<X.Y.Z>-<os>-<arch>/
 # (the layout is in hack/lib/platform.sh), the directory kube-api-test looks
@@ -14,7 +15,7 @@
 # there, so they are built once per machine and user. A binary that is
 # present and prints the expected version is not built again. Versions are
 # pinned by the go.mod files next to this script (hack/kube-binaries,
-# hack/etcd, hack/helm, hack/coredns).
+# hack/etcd, hack/helm, hack/coredns, hack/network-policies).
 #
 # Needs Go (>= 1.24) and the Go module proxy that `go env GOPROXY` names (or a
 # filled module cache); --help, --print-dir and --check need neither.
@@ -29,7 +30,8 @@ Builds kube-apiserver, kubectl and etcd from source into the directory that
 fabric8 kube-api-test reads: ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<X.Y.Z>-<os>-<arch>/.
 
   --full                  also build kube-controller-manager, kube-scheduler,
-                          kubelet, kube-proxy, helm and coredns (same directory)
+                          kubelet, kube-proxy, helm, coredns and
+                          kube-network-policies (same directory)
   --only NAME[,NAME...]   build only these of the binaries above (e.g. --only helm)
   --force                 rebuild even if a binary with the right version is there
   --check                 build nothing: run each requested binary's --version
@@ -132,6 +134,8 @@ if $full || [[ -n "$only" ]]; then
     "kube-proxy|kube-binaries|k8s.io/kubernetes/cmd/kube-proxy|0"
     "helm|helm|helm.sh/helm/v3/cmd/helm|0"
     "coredns|coredns|github.com/coredns/coredns|0"
+    # The e2e node's NetworkPolicy enforcer; static, as upstream's Makefile.
+    "kube-network-policies|network-policies|sigs.k8s.io/kube-network-policies/cmd|0"
   )
 fi
 if [[ -n "$only" ]]; then
@@ -154,6 +158,11 @@ printed_version() {
     etcd) out="$("$bin" --version 2>/dev/null | sed -n 's/^etcd Version: //p')" ;;
     helm) out="$("$bin" version --template '{{.Version}}' 2>/dev/null)" ;;
     coredns) out="$("$bin" -version 2>/dev/null | sed -n 's/^CoreDNS-//p')" ;;
+    # No version flag: the module version Go records in the binary's build
+    # information ("mod" line; -s -w keeps it), read without Go.
+    kube-network-policies)
+      out="$(LC_ALL=C grep -a -o -E $'^(mod|dep)\tsigs\\.k8s\\.io/kube-network-policies\tv[^\t]+' "$bin" 2>/dev/null |
+        head -n 1 | cut -f3)" ;;
     *) out="$("$bin" --version 2>/dev/null | sed -n 's/^Kubernetes //p')" ;;
   esac
   echo "$out"
@@ -164,6 +173,7 @@ expected_version() {
     etcd) module_version "$hack_dir/etcd" go.etcd.io/etcd/server/v3 | sed 's/^v//' ;;
     helm) module_version "$hack_dir/helm" helm.sh/helm/v3 ;;
     coredns) module_version "$hack_dir/coredns" github.com/coredns/coredns | sed 's/^v//' ;;
+    kube-network-policies) module_version "$hack_dir/network-policies" sigs.k8s.io/kube-network-policies ;;
     *) echo "$kube_version" ;;
   esac
 }

@@ -120,9 +120,15 @@ alive() {
 
 # Starts a component in the background, in its own session, logging to
 # ${LOG_DIR}/<name>.log; records "pid binary" in ${PID_DIR}/<name>.pid.
+# start_component NAME [--exe BINARY] COMMAND ARGS...: --exe names the binary
+# the process ends up running when COMMAND is a launcher that execs it (same
+# pid), so that component_pid recognizes it.
 start_component() {
   local name="$1"; shift
   local bin="$1"
+  if [[ "$1" == --exe ]]; then
+    bin="$2"; shift 2
+  fi
   mkdir -p "${LOG_DIR}" "${PID_DIR}"
   if [[ -n "$(component_pid "${name}")" ]]; then
     log "${name} already running (pid $(component_pid "${name}"))"

@@ -15,6 +15,7 @@ ensure_packages() {
     missing+=(containernetworking-plugins)
   command -v iptables >/dev/null || missing+=(iptables)
   command -v conntrack >/dev/null || missing+=(conntrack)
+  command -v nft >/dev/null || missing+=(nftables)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
   [[ -f /usr/lib/x86_64-linux-gnu/libc.a || -f /usr/lib/aarch64-linux-gnu/libc.a ]] || missing+=(libc6-dev)

@@ -133,8 +133,8 @@ final class DemoObserver {
                 view.topic(), health, view.reading(), view.problem(), errors, clock.instant(),
                 group.map(KafkaObservation::members).orElse(null), group.map(KafkaObservation::partitions).orElse(null),
                 figures, view.problemReason(), user, "the Host's traffic to Kafka is denied by NetworkPolicy "
-                + Names.host(demo) + "-kafka-cut (enforced only where the cluster's network plugin enforces "
-                + "NetworkPolicies)");
+                + Names.host(demo) + "-kafka-cut, and the Host restarted under it (enforced only where the cluster's "
+                + "network plugin enforces NetworkPolicies)");
         boolean firstLook = view.firstLookUnderWay()
                 || greeter.isPresent() && settings.greeterReplicas() > 0 && health == null;
         boolean hostWaits = host.isEmpty() && settings.hostReplicas() > 0 && refused.isEmpty();

@@ -55,6 +55,11 @@ class DirectModeTest {
     }
 
     static InteractionDemo directDemo(String name, String extraSpec) {
+        return directDemo(name, 2, extraSpec);
+    }
+
+    /** A Direct-mode demo on the shared test broker, its topic with this many partitions. */
+    static InteractionDemo directDemo(String name, int partitions, String extraSpec) {
         return Serialization.unmarshal("""
                 apiVersion: interactiondemo.dev/v1alpha1
                 kind: InteractionDemo
@@ -65,9 +70,9 @@ class DirectModeTest {
                     bootstrapServers: %s
                     topic:
                       management: Direct
-                      partitions: 2
+                      partitions: %d
                 %s
-                """.formatted(name, LocalKafkaBroker.shared().bootstrapServers(), extraSpec.indent(2)),
+                """.formatted(name, LocalKafkaBroker.shared().bootstrapServers(), partitions, extraSpec.indent(2)),
                 InteractionDemo.class);
     }
 

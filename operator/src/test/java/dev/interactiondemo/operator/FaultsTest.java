@@ -57,6 +57,12 @@ class FaultsTest {
                 .filter(c -> "FaultsActive".equals(c.getType())).findFirst());
     }
 
+    private static Map<String, String> hostAnnotations() {
+        Map<String, String> a = client.apps().deployments().inNamespace(NS).withName("lesson-host").get().getSpec()
+                .getTemplate().getMetadata().getAnnotations();
+        return a == null ? Map.of() : a;
+    }
+
     @Test
     void faultsReachThePodsAndTheStatusAndGoWhenRemoved() {
         client.resources(InteractionDemo.class).inNamespace(NS).resource(demo("lesson", broker(), "Direct", null))
@@ -84,6 +90,8 @@ class FaultsTest {
         assertEquals(Map.of("app.kubernetes.io/instance", "lesson", "app.kubernetes.io/component", "greeter"),
                 cut.getSpec().getEgress().get(1).getTo().get(0).getPodSelector().getMatchLabels());
         assertEquals("lesson", cut.getMetadata().getOwnerReferences().get(0).getName());
+        Await.until("the Host replaced under the cut (its pods annotated)", () -> "true".equals(hostAnnotations()
+                .get("interactiondemo.dev/kafka-cut")));
 
         Condition active = Await.value("FaultsActive", () -> faultsActive().filter(c -> "True".equals(c.getStatus())
                 && c.getMessage().contains("kafka.cutHost")), Duration.ofSeconds(60));
@@ -94,6 +102,8 @@ class FaultsTest {
         DirectModeTest.patch(client, NS, "lesson", "{\"spec\":{\"faults\":null}}");
         Await.until("the cut lifted", () -> client.network().v1().networkPolicies().inNamespace(NS)
                 .withName("lesson-host-kafka-cut").get() == null);
+        Await.until("the Host replaced once the cut is lifted", () -> !hostAnnotations()
+                .containsKey("interactiondemo.dev/kafka-cut"));
         Await.until("the Greeter's faults removed", () -> !env("lesson-greeter").containsKey("GREETER_FAULT_ERROR_RATE")
                 && !env("lesson-greeter").containsKey("GREETER_FAULT_UNAVAILABLE"));
         Await.until("the Worker's fault removed", () -> !env("lesson-worker")

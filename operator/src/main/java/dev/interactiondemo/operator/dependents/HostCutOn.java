@@ -11,6 +11,11 @@ public final class HostCutOn implements Condition<NetworkPolicy, InteractionDemo
     @Override
     public boolean isMet(DependentResource<NetworkPolicy, InteractionDemo> dependent, InteractionDemo demo,
                          Context<InteractionDemo> context) {
+        return on(demo);
+    }
+
+    /** Whether the demo's fault {@code kafka.cutHost} is on. */
+    static boolean on(InteractionDemo demo) {
         var faults = demo.getSpec().getFaults();
         return faults != null && faults.getKafka() != null && Boolean.TRUE.equals(faults.getKafka().getCutHost());
     }

@@ -8,13 +8,22 @@ import dev.interactiondemo.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.interactiondemo.operator.dependents.PodTemplates.env;
 
-/** The notification Host's Deployment: calls the Greeter, publishes to the topic. */
+/**
+ * The notification Host's Deployment: calls the Greeter, publishes to the topic. While the fault {@code kafka.cutHost}
+ * is on, its pods carry the annotation {@link #KAFKA_CUT}, so the Host is replaced when the cut starts and when it is
+ * lifted: NetworkPolicy enforcers judge a connection by its first packet, and a connection to Kafka made before the
+ * cut would otherwise outlive it.
+ */
 public class HostDeployment extends DemoDeployment {
     public static final String COMPONENT = "host";
+    /** The Host pods' annotation while they are cut off from Kafka. */
+    public static final String KAFKA_CUT = "interactiondemo.dev/kafka-cut";
     public HostDeployment(OperatorConfig config) {
         super(config, COMPONENT);
     }
@@ -22,11 +31,19 @@ public class HostDeployment extends DemoDeployment {
     @Override
     protected Deployment desired(InteractionDemo demo, Context<InteractionDemo> context) {
         DemoSettings s = DemoSettings.of(demo, config);
-        return NotifierContainers.deployment(demo, s, Names.host(demo), COMPONENT, s.hostReplicas(), s.hostImage(),
+        Deployment d = NotifierContainers.deployment(demo, s, Names.host(demo), COMPONENT, s.hostReplicas(), s.hostImage(),
                 config, s.hostResources(), List.of(
                         env("GREETER_TARGET", "dns:///" + Names.greeter(demo) + ":" + Names.GREETER_PORT),
                         env("NOTIFIER_RATE", s.messagesPerSecond()),
                         env("NOTIFIER_CALL_MODE", s.callMode().name()),
                         env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
+        if (HostCutOn.on(demo)) {
+            var template = d.getSpec().getTemplate().getMetadata();
+            Map<String, String> annotations = template.getAnnotations() == null ? new HashMap<>()
+                    : new HashMap<>(template.getAnnotations());
+            annotations.put(KAFKA_CUT, "true");
+            template.setAnnotations(annotations);
+        }
+        return d;
     }
 }
