@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * {@code interactiondemo_lesson_verdicts_total{lesson, verdict}}: lesson runs ended, by catalogue lesson ({@code custom}
- * for a lesson of its own steps) and how they ended (Passed, Failed, Aborted). Its labels take a bounded set of
- * values, whatever the number of lessons.
+ * {@code interactiondemo_lesson_verdicts_total{lesson, verdict}}: lesson runs ended, by catalogue lesson
+ * ({@code custom} for a lesson of its own steps) and how they ended (Passed, Failed, Aborted). Its labels take a
+ * bounded set of values, whatever the number of lessons.
  */
 final class LessonMetrics {
     static final String VERDICTS = "interactiondemo_lesson_verdicts";
