@@ -72,8 +72,12 @@ them sufficient, and each one needed, against a real API server:
   OwnerReferencesPermissionEnforcement admission plugin runs (e.g. OpenShift; RbacTest runs it).
 - Deployments, Services, KafkaTopics: informers (list, watch) and server-side apply (patch; create when the apply
   creates). None is ever deleted by the operator: owner references let Kubernetes' garbage collector do it.
-- Events: one per (demo, reason), named after them: create (the first occurrence), get and patch (a repeat: its
-  count read and bumped, with its last timestamp).
+- InteractionLessons: informer (list, watch), finalizer (patch: java-operator-sdk adds it and removes it once a
+  deleted lesson gave its switches back), status (patch). A lesson switches its demo's fields by server-side apply
+  and takes its field manager out of the demo's managedFields with a JSON patch: both patch on interactiondemos,
+  granted above; the demo is read from the informer, never with get.
+- Events: one per (demo, reason), named after them, and one per line of a lesson's timeline: create (the first
+  occurrence), get and patch (a repeat: its count read and bumped, with its last timestamp).
 - KafkaUsers (kafka.user.managed): as KafkaTopics. An existing KafkaUser (kafka.user.name) is read with list.
 - Secrets: get only, of the Secrets a demo names for Kafka (kafka.tls, kafka.authentication, a KafkaUser's), in
   the demo's namespace: its credentials for the operator's own readings. No list, no watch.
@@ -84,6 +88,12 @@ them sufficient, and each one needed, against a real API server:
   verbs: [list, watch, patch]
 - apiGroups: [interactiondemo.dev]
   resources: [interactiondemos/status]
+  verbs: [patch]
+- apiGroups: [interactiondemo.dev]
+  resources: [interactionlessons]
+  verbs: [list, watch, patch]
+- apiGroups: [interactiondemo.dev]
+  resources: [interactionlessons/status]
   verbs: [patch]
 - apiGroups: [apps]
   resources: [deployments]

@@ -5,6 +5,7 @@ import dev.interactiondemo.engine.Conditions;
 import dev.interactiondemo.kafka.TopicObservation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * the new message, so a demo that flaps for hours leaves a handful of objects, and {@code kubectl describe} shows
  * "x12 over 5m".
  */
-final class DemoEvents {
+public final class DemoEvents {
     private static final Logger LOG = LoggerFactory.getLogger(DemoEvents.class);
     static final String COMPONENT = "interaction-demo-operator";
     private static final int HTTP_CONFLICT = 409;
@@ -39,7 +40,7 @@ final class DemoEvents {
 
     private final Clock clock;
 
-    DemoEvents(Clock clock) {
+    public DemoEvents(Clock clock) {
         this.clock = clock;
     }
 
@@ -82,10 +83,22 @@ final class DemoEvents {
         };
     }
 
-    /** Records an Event, or bumps the count of the demo's Event with this reason. Never throws. */
-    void record(KubernetesClient client, InteractionDemo demo, String type, String reason, String message) {
+    /** Records an Event, or bumps the count of the object's Event with this reason. Never throws. */
+    public void record(KubernetesClient client, HasMetadata demo, String type, String reason, String message) {
+        record(client, demo, type, reason, message, name(demo, reason));
+    }
+
+    /**
+     * Records an Event per distinct message (a lesson's timeline: each line an Event of its own, in order), or bumps
+     * the count of the object's Event with this reason and message. Never throws.
+     */
+    public void recordEach(KubernetesClient client, HasMetadata object, String type, String reason, String message) {
+        record(client, object, type, reason, message, name(object, reason + "/" + message));
+    }
+
+    private void record(KubernetesClient client, HasMetadata demo, String type, String reason, String message,
+                        String name) {
         String namespace = demo.getMetadata().getNamespace();
-        String name = name(demo, reason);
         String now = clock.instant().toString();
         String text = message.length() > 1000 ? message.substring(0, 1000) : message;
         var events = client.v1().events().inNamespace(namespace);
@@ -130,8 +143,8 @@ final class DemoEvents {
                 .build();
     }
 
-    /** {@code <demo>.<hash of the demo's uid and the reason>}: the same for every repeat, distinct per reason. */
-    static String name(InteractionDemo demo, String reason) {
+    /** {@code <object>.<hash of its uid and the reason>}: the same for every repeat, distinct per reason. */
+    static String name(HasMetadata demo, String reason) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest((demo.getMetadata().getUid() + "/" + reason)
                     .getBytes(StandardCharsets.UTF_8));

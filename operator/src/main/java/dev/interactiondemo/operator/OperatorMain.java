@@ -5,11 +5,13 @@ import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.common.HttpEndpoints;
 import dev.interactiondemo.common.Metrics;
 import dev.interactiondemo.common.Program;
+import dev.interactiondemo.operator.lesson.InteractionLessonReconciler;
 import dev.interactiondemo.operator.observe.Observers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,9 +25,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The operator process: reconciles InteractionDemos in the watched namespaces, with the current kubeconfig outside a
- * cluster and the pod's service account inside. {@code /healthz} answers once started, {@code /readyz} while every
- * event source is healthy, {@code /metrics} carries java-operator-sdk's reconciliation metrics and the JVM's.
+ * The operator process: reconciles InteractionDemos and InteractionLessons in the watched namespaces, with the
+ * current kubeconfig outside a cluster and the pod's service account inside. {@code /healthz} answers once started,
+ * {@code /readyz} while every event source is healthy, {@code /metrics} carries java-operator-sdk's reconciliation
+ * metrics and the JVM's.
  */
 public final class OperatorMain {
     private OperatorMain() {
@@ -100,15 +103,26 @@ public final class OperatorMain {
                 strimzi.users() ? "served: kafka.user available" : "not served: kafka.user unavailable until Strimzi "
                         + "is installed (checked every " + StrimziAwareOperator.CHECK_EVERY.toSeconds() + " s)");
         operator.register(new InteractionDemoReconciler(config, kafka, greeters, new DemoMetrics(registry),
-                statuses, Clock.systemUTC(), strimzi), c -> {
-            if (config.watchNamespaces().isEmpty()) {
-                c.watchingAllNamespaces();
-            } else {
-                c.settingNamespaces(config.watchNamespaces());
-            }
-        });
+                statuses, Clock.systemUTC(), strimzi), c -> watching(c, config));
+        registerLessons(operator, config, kafka, registry);
         operator.start();
         return operator;
+    }
+
+    /** Registers the InteractionLesson reconciler, watching the namespaces the demos are watched in. */
+    public static void registerLessons(Operator operator, OperatorConfig config, Observers kafka,
+                                       PrometheusMeterRegistry registry) {
+        operator.register(new InteractionLessonReconciler(kafka.kafka(), registry, Clock.systemUTC()),
+                c -> watching(c, config));
+    }
+
+    /** The namespaces a controller watches: all, or the configured ones. */
+    private static void watching(ControllerConfigurationOverrider<?> c, OperatorConfig config) {
+        if (config.watchNamespaces().isEmpty()) {
+            c.watchingAllNamespaces();
+        } else {
+            c.settingNamespaces(config.watchNamespaces());
+        }
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.interactiondemo.operator;
 import dev.interactiondemo.operator.config.OperatorConfig;
 
 import dev.interactiondemo.api.InteractionDemo;
+import dev.interactiondemo.api.lesson.InteractionLesson;
 import dev.interactiondemo.api.spec.KafkaAuthenticationType;
 import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.engine.DemoSettings;
+import dev.interactiondemo.engine.lesson.LessonCatalogue;
 import dev.interactiondemo.operator.kafka.DemoKafkaAccess;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,15 +47,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The files in examples/ are what they say: applied as users apply them ({@code kubectl apply --dry-run=server
- * --validate=strict}, so a misspelt field fails) to a real API server with the InteractionDemo CRD; the Strimzi
+ * --validate=strict}, so a misspelt field fails) to a real API server with the InteractionDemo and InteractionLesson
+ * CRDs (a lesson example for every catalogue lesson, each on the demo of the Strimzi example); the Strimzi
  * resources also read into Strimzi's own model with no field it does not know, and fit together.
  */
 class ExamplesTest {
     private static final String NS = "examples";
     private static final String KAFKA = "kafka-single-node.yaml";
     private static final String SECURED = "interactiondemo-strimzi-secured.yaml";
-    private static final List<String> FILES = List.of("interactiondemo-strimzi.yaml", "interactiondemo-direct.yaml",
-            KAFKA, SECURED);
+    private static final List<String> FILES = Stream.concat(Stream.of("interactiondemo-strimzi.yaml",
+            "interactiondemo-direct.yaml", KAFKA, SECURED, "lesson-custom.yaml"),
+            LessonCatalogue.NAMES.stream().map(n -> "lesson-" + n + ".yaml")).toList();
     private static Path examples;
     private static Path kubeconfig;
 
@@ -100,6 +105,23 @@ class ExamplesTest {
                 "--dry-run=server", "--validate=strict", "-n", NS, "-f", bad.toString()), false);
         assertTrue(out.contains("messagesPerSeconds"), out);
         Files.delete(bad);
+    }
+
+    /** Each lesson example runs its own catalogue lesson (or steps of its own) on the Strimzi example's demo. */
+    @Test
+    void theLessonExamplesRunOnTheDemoOfTheStrimziExample() throws IOException {
+        String demo = demo("interactiondemo-strimzi.yaml").getMetadata().getName();
+        for (String name : LessonCatalogue.NAMES) {
+            InteractionLesson lesson = Serialization.unmarshal(Files.readString(examples.resolve("lesson-" + name
+                    + ".yaml")), InteractionLesson.class);
+            assertEquals(name, lesson.getSpec().getLesson());
+            assertEquals(name, lesson.getMetadata().getName());
+            assertEquals(demo, lesson.getSpec().getDemo());
+        }
+        InteractionLesson custom = Serialization.unmarshal(Files.readString(examples.resolve("lesson-custom.yaml")),
+                InteractionLesson.class);
+        assertEquals(demo, custom.getSpec().getDemo());
+        assertFalse(custom.getSpec().getSteps().isEmpty());
     }
 
     @Test

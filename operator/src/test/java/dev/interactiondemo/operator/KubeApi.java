@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One real kube-apiserver + etcd (fabric8 kube-api-test) for all operator tests of a JVM (and the chart's tests, in
- * the helm module), with the InteractionDemo CRD from {@code crds/} and stand-ins for Strimzi's KafkaTopic and
+ * the helm module), with the InteractionDemo and InteractionLesson CRDs from {@code crds/} and stand-ins for Strimzi's KafkaTopic and
  * KafkaUser CRDs installed. Stopped when the JVM exits. kube-api-test finds the binaries of the pinned version itself,
  * where hack/kube-binaries.sh puts them.
  */
@@ -86,12 +86,14 @@ public final class KubeApi {
         return name;
     }
 
-    /** Installs the committed InteractionDemo CRD. */
+    /** Installs the committed CRDs: InteractionDemo's and InteractionLesson's. */
     static void installInteractionDemoCrd(KubernetesClient client) {
-        try (InputStream in = Files.newInputStream(CrdIsCommittedTest.committed())) {
-            install(client, client.apiextensions().v1().customResourceDefinitions().load(in).item());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (String file : List.of(CrdIsCommittedTest.FILE, CrdIsCommittedTest.LESSON_FILE)) {
+            try (InputStream in = Files.newInputStream(CrdIsCommittedTest.committed(file))) {
+                install(client, client.apiextensions().v1().customResourceDefinitions().load(in).item());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.interactiondemo.operator;
 
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
+import dev.interactiondemo.api.lesson.InteractionLesson;
 import dev.interactiondemo.common.testing.Await;
 import dev.interactiondemo.localkafka.LocalKafkaBroker;
 import io.fabric8.kubeapitest.KubeAPIServer;
@@ -64,7 +65,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * OwnerReferencesPermissionEnforcement admission plugin): the rendered ServiceAccount, Roles and bindings are applied,
  * the operator runs in-process with a client that impersonates the ServiceAccount, and Direct- and Strimzi-mode
  * InteractionDemos go through their life (dependents created, status written, the Strimzi one switched to Direct,
- * deletion through the finalizer), with leader election on.
+ * deletion through the finalizer), and InteractionLessons on them (one run to its end, one deleted mid-step),
+ * with leader election on.
  * <ul>
  * <li>sufficient: every reconcile succeeds, and the audit log shows no request of the operator refused;</li>
  * <li>minimal: every permission the chart grants either shows in the audit log as a request the operator made, or,
@@ -104,6 +106,8 @@ class RbacTest {
         server.start();
         admin = client(null);
         installCrd(Files.newInputStream(Path.of(System.getProperty("committed.crds"), CrdIsCommittedTest.FILE)));
+        installCrd(Files.newInputStream(Path.of(System.getProperty("committed.crds"),
+                CrdIsCommittedTest.LESSON_FILE)));
         installCrd(RbacTest.class.getResourceAsStream("/strimzi/kafkatopics-crd.yaml"));
         installCrd(RbacTest.class.getResourceAsStream("/strimzi/kafkausers-crd.yaml"));
     }
@@ -136,6 +140,8 @@ class RbacTest {
             b.createDemos();
             a.awaitEverything();
             b.awaitEverything();
+            a.runLessons();
+            b.runLessons();
             a.dropTheKafkaTopicAndDelete();
             b.dropTheKafkaTopicAndDelete();
         }
@@ -148,6 +154,9 @@ class RbacTest {
         LOG.info("Granted: {}", granted);
         LOG.info("Used (audit log): {}", used);
         assertEquals(Set.of(), difference(used, granted), "used but not granted (allowed by Kubernetes' default roles?)");
+        assertEquals(Set.of(), difference(Set.of("interactiondemo.dev/interactionlessons:list",
+                "interactiondemo.dev/interactionlessons:watch", "interactiondemo.dev/interactionlessons:patch",
+                "interactiondemo.dev/interactionlessons/status:patch"), used), "the lessons' permissions in use");
 
         // What no request shows: take it away, one at a time, and something the operator does must fail.
         Set<String> unseen = difference(granted, used);
@@ -183,6 +192,7 @@ class RbacTest {
             Scenario s = new Scenario("rbac-anywhere", true);
             s.createDemos();
             s.awaitEverything();
+            s.runLessons();
             s.dropTheKafkaTopicAndDelete();
         }
         List<AuditEvent> events = auditEvents(from, user);
@@ -257,6 +267,7 @@ class RbacTest {
             BooleanSupplier refused = () -> auditEvents(from, user).stream().anyMatch(AuditEvent::refused);
             if (!s.until(refused, Duration.ofSeconds(20))) {
                 s.awaitEverything();
+                s.runLessons();
                 s.dropTheKafkaTopicAndDelete();
             }
             if (s.until(refused, Duration.ofSeconds(5))) {
@@ -365,6 +376,54 @@ class RbacTest {
                             .toLowerCase(Locale.ROOT).contains("forbidden"), name + ": " + c));
                 }
             }
+        }
+
+        /**
+         * InteractionLessons on the Direct demo: one runs to its end (switches a fault, gives it back), one is deleted
+         * mid-step (its finalizer gives the fault back, then goes); both leave the demo's managedFields.
+         */
+        void runLessons() {
+            String done = ns + "-ends";
+            String deleted = ns + "-deleted";
+            for (String name : List.of(done, deleted)) {
+                admin.resources(InteractionLesson.class).inNamespace(ns).resource(Serialization.unmarshal("""
+                        apiVersion: interactiondemo.dev/v1alpha1
+                        kind: InteractionLesson
+                        metadata:
+                          name: %s
+                        spec:
+                          demo: %s
+                          steps:
+                          - name: errors
+                            set: {faults: {greeter: {errorRate: 0.1}}}
+                            hold: %s
+                        """.formatted(name, direct, name.equals(done) ? "1s" : "10m"), InteractionLesson.class))
+                        .create();
+                await("lesson " + name + " switching the fault", () -> {
+                    InteractionDemo d = demo(direct);
+                    return d != null && d.getSpec().getFaults() != null && d.getSpec().getFaults().getGreeter() != null
+                            && d.getSpec().getFaults().getGreeter().getErrorRate() != null;
+                });
+                if (name.equals(done)) {
+                    await("lesson " + name + " Complete", () -> {
+                        InteractionLesson l = lesson(name);
+                        return l != null && l.getStatus() != null && l.getStatus().getConditions() != null
+                                && l.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Complete")
+                                && c.getStatus().equals("True"));
+                    });
+                }
+                admin.resources(InteractionLesson.class).inNamespace(ns).withName(name).delete();
+                await("lesson " + name + " deleted (its finalizer removed)", () -> lesson(name) == null);
+                await("the fault given back by " + name, () -> {
+                    InteractionDemo d = demo(direct);
+                    return d != null && (d.getSpec().getFaults() == null || d.getSpec().getFaults().getGreeter() == null
+                            || d.getSpec().getFaults().getGreeter().getErrorRate() == null);
+                });
+            }
+        }
+
+        private InteractionLesson lesson(String name) {
+            return admin.resources(InteractionLesson.class).inNamespace(ns).withName(name).get();
         }
 
         /** The Strimzi demo switches to Direct; then both demos are deleted (their finalizers removed). */
