@@ -44,7 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * real programs (the Greeter, the Host, the Workers) in the test JVM, configured from the containers' environment as
  * the images' programs read it, and are reported as Pods and in the Deployment's status. A changed pod template
  * replaces the pods, as a rollout would; the Host reaches its Greeter, and the operator the pods' /metrics, on the
- * loopback interface. No NetworkPolicy is enforced here, as on a cluster whose network plugin ignores them.
+ * loopback interface. It also plays a network plugin that enforces the Host's cut from Kafka: a Host pod started
+ * while the NetworkPolicy {@code <demo>-host-kafka-cut} exists cannot reach Kafka (its bootstrap address refuses
+ * connections), as an enforcer judges a new connection under the policy in force; a pod already running keeps its
+ * connections, as there.
  */
 final class LocalKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKubelet.class);
@@ -155,9 +158,25 @@ final class LocalKubelet implements AutoCloseable {
             metricsPorts.remove(p.name());
             client.pods().inNamespace(namespace).withName(p.name()).delete();
         }
-        while (running.size() < replicas && d != null) {
+        while (running.size() < replicas && d != null && !cutPending(d)) {
             running.add(start(d));
         }
+    }
+
+    private boolean cut(String demo) {
+        return client.network().v1().networkPolicies().inNamespace(namespace).withName(demo + "-host-kafka-cut")
+                .get() != null;
+    }
+
+    /**
+     * Whether a Host pod is to start cut off but its policy is not there yet: it waits for it (on a cluster the
+     * enforcer applies the policy long before a new JVM's first connection).
+     */
+    private boolean cutPending(Deployment d) {
+        var template = d.getSpec().getTemplate().getMetadata();
+        boolean cutOn = template.getAnnotations() != null
+                && "true".equals(template.getAnnotations().get("interactiondemo.dev/kafka-cut"));
+        return cutOn && !cut(template.getLabels().get(INSTANCE));
     }
 
     private RunningPod start(Deployment d) {
@@ -170,6 +189,9 @@ final class LocalKubelet implements AutoCloseable {
             if (e.getValue() != null && !e.getName().startsWith("OTEL_")) {
                 env.put(e.getName(), e.getValue());
             }
+        }
+        if ("host".equals(component) && cut(demo)) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:1");
         }
         String podName = d.getMetadata().getName() + "-" + podNumbers.incrementAndGet();
         PrometheusMeterRegistry registry = Metrics.newRegistry();

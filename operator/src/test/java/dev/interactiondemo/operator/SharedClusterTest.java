@@ -108,8 +108,13 @@ class SharedClusterTest {
     }
 
     static Condition awaitCondition(String namespace, String name, String type, String reason) {
-        return Await.value(namespace + "/" + name + " " + type + " with reason " + reason,
-                () -> condition(namespace, name, type).filter(c -> reason.equals(c.getReason())), Duration.ofSeconds(60));
+        try {
+            return Await.value(namespace + "/" + name + " " + type + " with reason " + reason, () -> condition(namespace,
+                    name, type).filter(c -> reason.equals(c.getReason())), Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the demo's status: " + get(namespace, name)
+                    .map(d -> Serialization.asYaml(d.getStatus())).orElse("no demo"), e);
+        }
     }
 
     /** Whether the operator keeps a status for the demo (it forgets the demo once it handled its deletion). */

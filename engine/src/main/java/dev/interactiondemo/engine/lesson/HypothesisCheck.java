@@ -40,15 +40,15 @@ final class HypothesisCheck {
     static HypothesisVerdict start(Hypothesis h, String step, boolean until) {
         HypothesisVerdict v = new HypothesisVerdict();
         v.setStep(step);
-        v.setHypothesis((until ? "until " : "") + describe(h));
+        v.setHypothesis(until ? "until " + describe(h, false) : describe(h, true));
         v.setSays(h.getSays());
         v.setVerdict(Verdict.Checking);
         v.setReadings(0);
         return v;
     }
 
-    /** The hypothesis in words: {@code lag above 0 sometime after 5s}. */
-    static String describe(Hypothesis h) {
+    /** The hypothesis in words: {@code lag above 0 sometime after 5s}; without when it is checked for an until. */
+    static String describe(Hypothesis h, boolean when) {
         StringBuilder s = new StringBuilder(h.getFigure().name());
         if (Boolean.TRUE.equals(h.getChange())) {
             s.append(" (change)");
@@ -66,8 +66,10 @@ final class HypothesisCheck {
             s.append(" ± ").append(LessonFigures.text(h.getFigure(), tolerance(h, h.getValue())));
         }
         Check check = check(h);
-        s.append(check == Check.atEnd ? " at the end" : " " + check.name());
-        if (h.getAfter() != null) {
+        if (when) {
+            s.append(check == Check.atEnd ? " at the end" : " " + check.name());
+        }
+        if (when && h.getAfter() != null) {
             s.append(" after ").append(h.getAfter());
         }
         return s.toString();

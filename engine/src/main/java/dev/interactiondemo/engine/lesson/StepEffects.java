@@ -26,8 +26,8 @@ final class StepEffects {
                 case "faults.greeter.errorRate" -> List.of(Figure.greeterErrorRate, Figure.producedPerSecond);
                 case "greeter.responseDelay" -> List.of(Figure.greeterCallP99Ms, Figure.producedPerSecond);
                 case "host.callMode", "host.messagesPerSecond" -> List.of(Figure.producedPerSecond);
-                case "worker.replicas" -> List.of(Figure.workers, Figure.workerMembers, Figure.consumedPerSecond,
-                        Figure.lag);
+                // not the lag: it may be rising or draining already, whatever the step does
+                case "worker.replicas" -> List.of(Figure.workers, Figure.workerMembers, Figure.consumedPerSecond);
                 case "worker.processingDelay" -> List.of(Figure.consumedPerSecond, Figure.lag);
                 case "faults.worker.failBeforeCommit" -> List.of(Figure.duplicates);
                 case "faults.kafka.cutHost" -> List.of(Figure.producedPerSecond, Figure.hostBlocked);
