@@ -31,8 +31,8 @@ public final class GitOpsConditions {
             Cause.QUOTA_EXCEEDED, Cause.UNSCHEDULABLE, Cause.IMAGE_PULL_FAILED, Cause.CRASH_LOOPING);
 
     /**
-     * Reasons a part is unavailable because the spec asks for it (the Greeter scaled to zero; a fault switched on
-     * that makes it answer NOT_SERVING): nothing is on its way, nothing is stuck.
+     * Reasons a part is unavailable because the spec asks for it (the Greeter scaled to zero; and, below, a Greeter
+     * made unavailable by its fault switch): nothing is on its way, nothing is stuck.
      */
     private static final Set<String> INTENDED = Set.of("ScaledToZero");
 
@@ -77,7 +77,9 @@ public final class GitOpsConditions {
     }
 
     private static boolean intended(Condition c, List<String> faults) {
+        // The fault makes the Greeter answer NOT_SERVING: the operator's check says so, and its readiness probe
+        // fails, so its pods are not ready either (NotServing, NotReady or NoReplicasAvailable, as the moment has it).
         return INTENDED.contains(c.getReason()) || StatusConditions.GREETER_AVAILABLE.equals(c.getType())
-                && "NotServing".equals(c.getReason()) && faults.contains("greeter.unavailable=true");
+                && faults.contains("greeter.unavailable=true");
     }
 }

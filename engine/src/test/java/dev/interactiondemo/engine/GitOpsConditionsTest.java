@@ -57,6 +57,8 @@ class GitOpsConditionsTest {
                 List.of(DONE, DONE, DONE), List.of()));
         assertEquals(List.of(), GitOpsConditions.of(parts(PartState.unavailable("NotServing", "NOT_SERVING"), OK,
                 FLOWING), List.of(DONE, DONE, DONE), List.of("greeter.unavailable=true")));
+        assertEquals(List.of(), GitOpsConditions.of(parts(PartState.unavailable("NotReady", "probe fails"), OK,
+                FLOWING), List.of(DONE, DONE, DONE), List.of("greeter.unavailable=true")), "its pods unready too");
         assertTrue(GitOpsConditions.of(parts(PartState.unavailable("NotServing", "NOT_SERVING"), OK, FLOWING),
                 List.of(DONE, DONE, DONE), List.of()).get(0).getType().equals("Reconciling"));
     }
