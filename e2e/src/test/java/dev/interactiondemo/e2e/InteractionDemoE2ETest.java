@@ -883,6 +883,111 @@ class InteractionDemoE2ETest {
         }
     }
 
+    /**
+     * A namespace whose ResourceQuota allows no pod: the ReplicaSet controller is refused, and the status names the
+     * quota ({@code QuotaExceeded} on the Greeter's condition, with {@code Stalled}) rather than "no minimum
+     * availability". Raising the quota lets the parts start ({@code Reconciling}) and the demo becomes Ready. Each
+     * moment's status is kept under e2e/target/statuses/.
+     */
+    @Test
+    @Order(100)
+    void aQuotaThatForbidsPodsIsNamedThenRaisingItLetsTheDemoStart() {
+        String ns = "e2e-quota";
+        watchEveryNamespace();
+        restrictedNamespace(ns);
+        client.resourceQuotas().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata().withName("class-pods").endMetadata().withNewSpec()
+                .withHard(Map.of("pods", new Quantity("0"))).endSpec().build()).serverSideApply();
+        tenant(ns, "crowded", "kafka." + NS + ".svc:9092");
+
+        InteractionDemo refused = awaitDemo(ns, "crowded", d -> condition(d, "GreeterAvailable")
+                .map(c -> "QuotaExceeded".equals(c.getReason())).orElse(false), Duration.ofMinutes(3));
+        String message = condition(refused, "GreeterAvailable").orElseThrow().getMessage();
+        LOG.info("quota: {}", message);
+        assertTrue(message.contains("ResourceQuota class-pods"), message);
+        assertTrue(message.contains("raise the quota or lower spec.greeter"), message);
+        InteractionDemo stalled = awaitDemo(ns, "crowded", d -> condition(d, "Stalled").map(c -> "QuotaExceeded"
+                .equals(c.getReason())).orElse(false), Duration.ofMinutes(1));
+        assertFalse(condition(stalled, "Reconciling").isPresent(), "never Stalled and Reconciling at once");
+        captureStatus(ns, "crowded", "quota-stalled");
+
+        client.resourceQuotas().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+                .withNewMetadata().withName("class-pods").endMetadata().withNewSpec()
+                .withHard(Map.of("pods", new Quantity("10"))).endSpec().build()).serverSideApply();
+        InteractionDemo starting = awaitDemo(ns, "crowded", d -> condition(d, "Reconciling").isPresent()
+                || is(d, "Ready", "True"), Duration.ofMinutes(5));
+        if (condition(starting, "Reconciling").isPresent()) {
+            assertFalse(condition(starting, "Stalled").isPresent(), "the quota no longer stalls the demo");
+            captureStatus(ns, "crowded", "quota-raised-reconciling");
+        }
+        InteractionDemo ready = awaitDemo(ns, "crowded", d -> is(d, "Ready", "True")
+                && condition(d, "Reconciling").isEmpty() && condition(d, "Stalled").isEmpty(), Duration.ofMinutes(5));
+        assertEquals(ready.getMetadata().getGeneration(), ready.getStatus().getObservedGeneration());
+        captureStatus(ns, "crowded", "quota-raised-ready");
+        client.namespaces().withName(ns).delete();
+    }
+
+    /**
+     * A Worker whose memory limit is too small for its JVM: the kernel kills it, the kubelet restarts it in a loop,
+     * and {@code WorkerAvailable} says {@code CrashLooping}, naming OOMKilled, exit code 137 and the limit, with the
+     * remedy; {@code Stalled} says the same. Its status is kept under e2e/target/statuses/.
+     */
+    @Test
+    @Order(101)
+    void aWorkerOomKilledInALoopIsNamedWithItsMemoryLimit() {
+        String ns = "e2e-oom";
+        watchEveryNamespace();
+        restrictedNamespace(ns);
+        client.resources(InteractionDemo.class).inNamespace(ns).resource(Serialization.unmarshal("""
+                apiVersion: interactiondemo.dev/v1alpha1
+                kind: InteractionDemo
+                metadata:
+                  name: starved
+                spec:
+                  kafka:
+                    bootstrapServers: kafka.%s.svc:9092
+                    topic: {management: Direct, partitions: 2}
+                  worker:
+                    resources: {requests: {memory: 24Mi}, limits: {memory: 24Mi}}
+                """.formatted(NS), InteractionDemo.class)).serverSideApply();
+
+        InteractionDemo starved = awaitDemo(ns, "starved", d -> condition(d, "WorkerAvailable")
+                .map(c -> "CrashLooping".equals(c.getReason())).orElse(false), Duration.ofMinutes(5));
+        String message = condition(starved, "WorkerAvailable").orElseThrow().getMessage();
+        LOG.info("OOM: {}", message);
+        assertTrue(message.contains("OOMKilled"), message);
+        assertTrue(message.contains("exit code 137"), message);
+        assertTrue(message.contains("memory limit of 24Mi"), message);
+        assertTrue(message.endsWith("raise spec.worker.resources.limits.memory"), message);
+        InteractionDemo stalled = awaitDemo(ns, "starved", d -> condition(d, "Stalled").map(c -> "CrashLooping"
+                .equals(c.getReason())).orElse(false), Duration.ofMinutes(1));
+        assertTrue(is(stalled, "GreeterAvailable", "True"), "only the Worker is starved");
+        captureStatus(ns, "starved", "oom-stalled");
+        client.namespaces().withName(ns).delete();
+    }
+
+    private static void restrictedNamespace(String ns) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build())
+                .serverSideApply();
+    }
+
+    /** Writes {@code kubectl get} and the status of a demo at a moment, kstatus conditions included. */
+    private static void captureStatus(String namespace, String name, String moment) {
+        try {
+            Path dir = Shell.repoRoot().resolve("e2e/target/statuses");
+            Files.createDirectories(dir);
+            InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(namespace).withName(name).get();
+            Files.writeString(dir.resolve(moment + ".txt"), "$ kubectl get idemo " + name + "\n"
+                    + kubectl("-n", namespace, "get", "idemo", name) + "\n" + Serialization.asYaml(d.getStatus()));
+            d.getMetadata().setManagedFields(null);
+            Files.writeString(dir.resolve(moment + ".json"), Serialization.asJson(d));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The chart watches every namespace (a no-op when it already does). */
     private static void watchEveryNamespace() {
         Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),

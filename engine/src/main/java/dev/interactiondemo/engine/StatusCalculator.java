@@ -57,6 +57,7 @@ public final class StatusCalculator {
             computed.add(o.user());
         }
         computed.add(Faults.condition(faults, s.cutHost() ? o.cutNote() : null));
+        computed.addAll(GitOpsConditions.of(computed, List.of(o.greeter(), o.host(), o.worker()), faults));
         List<Condition> conditions = StatusConditions.withTransitionTimes(
                 previous == null ? null : previous.getConditions(), computed, o.now().truncatedTo(ChronoUnit.SECONDS));
 
@@ -214,8 +215,14 @@ public final class StatusCalculator {
             return PartState.available("ScaledToZero", "0 " + part + " replicas requested");
         }
         String ready = workload.ready() + "/" + desired + " " + part + " replicas ready";
+        Cause cause = workload.cause();
         if (workload.available() > 0) {
-            return PartState.available("Available", ready);
+            // Some pods serve: a cause that holds the others back is said, but the part is available.
+            return PartState.available("Available", cause == null || Cause.NOT_READY.equals(cause.reason()) ? ready
+                    : ready + "; " + cause.message());
+        }
+        if (cause != null) {
+            return PartState.unavailable(cause.reason(), ready + ": " + cause.message());
         }
         return PartState.unavailable("NoReplicasAvailable", ready + (workload.problem() == null ? ""
                 : ": " + workload.problem()));

@@ -28,7 +28,8 @@ public final class StatusConditions {
      * Reasons a part can have that say more than which part is missing: {@code Ready} takes them as its own reason,
      * so that {@code kubectl get}'s reader sees at once what to fix.
      */
-    public static final List<String> DECISIVE_REASONS = List.of("NameTaken", "BootstrapNotAllowed");
+    public static final List<String> DECISIVE_REASONS = List.of("NameTaken", "BootstrapNotAllowed",
+            Cause.QUOTA_EXCEEDED, Cause.UNSCHEDULABLE, Cause.IMAGE_PULL_FAILED, Cause.CRASH_LOOPING);
 
     /**
      * All six conditions, {@code Ready} first. {@code Ready} is True when the Greeter, the topic, the Host and the

@@ -11,7 +11,7 @@ import dev.interactiondemo.engine.DependentFailure;
 import dev.interactiondemo.engine.Observation;
 import dev.interactiondemo.engine.PodFigures;
 import dev.interactiondemo.kafka.TopicObservation;
-import dev.interactiondemo.engine.Workload;
+import dev.interactiondemo.engine.Workloads;
 import dev.interactiondemo.operator.config.OperatorConfig;
 import dev.interactiondemo.operator.dependents.GreeterDeployment;
 import dev.interactiondemo.operator.dependents.HostDeployment;
@@ -124,13 +124,17 @@ final class DemoObserver {
         GreeterHealthCheck.Health health = greeter.isPresent()
                 ? greeterHealth.latest(id, greeters.channel(demo)).orElse(null) : null;
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
-        PodFigures figures = podMetrics.latest(id, part(pods, HostDeployment.COMPONENT),
-                part(pods, WorkerDeployment.COMPONENT)).orElse(null);
+        List<Pod> hostPods = part(pods, HostDeployment.COMPONENT);
+        List<Pod> workerPods = part(pods, WorkerDeployment.COMPONENT);
+        PodFigures figures = podMetrics.latest(id, hostPods, workerPods).orElse(null);
         Optional<Deployment> host = dependents.host().getSecondaryResource(demo, context);
         Optional<KafkaObservation> group = view.group();
-        Observation observation = new Observation(demo, settings, workload(greeter), workload(host),
-                workload(dependents.worker().getSecondaryResource(demo, context)), Names.greeterEndpoint(demo),
-                view.topic(), health, view.reading(), view.problem(), errors, clock.instant(),
+        Instant now = clock.instant();
+        Observation observation = new Observation(demo, settings,
+                Workloads.of("Greeter", greeter, part(pods, GreeterDeployment.COMPONENT), now),
+                Workloads.of("Host", host, hostPods, now),
+                Workloads.of("Worker", dependents.worker().getSecondaryResource(demo, context), workerPods, now),
+                Names.greeterEndpoint(demo), view.topic(), health, view.reading(), view.problem(), errors, now,
                 group.map(KafkaObservation::members).orElse(null), group.map(KafkaObservation::partitions).orElse(null),
                 figures, view.problemReason(), user, "the Host's traffic to Kafka is denied by NetworkPolicy "
                 + Names.host(demo) + "-kafka-cut, and the Host restarted under it (enforced only where the cluster's "
@@ -243,25 +247,6 @@ final class DemoObserver {
         Instant since = user.map(u -> userWaits.since(Names.key(demo), u.getMetadata(), now)).orElse(now);
         return StrimziUsers.observe(user, access.kafkaUser(), access.managedUser(), s.clusterName(),
                 config.topicReadyTimeout(), since, now);
-    }
-
-    /** A part's Deployment as the status reads it: ready and available replicas, and its failing condition. */
-    static Workload workload(Optional<Deployment> deployment) {
-        if (deployment.isEmpty()) {
-            return Workload.ABSENT;
-        }
-        var status = deployment.get().getStatus();
-        if (status == null) {
-            return new Workload(true, 0, 0, null);
-        }
-        String why = status.getConditions() == null ? null : status.getConditions().stream()
-                .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
-                .map(c -> c.getMessage()).findFirst().orElse(null);
-        return new Workload(true, orZero(status.getReadyReplicas()), orZero(status.getAvailableReplicas()), why);
-    }
-
-    private static int orZero(Integer n) {
-        return n == null ? 0 : n;
     }
 
     private static List<Pod> part(Set<Pod> pods, String component) {

@@ -64,7 +64,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
     /** The finalizer of Direct-mode demos: their topic is deleted with them. */
     public static final String FINALIZER = "interactiondemos.interactiondemo.dev/finalizer";
-    private static final String NOTIFIER_PODS = "notifier-pods";
+    private static final String DEMO_PODS = "demo-pods";
     /** How soon to look again while the Host waits for its topic. */
     private static final Duration WAITING_RECHECK = Duration.ofSeconds(2);
     /** How soon to reconcile again once the intent to create a Direct topic is recorded. */
@@ -139,20 +139,22 @@ public class InteractionDemoReconciler implements Reconciler<InteractionDemo> {
         List<EventSource<?, InteractionDemo>> sources = new ArrayList<>(EventSourceUtils.eventSourcesFromWorkflow(
                 context, workflow));
         sources.add(observations);
-        sources.add(notifierPods(context));
+        sources.add(demoPods(context));
         sources.add(new Sweeper(config.statusInterval(), context.getPrimaryCache(), known, this::forget));
         return sources;
     }
 
     /**
-     * The Hosts' and Workers' pods, whose /metrics tell the Greeter as the Hosts see it and the Workers' delivery
-     * audit. Pods belong to ReplicaSets, not to the demo: they map to it by their instance label.
+     * The demo's pods: the Hosts' and Workers' /metrics tell the Greeter as the Hosts see it and the Workers' delivery
+     * audit; every part's pods say why they do not run (the scheduler's and the kubelet's words). Pods belong to
+     * ReplicaSets, not to the demo: they map to it by their instance label. Only the operator's pods are cached.
      */
-    private static InformerEventSource<Pod, InteractionDemo> notifierPods(EventSourceContext<InteractionDemo> context) {
+    private static InformerEventSource<Pod, InteractionDemo> demoPods(EventSourceContext<InteractionDemo> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, InteractionDemo.class)
-                .withName(NOTIFIER_PODS)
+                .withName(DEMO_PODS)
                 .withNamespacesInheritedFromController()
-                .withLabelSelector(Labels.podsOf(HostDeployment.COMPONENT, WorkerDeployment.COMPONENT))
+                .withLabelSelector(Labels.podsOf(GreeterDeployment.COMPONENT, HostDeployment.COMPONENT,
+                        WorkerDeployment.COMPONENT))
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(Labels.instance(pod),
                         pod.getMetadata().getNamespace())))
                 .build(), context);

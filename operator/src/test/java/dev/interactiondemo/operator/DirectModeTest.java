@@ -143,7 +143,8 @@ class DirectModeTest {
         assertEquals(observed.getMetadata().getGeneration(), observed.getStatus().getObservedGeneration());
         assertEquals(2, observed.getStatus().getTopic().getPartitions());
         assertEquals(List.of("Ready", "GreeterAvailable", "TopicReady", "HostAvailable", "WorkerAvailable",
-                "MessagesFlowing", "FaultsActive"), observed.getStatus().getConditions().stream().map(c -> c.getType()).toList());
+                "MessagesFlowing", "FaultsActive", "Reconciling"), observed.getStatus().getConditions().stream()
+                .map(c -> c.getType()).toList(), "Reconciling: the parts are on their way");
         assertEquals("False", observed.getStatus().getConditions().get(0).getStatus(), "no pod runs: not Ready");
 
         // A spec change rolls out.

@@ -44,7 +44,8 @@ public final class KubeApi {
         Await.value(name, () -> Optional.ofNullable(c.apps().deployments().inNamespace(namespace).withName(name)
                 .get()), Duration.ofSeconds(60));
         return c.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+            d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
+                    .withReplicas(replicas).withReadyReplicas(replicas)
                     .withAvailableReplicas(replicas).withUpdatedReplicas(replicas).build());
             return d;
         });

@@ -139,7 +139,8 @@ final class LocalKubelet implements AutoCloseable {
             int running = pods.getOrDefault(name, List.of()).size();
             var status = d.getStatus();
             if (status == null || !Integer.valueOf(running).equals(status.getReadyReplicas() == null ? 0
-                    : status.getReadyReplicas()) || !Integer.valueOf(running).equals(status.getReplicas())) {
+                    : status.getReadyReplicas()) || !Integer.valueOf(running).equals(status.getReplicas())
+                    || !java.util.Objects.equals(status.getObservedGeneration(), d.getMetadata().getGeneration())) {
                 client.apps().deployments().inNamespace(namespace).withName(name).editStatus(x -> {
                     x.setStatus(new DeploymentStatusBuilder().withReplicas(running).withReadyReplicas(running)
                             .withAvailableReplicas(running).withUpdatedReplicas(running)

@@ -30,8 +30,9 @@ public class KafkaSpec {
 
     @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
     @JsonPropertyDescription("Name of a Strimzi Kafka cluster in this namespace. Sets the KafkaTopic's strimzi.io/cluster "
-            + "label and, unless bootstrapServers is set, the bootstrap address <clusterName>-kafka-bootstrap:9092 (9093 with "
-            + "tls, Strimzi's TLS listener).")
+            + "label and, unless bootstrapServers is set, the bootstrap address "
+            + "<clusterName>-kafka-bootstrap.<namespace>.svc:9092 (port 9093 with tls, Strimzi's TLS listener): the "
+            + "name the broker's certificate must hold and kafka.allowedBootstrapServers must allow.")
     private String clusterName;
 
     @Pattern("^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$")
