@@ -5,11 +5,13 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,14 +25,21 @@ public final class GroupRewind {
 
     /** Whether the group has no member now (an unknown group has none). */
     public static boolean empty(Admin admin, String group, Duration timeout) throws Exception {
-        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return d.members().isEmpty();
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return d.members().isEmpty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return true; // Kafka 4 answers "not found" for a group it never had: no member either
+            }
+            throw e;
+        }
     }
 
     /**
      * Moves the group's committed offset of each partition of the topic back by {@code perPartition} (not below the
-     * partition's start).
+     * partition's start), keeping each commit's metadata as it was.
      *
      * @return how many records the group will process again, in all
      * @throws IllegalStateException when the group has members (Kafka refuses to move a live group's offsets)
@@ -58,7 +67,9 @@ public final class GroupRewind {
             }
             long to = Math.max(earliest.get(tp).offset(), at.offset() - perPartition);
             total += at.offset() - to;
-            moved.put(tp, new OffsetAndMetadata(to));
+            // The metadata stays: a consumer that keeps there what it had seen up to the commit (the Workers'
+            // delivery audit) sees the records moved back as seen already.
+            moved.put(tp, new OffsetAndMetadata(to, at.metadata()));
         }
         admin.alterConsumerGroupOffsets(group, moved).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return total;

@@ -1,8 +1,13 @@
 package dev.interactiondemo.notifier;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,7 +23,10 @@ import java.util.Set;
  * A (producer, partition) seen for the first time starts the count where it is (earlier records may have gone to
  * another Worker of the group); when a
  * partition moves to another Worker, {@link #forget} drops its expectations so a later return does not look like
- * a loss. Not thread-safe: the Worker's poll loop is its only user.
+ * a loss. The audit's memory of a partition ({@link #lastSequences}) goes with the group's committed offset
+ * ({@link AuditMemory}), and whoever gets the partition next {@link #seed seeds} its audit from it: a restarted
+ * Worker, or the Workers after their group was moved back, go on counting where the commit left off. Not
+ * thread-safe: the Worker's poll loop is its only user.
  */
 public final class DeliveryAudit {
 
@@ -28,7 +36,20 @@ public final class DeliveryAudit {
     private record Stream(String producerId, int partition) {
     }
 
-    private final Map<Stream, Long> lastSeen = new HashMap<>();
+    private static final class Expectation {
+        long last;
+        long touched;
+
+        Expectation(long last, long touched) {
+            this.last = last;
+            this.touched = touched;
+        }
+    }
+
+    /** Per (producer, partition), the last number seen and when (by {@link #clock}). */
+    private final Map<Stream, Expectation> lastSeen = new HashMap<>();
+    /** Counts the records seen: a stream's {@link Expectation#touched} orders the producers by recency. */
+    private long clock;
     private final Set<String> producers = new HashSet<>();
     private long delivered;
     private long duplicates;
@@ -39,14 +60,22 @@ public final class DeliveryAudit {
         Objects.requireNonNull(producerId);
         producers.add(producerId);
         Stream s = new Stream(producerId, partition);
-        Long last = lastSeen.get(s);
-        long expected = last == null ? partitionSequence : last + 1;
+        Expectation e = lastSeen.get(s);
+        long expected = e == null ? partitionSequence : e.last + 1;
+        clock++;
+        if (e != null) {
+            e.touched = clock;
+        }
         if (partitionSequence < expected) {
             duplicates++;
             return Outcome.DUPLICATE;
         }
         delivered++;
-        lastSeen.put(s, partitionSequence);
+        if (e == null) {
+            lastSeen.put(s, new Expectation(partitionSequence, clock));
+        } else {
+            e.last = partitionSequence;
+        }
         if (partitionSequence > expected) {
             lost += partitionSequence - expected;
             return Outcome.AFTER_GAP;
@@ -57,6 +86,35 @@ public final class DeliveryAudit {
     /** Drops the expectations for partitions this Worker no longer owns. */
     public void forget(Collection<Integer> partitions) {
         lastSeen.keySet().removeIf(s -> partitions.contains(s.partition()));
+    }
+
+    /** Per producer, the last number seen in {@code partition}, the most recently seen producer first. */
+    public Map<String, Long> lastSequences(int partition) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        lastSeen.entrySet().stream().filter(e -> e.getKey().partition() == partition)
+                .sorted(Comparator.comparingLong((Map.Entry<Stream, Expectation> e) -> e.getValue().touched).reversed())
+                .forEach(e -> m.put(e.getKey().producerId(), e.getValue().last));
+        return m;
+    }
+
+    /**
+     * Takes over what the group's commit remembers of {@code partition} ({@link #lastSequences} where it was
+     * committed), unless the audit has expectations of its own for it: then they know more (e.g. after an injected
+     * failure, what this Worker processed beyond the commit). The next number of each producer is then a delivery,
+     * a number up to the remembered one a duplicate.
+     *
+     * @return whether the audit took it
+     */
+    public boolean seed(int partition, Map<String, Long> lastSequences) {
+        if (lastSequences.isEmpty() || lastSeen.keySet().stream().anyMatch(s -> s.partition() == partition)) {
+            return false;
+        }
+        List<Map.Entry<String, Long>> oldestFirst = new ArrayList<>(lastSequences.entrySet());
+        Collections.reverse(oldestFirst);
+        for (Map.Entry<String, Long> e : oldestFirst) {
+            lastSeen.put(new Stream(e.getKey(), partition), new Expectation(e.getValue(), ++clock));
+        }
+        return true;
     }
 
     /** Distinct notifications delivered (duplicates not counted). */

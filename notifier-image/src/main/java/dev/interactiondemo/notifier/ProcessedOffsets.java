@@ -12,16 +12,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The Worker's offsets: per partition owned, the offset after the last record processed, and its commits. After a
  * poll, asynchronously, at most every {@link #COMMIT_EVERY} while records keep coming and at once after a poll that
- * returns none; synchronously when partitions are revoked and on shutdown. When partitions go, the
- * {@link DeliveryAudit} forgets them; after an injected failure (no commit), the next consumer's first assignment
- * decides which of them the audit keeps. Poll thread only.
+ * returns none; synchronously when partitions are revoked and on shutdown. Each commit carries, as its metadata, the
+ * {@link DeliveryAudit}'s memory of the partition ({@link AuditMemory}). When partitions go, the audit forgets them;
+ * after an injected failure (no commit), the next consumer's first assignment decides which of them the audit keeps.
+ * A partition assigned for which the audit has no expectation of its own (a new Worker, another Worker's partition,
+ * a group moved back) seeds the audit from its committed offset's memory. Poll thread only.
  */
 final class ProcessedOffsets {
     /** Logs as the Worker: its lines keep their logger name. */
@@ -51,9 +53,16 @@ final class ProcessedOffsets {
         this.audit = audit;
     }
 
-    /** A poll's records of {@code partition} are processed up to {@code next} (the offset after the last). */
+    /**
+     * A poll's records of {@code partition} are processed up to {@code next} (the offset after the last): the
+     * offset to commit, with what the audit has seen of the partition up to there.
+     */
     void processedUpTo(TopicPartition partition, long next) {
-        processed.put(partition, new OffsetAndMetadata(next));
+        String memory;
+        synchronized (audit) {
+            memory = AuditMemory.encode(audit.lastSequences(partition.partition()));
+        }
+        processed.put(partition, new OffsetAndMetadata(next, memory));
         uncommitted = true;
     }
 
@@ -87,8 +96,12 @@ final class ProcessedOffsets {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.info("Partitions assigned: {}", partitions);
+                Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
                 if (!heldAtFailure.isEmpty()) {
-                    keepExpectationsAfterFailure(consumer, partitions);
+                    keepExpectationsAfterFailure(committed, partitions);
+                }
+                if (committed != null) {
+                    seed(committed);
                 }
             }
 
@@ -105,31 +118,74 @@ final class ProcessedOffsets {
         }
     }
 
+    /** The committed offsets of the partitions assigned; null when Kafka could not say. */
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Consumer<String, byte[]> consumer,
+                                                                    Collection<TopicPartition> assigned) {
+        if (assigned.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
+            return committed == null ? Map.of() : committed;
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not read the committed offsets ({}); the audit starts afresh on its partitions",
+                    e.toString());
+            return null;
+        }
+    }
+
     /**
      * The first assignment after an injected failure. For a partition this Worker gets back with nothing committed
      * beyond what it had processed, the audit keeps its expectations: what Kafka delivers again counts as duplicates.
      * A partition it did not get back, or that another Worker processed further meanwhile, is forgotten, so that no
-     * gap shows where there is none.
+     * gap shows where there is none (and the group's commit then seeds it). When the committed offsets could not be
+     * read ({@code committed} null), every partition is forgotten.
      */
-    private void keepExpectationsAfterFailure(Consumer<String, byte[]> consumer, Collection<TopicPartition> assigned) {
+    private void keepExpectationsAfterFailure(Map<TopicPartition, OffsetAndMetadata> committed,
+                                              Collection<TopicPartition> assigned) {
         List<TopicPartition> stale = new ArrayList<>();
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(
-                    heldAtFailure.keySet().stream().filter(assigned::contains).collect(Collectors.toSet()));
-            heldAtFailure.forEach((partition, processedUpTo) -> {
-                OffsetAndMetadata c = committed.get(partition);
-                if (!assigned.contains(partition) || (c == null ? 0 : c.offset()) > processedUpTo) {
-                    stale.add(partition);
-                }
-            });
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            LOG.warn("Could not read the committed offsets ({}); the audit starts afresh on its partitions", e.toString());
-            stale.addAll(heldAtFailure.keySet());
-        }
+        heldAtFailure.forEach((partition, processedUpTo) -> {
+            OffsetAndMetadata c = committed == null ? null : committed.get(partition);
+            if (committed == null || !assigned.contains(partition) || (c == null ? 0 : c.offset()) > processedUpTo) {
+                stale.add(partition);
+            }
+        });
         heldAtFailure.clear();
         forget(stale);
+    }
+
+    /**
+     * The audit goes on where the group's commit left off, for each partition assigned whose committed offset carries
+     * its memory and for which it has no expectation of its own.
+     */
+    private void seed(Map<TopicPartition, OffsetAndMetadata> committed) {
+        List<String> seeded = new ArrayList<>();
+        committed.forEach((partition, c) -> {
+            if (c == null) {
+                return;
+            }
+            Map<String, Long> memory;
+            try {
+                memory = AuditMemory.decode(c.metadata()).orElse(null);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Partition {}: the committed offset's metadata is not readable, the audit starts afresh: {}",
+                        partition, e.getMessage());
+                return;
+            }
+            if (memory == null) {
+                return;
+            }
+            synchronized (audit) {
+                if (audit.seed(partition.partition(), memory)) {
+                    seeded.add(partition.partition() + " at offset " + c.offset() + " " + memory);
+                }
+            }
+        });
+        if (!seeded.isEmpty()) {
+            LOG.info("Audit goes on from the group's commits: {}", String.join("; ", seeded));
+        }
     }
 
     /**
