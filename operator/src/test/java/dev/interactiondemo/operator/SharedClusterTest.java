@@ -117,6 +117,13 @@ class SharedClusterTest {
         }
     }
 
+    static void awaitReady(String namespace, String name) {
+        Await.until(namespace + "/" + name + " TopicReady True with its topic id", () -> condition(namespace, name,
+                "TopicReady").filter(c -> "True".equals(c.getStatus()) && List.of("Created", "Exists")
+                .contains(c.getReason())).isPresent() && get(namespace, name).orElseThrow().getStatus().getTopic()
+                .getTopicId() != null, Duration.ofSeconds(60));
+    }
+
     /** Whether the operator keeps a status for the demo (it forgets the demo once it handled its deletion). */
     static boolean listed(String namespace, String name) {
         return operator.statuses.list().stream().anyMatch(l -> l.namespace().equals(namespace) && l.name().equals(name));
@@ -185,8 +192,9 @@ class SharedClusterTest {
     void sameNamedDemosInTwoNamespacesHaveTheirOwnTopicGroupAndCounts() throws Exception {
         create(A, demo("twin", broker(), "Direct", null));
         create(B, demo("twin", broker(), "Direct", null));
-        awaitCondition(A, "twin", "TopicReady", "Created");
-        awaitCondition(B, "twin", "TopicReady", "Created");
+        // Each made its own topic (reason Created, or Exists once a later look found it as made).
+        awaitReady(A, "twin");
+        awaitReady(B, "twin");
         InteractionDemo a = get(A, "twin").orElseThrow();
         InteractionDemo b = get(B, "twin").orElseThrow();
         assertEquals("tenant-a.twin-notifications", a.getStatus().getTopic().getName());

@@ -41,6 +41,9 @@ class LessonRunnerTest {
         long rewound;
         double lastRate;
         boolean lose;
+        /** Records moved back by a rewind, not processed again yet: each is a duplicate when it is. */
+        long replaying;
+        long duplicates;
 
         DemoLook look() {
             InteractionDemoStatus s = new InteractionDemoStatus();
@@ -52,7 +55,7 @@ class LessonRunnerTest {
             s.setMessages(m);
             DeliveryStatus d = new DeliveryStatus();
             d.setLost(lose ? 3L : 0L);
-            d.setDuplicates(0L);
+            d.setDuplicates(duplicates);
             s.setDelivery(d);
             WorkerStatus w = new WorkerStatus();
             w.setReadyReplicas(workers());
@@ -77,7 +80,11 @@ class LessonRunnerTest {
             lastRate = greeterUp() ? 5 : 0;
             produced += (long) lastRate;
             if (workers() > 0) {
+                long before = consumed;
                 consumed = Math.min(produced, consumed + 10);
+                long again = Math.min(replaying, consumed - before);
+                replaying -= again;
+                duplicates += again;
             }
         }
 
@@ -91,6 +98,7 @@ class LessonRunnerTest {
                 long moved = Math.min(consumed, a.rewind() * 3L);
                 consumed -= moved;
                 rewound += moved;
+                replaying += moved;
                 LessonRunner.rewound(status, moved, now);
             }
             if (a.restore()) {
