@@ -959,9 +959,10 @@ class InteractionDemoE2ETest {
         assertTrue(message.contains("exit code 137"), message);
         assertTrue(message.contains("memory limit of 24Mi"), message);
         assertTrue(message.endsWith("raise spec.worker.resources.limits.memory"), message);
-        InteractionDemo stalled = awaitDemo(ns, "starved", d -> condition(d, "Stalled").map(c -> "CrashLooping"
+        awaitDemo(ns, "starved", d -> condition(d, "Stalled").map(c -> "CrashLooping"
                 .equals(c.getReason())).orElse(false), Duration.ofMinutes(1));
-        assertTrue(is(stalled, "GreeterAvailable", "True"), "only the Worker is starved");
+        awaitDemo(ns, "starved", d -> is(d, "GreeterAvailable", "True") && condition(d, "WorkerAvailable")
+                .map(c -> "CrashLooping".equals(c.getReason())).orElse(false), Duration.ofMinutes(3)); // only the Worker
         captureStatus(ns, "starved", "oom-stalled");
         client.namespaces().withName(ns).delete();
     }

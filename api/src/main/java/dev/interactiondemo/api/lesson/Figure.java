@@ -28,6 +28,8 @@ public enum Figure {
     greeterCallP99Ms,
     /** status.greeter.hostBlocked: 1 when the Host waits on the Greeter, else 0. */
     hostBlocked,
+    /** 1 when the condition Ready is True (every part available, the topic ready, messages flowing), else 0. */
+    ready,
     /** 1 when the condition GreeterAvailable is True, else 0. */
     greeterAvailable,
     /** 1 when the condition MessagesFlowing is True, else 0. */

@@ -46,6 +46,7 @@ public final class LessonFigures {
                 f.put(Figure.hostBlocked, g.getHostBlocked() ? 1.0 : 0.0);
             }
         }
+        condition(s.getConditions(), "Ready").ifPresent(v -> f.put(Figure.ready, v));
         condition(s.getConditions(), "GreeterAvailable").ifPresent(v -> f.put(Figure.greeterAvailable, v));
         condition(s.getConditions(), "MessagesFlowing").ifPresent(v -> f.put(Figure.messagesFlowing, v));
         if (s.getWorker() != null) {

@@ -61,7 +61,8 @@ class LessonRunnerTest {
             w.setReadyReplicas(workers());
             s.setWorker(w);
             s.setConditions(List.of(new ConditionBuilder().withType("GreeterAvailable")
-                    .withStatus(greeterUp() ? "True" : "False").build()));
+                    .withStatus(greeterUp() ? "True" : "False").build(), new ConditionBuilder().withType("Ready")
+                    .withStatus(greeterUp() && workers() > 0 ? "True" : "False").build()));
             return new DemoLook(spec, s, workers() == 0);
         }
 

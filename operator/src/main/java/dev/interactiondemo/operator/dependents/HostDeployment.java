@@ -6,6 +6,7 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 import java.util.HashMap;
@@ -37,6 +38,9 @@ public class HostDeployment extends DemoDeployment {
                         env("NOTIFIER_RATE", s.messagesPerSecond()),
                         env("NOTIFIER_CALL_MODE", s.callMode().name()),
                         env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
+        // Recreate, not a rolling update: a Host cut off from Kafka is never ready, so a rolling update would keep
+        // the old Host, and its connections to Kafka, running beside it.
+        d.getSpec().setStrategy(new DeploymentStrategyBuilder().withType("Recreate").build());
         if (HostCutOn.on(demo)) {
             var template = d.getSpec().getTemplate().getMetadata();
             Map<String, String> annotations = template.getAnnotations() == null ? new HashMap<>()
