@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -73,6 +74,10 @@ final class CatalogueOnTheNode {
                 .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
                 .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
                 .endMetadata().build()).serverSideApply();
+        // the leftovers of an earlier run on a kept cluster: its lessons have ended, its demo's topic may be gone
+        client.resources(InteractionLesson.class).inNamespace(namespace).withTimeout(3, TimeUnit.MINUTES).delete();
+        client.resources(InteractionDemo.class).inNamespace(namespace).withName(DEMO).withTimeout(3, TimeUnit.MINUTES)
+                .delete();
         client.resources(InteractionDemo.class).inNamespace(namespace).resource(Serialization.unmarshal("""
                 apiVersion: interactiondemo.dev/v1alpha1
                 kind: InteractionDemo

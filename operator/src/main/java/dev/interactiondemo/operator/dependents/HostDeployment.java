@@ -5,6 +5,7 @@ import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.Names;
 import dev.interactiondemo.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,9 +39,12 @@ public class HostDeployment extends DemoDeployment {
                         env("NOTIFIER_RATE", s.messagesPerSecond()),
                         env("NOTIFIER_CALL_MODE", s.callMode().name()),
                         env("NOTIFIER_MAX_IN_FLIGHT", s.maxInFlight())));
-        // Recreate, not a rolling update: a Host cut off from Kafka is never ready, so a rolling update would keep
-        // the old Host, and its connections to Kafka, running beside it.
-        d.getSpec().setStrategy(new DeploymentStrategyBuilder().withType("Recreate").build());
+        // Every old Host goes before a new one starts (Recreate's effect, kept as a rolling update so that existing
+        // Deployments take the change): a Host cut off from Kafka is never ready, so a surging rolling update would
+        // keep the old Host, and its connections to Kafka, running beside it.
+        d.getSpec().setStrategy(new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(0)).withMaxUnavailable(new IntOrString("100%")).endRollingUpdate()
+                .build());
         if (HostCutOn.on(demo)) {
             var template = d.getSpec().getTemplate().getMetadata();
             Map<String, String> annotations = template.getAnnotations() == null ? new HashMap<>()
