@@ -137,6 +137,28 @@ class LessonReconcilerTest {
     }
 
     @Test
+    void lessonsCreatedTogetherOnOneDemoRunOneAtATime() {
+        demo(NS, "crowded", "");
+        List<String> names = List.of("d-one", "c-two", "b-three", "a-four");
+        names.forEach(n -> lesson(NS, n, """
+                demo: crowded
+                steps:
+                - {name: wait, hold: 2s}
+                """));
+        List<InteractionLesson> ended = names.stream().map(n -> awaitPhase(NS, n, LessonPhase.Passed))
+                .sorted(java.util.Comparator.comparing(l -> l.getStatus().getStartedAt())).toList();
+        for (int i = 1; i < ended.size(); i++) {
+            var before = ended.get(i - 1).getStatus();
+            var after = ended.get(i).getStatus();
+            assertTrue(!java.time.Instant.parse(after.getStartedAt()).isBefore(java.time.Instant.parse(
+                    before.getFinishedAt())), ended.get(i).getMetadata().getName() + " began at " + after.getStartedAt()
+                    + ", before " + ended.get(i - 1).getMetadata().getName() + " ended at " + before.getFinishedAt());
+        }
+        Await.until("the demo no longer held", () -> demo(NS, "crowded").getMetadata().getAnnotations() == null
+                || !demo(NS, "crowded").getMetadata().getAnnotations().containsKey("interactiondemo.dev/lesson"), WAIT);
+    }
+
+    @Test
     void aLessonNamingAMissingDemoIsPendingSayingSo() {
         lesson(NS, "no-demo", """
                 demo: nowhere

@@ -100,6 +100,14 @@ public class InteractionLessonReconciler implements Reconciler<InteractionLesson
         }
 
         InteractionDemo demo = demo(lesson).orElse(null);
+        String name = lesson.getMetadata().getName();
+        if (demo != null && LessonQueue.wantsToStart(lesson) && !DemoClaim.take(context.getClient(), demo, name,
+                holder -> active(context, lesson.getMetadata().getNamespace(), holder))) {
+            LessonRunner.waiting(status, "waits for lesson " + DemoClaim.holder(demo).orElse("another") + " on demo "
+                    + spec.getDemo(), now);
+            LessonStatusWriter.write(lesson, status, context);
+            return UpdateControl.<InteractionLesson>noUpdate().rescheduleAfter(WAITING_RECHECK);
+        }
         DemoLook look = demo == null ? null : new DemoLook(demo.getSpec(), demo.getStatus(), null);
         LessonActions actions = LessonRunner.look(spec, status, look, now);
         DemoSwitcher switcher = new DemoSwitcher(context.getClient());
@@ -114,6 +122,9 @@ public class InteractionLessonReconciler implements Reconciler<InteractionLesson
                 switcher.restore(lesson, demo, status.getSwitched());
             }
             LessonRunner.restored(status, now);
+        }
+        if (demo != null && status.getPhase() != null && status.getPhase().ended() && !hasSwitches(status.getSwitched())) {
+            DemoClaim.release(context.getClient(), demo, name);
         }
 
         if (!LessonStatusWriter.write(lesson, status, context)) {
@@ -142,6 +153,7 @@ public class InteractionLessonReconciler implements Reconciler<InteractionLesson
             demo(lesson).ifPresent(demo -> new DemoSwitcher(context.getClient()).restore(lesson, demo,
                     status.getSwitched()));
         }
+        demo(lesson).ifPresent(demo -> DemoClaim.release(context.getClient(), demo, lesson.getMetadata().getName()));
         return DeleteControl.defaultDelete();
     }
 
@@ -151,6 +163,13 @@ public class InteractionLessonReconciler implements Reconciler<InteractionLesson
             return Optional.empty();
         }
         return demos.get(new ResourceID(lesson.getSpec().getDemo(), lesson.getMetadata().getNamespace()));
+    }
+
+    /** Whether the lesson of this name, which holds a demo, still runs (or is about to): it keeps the demo. */
+    private static boolean active(Context<InteractionLesson> context, String namespace, String holder) {
+        return context.getPrimaryCache().get(new ResourceID(holder, namespace)).map(l -> l.getStatus() == null
+                || l.getStatus().getPhase() == null || !l.getStatus().getPhase().ended()
+                || hasSwitches(l.getStatus().getSwitched())).orElse(false);
     }
 
     private static boolean hasSwitches(List<SwitchedField> switched) {
