@@ -68,11 +68,13 @@ final class DemoClaim {
 
     private static boolean patched(KubernetesClient client, InteractionDemo demo, String patch) {
         try {
-            client.resources(InteractionDemo.class).inNamespace(demo.getMetadata().getNamespace())
-                    .withName(demo.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), patch);
+            // With the object given, the client sends the patch as it is: no get first (the operator may not get
+            // demos, only list, watch and patch them).
+            client.resources(InteractionDemo.class).inNamespace(demo.getMetadata().getNamespace()).resource(demo)
+                    .patch(PatchContext.of(PatchType.JSON), patch);
             return true;
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 422 || e.getCode() == 409 || e.getCode() == 404) {
+            if (e.getCode() == 422 || e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 400) {
                 return false; // changed meanwhile (another lesson took it, or the demo went): the next look retries
             }
             throw e;
