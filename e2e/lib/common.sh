@@ -4,6 +4,19 @@
 # Every setting can be overridden from the environment; the defaults suit a
 # single machine with no other Kubernetes node on it.
 
+# Run directly rather than sourced: answer --help, refuse anything else.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  case "${1:-}" in
+    -h|--help)
+      echo "Usage: source e2e/lib/common.sh (from e2e/cluster-up.sh, e2e/cluster-down.sh)"
+      echo "Settings and helpers shared by the e2e cluster scripts; sourced by the e2e cluster scripts, not run."
+      exit 0 ;;
+    *)
+      echo "e2e/lib/common.sh: sourced by the e2e cluster scripts, not run (see --help)" >&2
+      exit 2 ;;
+  esac
+fi
+
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "${E2E_DIR}/.." && pwd)"
 # The platform's names, the binaries' layout and the pinned versions (platform.sh), apt_install.

@@ -3,6 +3,19 @@
 # the safety route for the service CIDR and the FORWARD rules.
 # Sourced by cluster-up.sh and cluster-down.sh after common.sh.
 
+# Run directly rather than sourced: answer --help, refuse anything else.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  case "${1:-}" in
+    -h|--help)
+      echo "Usage: source e2e/lib/host.sh (from e2e/cluster-up.sh, e2e/cluster-down.sh)"
+      echo "Host preparation and its undoing for the e2e cluster (packages, sysctls, bridge, routes, FORWARD rules); sourced by the e2e cluster scripts, not run."
+      exit 0 ;;
+    *)
+      echo "e2e/lib/host.sh: sourced by the e2e cluster scripts, not run (see --help)" >&2
+      exit 2 ;;
+  esac
+fi
+
 E2E_IPTABLES_COMMENT="e2e-cluster ${E2E_BRIDGE}"
 
 # Debian packages the node needs, installed only when missing.

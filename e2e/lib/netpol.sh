@@ -18,6 +18,19 @@
 # e2e.interactiondemo.dev/network-policies: "enforced: ..." or "unenforced:
 # <why>"; the e2e suite reads it.
 
+# Run directly rather than sourced: answer --help, refuse anything else.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  case "${1:-}" in
+    -h|--help)
+      echo "Usage: source e2e/lib/netpol.sh (from e2e/cluster-up.sh, e2e/cluster-down.sh)"
+      echo "The e2e node's NetworkPolicy enforcer (kube-network-policies as a host process); sourced by the e2e cluster scripts, not run."
+      exit 0 ;;
+    *)
+      echo "e2e/lib/netpol.sh: sourced by the e2e cluster scripts, not run (see --help)" >&2
+      exit 2 ;;
+  esac
+fi
+
 NETPOL_QUEUE=100
 NETPOL_CHAIN=E2E-NETWORK-POLICIES
 NETPOL_TABLE=kube-network-policies   # kube-network-policies' own nftables table (inet)
