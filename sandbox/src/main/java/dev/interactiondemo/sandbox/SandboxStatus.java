@@ -1,15 +1,14 @@
 package dev.interactiondemo.sandbox;
 
+import dev.interactiondemo.engine.GroupFigures;
 import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.spec.InteractionDemoSpec;
 import dev.interactiondemo.api.spec.KafkaSpec;
 import dev.interactiondemo.api.spec.TopicManagement;
 import dev.interactiondemo.api.spec.TopicSpec;
-import dev.interactiondemo.api.status.ConsumerMember;
 import dev.interactiondemo.api.status.DeliveryStatus;
 import dev.interactiondemo.api.status.InteractionDemoStatus;
 import dev.interactiondemo.api.status.MessagesStatus;
-import dev.interactiondemo.api.status.PartitionLag;
 import dev.interactiondemo.common.GreeterHealthCheck;
 import dev.interactiondemo.engine.DemoSettings;
 import dev.interactiondemo.engine.Observation;
@@ -98,8 +97,8 @@ final class SandboxStatus {
                 Workload.running(hostProblem.isEmpty() ? 1 : 0, hostProblem.orElse(null)),
                 Workload.running(workersReady, workerProblem), m.greeterEndpoint(), m.topic(), m.health(),
                 m.reading() == null ? null : m.reading().reading(), m.kafkaProblem(), Map.of(), m.now(),
-                m.reading() == null ? null : m.reading().members().stream().map(SandboxStatus::member).toList(),
-                m.reading() == null ? null : m.reading().partitions().stream().map(SandboxStatus::lag).toList(),
+                m.reading() == null ? null : m.reading().members().stream().map(GroupFigures::member).toList(),
+                m.reading() == null ? null : m.reading().partitions().stream().map(GroupFigures::lag).toList(),
                 figures(m), null, null, CUT_NOTE);
         InteractionDemoStatus status = StatusCalculator.compute(observation);
         if (firstStatus == null) {
@@ -191,24 +190,7 @@ final class SandboxStatus {
         return 0;
     }
 
-    /** A member of the Workers' group as the status shows it (as the operator's Kafka observer makes it). */
-    private static ConsumerMember member(OffsetReader.GroupMember m) {
-        ConsumerMember member = new ConsumerMember();
-        member.setClientId(m.clientId());
-        member.setHost(m.host());
-        member.setPartitions(m.partitions());
-        return member;
-    }
 
-    /** A partition as the status shows it. */
-    private static PartitionLag lag(OffsetReader.PartitionOffsets p) {
-        PartitionLag l = new PartitionLag();
-        l.setPartition(p.partition());
-        l.setEnd(p.end());
-        l.setCommitted(p.committed());
-        l.setLag(p.lag());
-        return l;
-    }
 
     private static double round(double ms) {
         return Math.round(ms * 10) / 10.0;

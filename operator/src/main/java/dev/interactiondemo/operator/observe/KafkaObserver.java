@@ -1,8 +1,7 @@
 package dev.interactiondemo.operator.observe;
 
+import dev.interactiondemo.engine.GroupFigures;
 import dev.interactiondemo.api.spec.TopicManagement;
-import dev.interactiondemo.api.status.ConsumerMember;
-import dev.interactiondemo.api.status.PartitionLag;
 import dev.interactiondemo.common.Threads;
 import dev.interactiondemo.kafka.KafkaAddressCheck;
 import dev.interactiondemo.kafka.KafkaConnection;
@@ -323,29 +322,12 @@ final class KafkaObserver implements AutoCloseable {
                 continue;
             }
             publish(e.getKey(), new KafkaObservation(topic, r.reading(), null, null, r.reading().at(),
-                    r.members().stream().map(KafkaObserver::member).toList(),
-                    r.partitions().stream().map(KafkaObserver::lag).toList()));
+                    r.members().stream().map(GroupFigures::member).toList(),
+                    r.partitions().stream().map(GroupFigures::lag).toList()));
         }
     }
 
-    /** A partition as the demo's status shows it. */
-    private static PartitionLag lag(OffsetReader.PartitionOffsets p) {
-        PartitionLag l = new PartitionLag();
-        l.setPartition(p.partition());
-        l.setEnd(p.end());
-        l.setCommitted(p.committed());
-        l.setLag(p.lag());
-        return l;
-    }
 
-    /** A member of the demo's consumer group as its status shows it. */
-    private static ConsumerMember member(OffsetReader.GroupMember m) {
-        ConsumerMember member = new ConsumerMember();
-        member.setClientId(m.clientId());
-        member.setHost(m.host());
-        member.setPartitions(m.partitions());
-        return member;
-    }
 
     private void publish(ResourceID demo, KafkaObservation observation) {
         if (!targets.containsKey(demo)) {
