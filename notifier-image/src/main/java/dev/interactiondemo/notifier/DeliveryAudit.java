@@ -24,7 +24,7 @@ import java.util.Set;
  * another Worker of the group); when a
  * partition moves to another Worker, {@link #forget} drops its expectations so a later return does not look like
  * a loss. The audit's memory of a partition ({@link #lastSequences}) goes with the group's committed offset
- * ({@link AuditMemory}), and whoever gets the partition next {@link #seed seeds} its audit from it: a restarted
+ * ({@link AuditMemory}), and whoever gets the partition next {@link #remember takes it in}: a restarted
  * Worker, or the Workers after their group was moved back, go on counting where the commit left off. Not
  * thread-safe: the Worker's poll loop is its only user.
  */
@@ -98,23 +98,29 @@ public final class DeliveryAudit {
     }
 
     /**
-     * Takes over what the group's commit remembers of {@code partition} ({@link #lastSequences} where it was
-     * committed), unless the audit has expectations of its own for it: then they know more (e.g. after an injected
-     * failure, what this Worker processed beyond the commit). The next number of each producer is then a delivery,
-     * a number up to the remembered one a duplicate.
+     * Takes in what the group's commit remembers of {@code partition} ({@link #lastSequences} where it was
+     * committed): per producer, the larger of the number it remembers and the audit's own. Its own is larger when
+     * this Worker processed beyond the commit (an injected failure): what Kafka delivers again is a duplicate. The
+     * memory's is larger when another Worker processed further meanwhile: its next number is a delivery, not a gap.
      *
-     * @return whether the audit took it
+     * @return whether the audit took anything from it
      */
-    public boolean seed(int partition, Map<String, Long> lastSequences) {
-        if (lastSequences.isEmpty() || lastSeen.keySet().stream().anyMatch(s -> s.partition() == partition)) {
-            return false;
-        }
+    public boolean remember(int partition, Map<String, Long> lastSequences) {
+        boolean took = false;
         List<Map.Entry<String, Long>> oldestFirst = new ArrayList<>(lastSequences.entrySet());
         Collections.reverse(oldestFirst);
         for (Map.Entry<String, Long> e : oldestFirst) {
-            lastSeen.put(new Stream(e.getKey(), partition), new Expectation(e.getValue(), ++clock));
+            Stream s = new Stream(e.getKey(), partition);
+            Expectation own = lastSeen.get(s);
+            if (own == null) {
+                lastSeen.put(s, new Expectation(e.getValue(), ++clock));
+                took = true;
+            } else if (e.getValue() > own.last) {
+                own.last = e.getValue();
+                took = true;
+            }
         }
-        return true;
+        return took;
     }
 
     /** Distinct notifications delivered (duplicates not counted). */

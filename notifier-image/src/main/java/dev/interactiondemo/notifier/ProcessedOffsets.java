@@ -15,15 +15,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Worker's offsets: per partition owned, the offset after the last record processed, and its commits. After a
  * poll, asynchronously, at most every {@link #COMMIT_EVERY} while records keep coming and at once after a poll that
  * returns none; synchronously when partitions are revoked and on shutdown. Each commit carries, as its metadata, the
- * {@link DeliveryAudit}'s memory of the partition ({@link AuditMemory}). When partitions go, the audit forgets them;
- * after an injected failure (no commit), the next consumer's first assignment decides which of them the audit keeps.
- * A partition assigned for which the audit has no expectation of its own (a new Worker, another Worker's partition,
- * a group moved back) seeds the audit from its committed offset's memory. Poll thread only.
+ * {@link DeliveryAudit}'s memory of the partition ({@link AuditMemory}). When partitions go, the audit forgets them,
+ * except after an injected failure (no commit): then the next assignments decide what the audit keeps. Each partition
+ * assigned takes in its committed offset's memory: a new Worker, another Worker's partition or a group moved back go
+ * on counting where the commit left off. Poll thread only.
  */
 final class ProcessedOffsets {
     /** Logs as the Worker: its lines keep their logger name. */
@@ -44,10 +45,10 @@ final class ProcessedOffsets {
     /** True while the consumer is closed after an injected failure: no commit, and the audit keeps its partitions. */
     private boolean failing;
     /**
-     * After an injected failure, per partition held, the offset after the last record processed: the next consumer
-     * keeps the audit's expectations for those it gets back where this Worker left them.
+     * Per partition the audit has expectations for, the offset they reach: after the last record processed, or the
+     * commit whose memory it took in. Only after an injected failure does it hold a partition not assigned.
      */
-    private final Map<TopicPartition, Long> heldAtFailure = new HashMap<>();
+    private final Map<TopicPartition, Long> auditedUpTo = new HashMap<>();
 
     ProcessedOffsets(DeliveryAudit audit) {
         this.audit = audit;
@@ -63,6 +64,7 @@ final class ProcessedOffsets {
             memory = AuditMemory.encode(audit.lastSequences(partition.partition()));
         }
         processed.put(partition, new OffsetAndMetadata(next, memory));
+        auditedUpTo.put(partition, next);
         uncommitted = true;
     }
 
@@ -97,11 +99,10 @@ final class ProcessedOffsets {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 LOG.info("Partitions assigned: {}", partitions);
                 Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
-                if (!heldAtFailure.isEmpty()) {
-                    keepExpectationsAfterFailure(committed, partitions);
-                }
+                forgetWhatIsNotAssigned(consumer.assignment());
+                forgetWhatACommitOvertook(committed, partitions);
                 if (committed != null) {
-                    seed(committed);
+                    remember(committed);
                 }
             }
 
@@ -116,6 +117,7 @@ final class ProcessedOffsets {
         synchronized (audit) {
             audit.forget(partitions.stream().map(TopicPartition::partition).toList());
         }
+        auditedUpTo.keySet().removeAll(partitions);
     }
 
     /** The committed offsets of the partitions assigned; null when Kafka could not say. */
@@ -137,63 +139,79 @@ final class ProcessedOffsets {
     }
 
     /**
-     * The first assignment after an injected failure. For a partition this Worker gets back with nothing committed
-     * beyond what it had processed, the audit keeps its expectations: what Kafka delivers again counts as duplicates.
-     * A partition it did not get back, or that another Worker processed further meanwhile, is forgotten, so that no
-     * gap shows where there is none (and the group's commit then seeds it). When the committed offsets could not be
-     * read ({@code committed} null), every partition is forgotten.
+     * Forgets the expectations kept, at an injected failure, for partitions the consumer does not own now: another
+     * Worker processes them meanwhile, and when one comes back its commit says where to go on.
      */
-    private void keepExpectationsAfterFailure(Map<TopicPartition, OffsetAndMetadata> committed,
-                                              Collection<TopicPartition> assigned) {
-        List<TopicPartition> stale = new ArrayList<>();
-        heldAtFailure.forEach((partition, processedUpTo) -> {
-            OffsetAndMetadata c = committed == null ? null : committed.get(partition);
-            if (committed == null || !assigned.contains(partition) || (c == null ? 0 : c.offset()) > processedUpTo) {
-                stale.add(partition);
-            }
-        });
-        heldAtFailure.clear();
-        forget(stale);
-    }
-
-    /**
-     * The audit goes on where the group's commit left off, for each partition assigned whose committed offset carries
-     * its memory and for which it has no expectation of its own.
-     */
-    private void seed(Map<TopicPartition, OffsetAndMetadata> committed) {
-        List<String> seeded = new ArrayList<>();
-        committed.forEach((partition, c) -> {
-            if (c == null) {
-                return;
-            }
-            Map<String, Long> memory;
-            try {
-                memory = AuditMemory.decode(c.metadata()).orElse(null);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("Partition {}: the committed offset's metadata is not readable, the audit starts afresh: {}",
-                        partition, e.getMessage());
-                return;
-            }
-            if (memory == null) {
-                return;
-            }
-            synchronized (audit) {
-                if (audit.seed(partition.partition(), memory)) {
-                    seeded.add(partition.partition() + " at offset " + c.offset() + " " + memory);
-                }
-            }
-        });
-        if (!seeded.isEmpty()) {
-            LOG.info("Audit goes on from the group's commits: {}", String.join("; ", seeded));
+    private void forgetWhatIsNotAssigned(Set<TopicPartition> assignment) {
+        List<TopicPartition> gone = auditedUpTo.keySet().stream().filter(p -> !assignment.contains(p)).toList();
+        if (!gone.isEmpty()) {
+            forget(gone);
         }
     }
 
     /**
-     * The injected fault fired: what was processed is not committed, and is held for the next consumer's first
-     * assignment; until this consumer is closed, its partitions go without a commit.
+     * For a partition assigned on which the audit already has expectations (kept at an injected failure), whether
+     * they still hold: forgotten when Kafka could not say what was committed ({@code committed} null), or when the
+     * commit went beyond them without a memory to say how far (so that no gap shows where there is none). A commit
+     * with a memory is taken in, whichever is further.
+     */
+    private void forgetWhatACommitOvertook(Map<TopicPartition, OffsetAndMetadata> committed,
+                                           Collection<TopicPartition> assigned) {
+        List<TopicPartition> stale = new ArrayList<>();
+        for (TopicPartition partition : assigned) {
+            Long upTo = auditedUpTo.get(partition);
+            if (upTo == null) {
+                continue;
+            }
+            OffsetAndMetadata c = committed == null ? null : committed.get(partition);
+            if (committed == null || (c != null && c.offset() > upTo && memory(partition, c) == null)) {
+                stale.add(partition);
+            }
+        }
+        if (!stale.isEmpty()) {
+            forget(stale);
+        }
+    }
+
+    /** What a committed offset's metadata remembers; null when none (or unreadable: the audit starts afresh). */
+    private static Map<String, Long> memory(TopicPartition partition, OffsetAndMetadata c) {
+        try {
+            return AuditMemory.decode(c.metadata()).filter(m -> !m.isEmpty()).orElse(null);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Partition {}: the committed offset's metadata is not readable, the audit starts afresh: {}",
+                    partition, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The audit takes in the memory of each committed offset assigned: per producer, the further of the number
+     * remembered and its own.
+     */
+    private void remember(Map<TopicPartition, OffsetAndMetadata> committed) {
+        List<String> taken = new ArrayList<>();
+        committed.forEach((partition, c) -> {
+            Map<String, Long> memory = c == null ? null : memory(partition, c);
+            if (memory == null) {
+                return;
+            }
+            synchronized (audit) {
+                if (audit.remember(partition.partition(), memory)) {
+                    taken.add(partition.partition() + " at offset " + c.offset() + " " + memory);
+                }
+            }
+            auditedUpTo.merge(partition, c.offset(), Math::max);
+        });
+        if (!taken.isEmpty()) {
+            LOG.info("Audit goes on from the group's commits: {}", String.join("; ", taken));
+        }
+    }
+
+    /**
+     * The injected fault fired: what was processed is not committed, and the audit keeps its expectations for the
+     * next consumer's assignments; until this consumer is closed, its partitions go without a commit.
      */
     void failBeforeCommit() {
-        processed.forEach((partition, next) -> heldAtFailure.put(partition, next.offset()));
         processed.clear();
         uncommitted = false;
         failing = true;

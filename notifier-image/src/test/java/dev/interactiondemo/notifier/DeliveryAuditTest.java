@@ -64,18 +64,18 @@ class DeliveryAuditTest {
     }
 
     @Test
-    void aSeededPartitionGoesOnWhereTheMemoryLeftOff() {
+    void aRememberedPartitionGoesOnWhereTheMemoryLeftOff() {
         DeliveryAudit a = new DeliveryAudit();
         Map<String, Long> memory = new LinkedHashMap<>();
         memory.put("p", 10L);
         memory.put("q", 4L);
-        assertTrue(a.seed(0, memory));
+        assertTrue(a.remember(0, memory));
         assertEquals(DUPLICATE, a.record("p", 0, 9)); // replayed: at or below the remembered number
         assertEquals(DUPLICATE, a.record("p", 0, 10));
         assertEquals(FIRST_DELIVERY, a.record("p", 0, 11)); // the first after the commit
         assertEquals(FIRST_DELIVERY, a.record("q", 0, 5));
         assertEquals(FIRST_DELIVERY, a.record("r", 0, 30)); // a producer it does not remember starts where it is
-        assertEquals(FIRST_DELIVERY, a.record("p", 1, 3)); // another partition is not seeded
+        assertEquals(FIRST_DELIVERY, a.record("p", 1, 3)); // another partition took in nothing
         assertEquals(2, a.duplicates());
         assertEquals(0, a.lost());
         assertEquals(4, a.delivered());
@@ -83,14 +83,19 @@ class DeliveryAuditTest {
     }
 
     @Test
-    void itsOwnExpectationsKnowMoreThanAMemory() {
+    void theFurtherOfItsOwnExpectationsAndAMemoryHolds() {
         DeliveryAudit a = new DeliveryAudit();
         a.record("p", 0, 1);
         a.record("p", 0, 2);
-        assertFalse(a.seed(0, Map.of("p", 1L, "q", 7L)), "partition 0 has expectations of its own");
-        assertEquals(DUPLICATE, a.record("p", 0, 2));
-        assertEquals(FIRST_DELIVERY, a.record("q", 0, 1), "q was not taken from the memory");
-        assertFalse(a.seed(1, Map.of()), "an empty memory seeds nothing");
+        assertTrue(a.remember(0, Map.of("p", 1L, "q", 7L)), "q is new");
+        assertFalse(a.remember(0, Map.of("p", 2L)), "nothing further");
+        assertEquals(DUPLICATE, a.record("p", 0, 2), "its own went further than the memory: a redelivery");
+        assertEquals(DUPLICATE, a.record("q", 0, 7), "taken from the memory");
+        assertEquals(FIRST_DELIVERY, a.record("p", 0, 3));
+        assertTrue(a.remember(0, Map.of("p", 20L)), "another Worker went further meanwhile");
+        assertEquals(FIRST_DELIVERY, a.record("p", 0, 21), "no gap where the memory says it was processed");
+        assertFalse(a.remember(1, Map.of()), "an empty memory takes in nothing");
+        assertEquals(0, a.lost());
     }
 
     @Test
@@ -107,11 +112,11 @@ class DeliveryAuditTest {
         a.forget(List.of(0));
         assertEquals(Map.of(), a.lastSequences(0));
 
-        DeliveryAudit next = new DeliveryAudit(); // a seed keeps the order it is given
+        DeliveryAudit next = new DeliveryAudit(); // a memory taken in keeps the order it is given
         Map<String, Long> memory = new LinkedHashMap<>();
         memory.put("q", 1L);
         memory.put("p", 2L);
-        next.seed(0, memory);
+        next.remember(0, memory);
         assertEquals(List.of("q", "p"), List.copyOf(next.lastSequences(0).keySet()));
     }
 }

@@ -98,4 +98,50 @@ class WorkerFaultTest {
             }
         }
     }
+
+    /**
+     * Two Workers in one group, each failing before some of its commits while the Host publishes: partitions go back
+     * and forth between them, held at a failure, processed further by the other, got back. Duplicates show, never a
+     * loss; switched off, between them every notification is delivered.
+     */
+    @Test
+    void twoWorkersFailingInTurnShowDuplicatesAndNeverALoss() throws Exception {
+        String topic = "fail-before-commit-two";
+        String group = topic + "-workers";
+        LocalKafkaBroker kafka = LocalKafkaBroker.shared();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
+                     Metrics.newRegistry())) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            List<String> common = NotifierMainTest.flags(kafka, topic, greeter);
+            WorkerFaults faults = new WorkerFaults(0.3);
+            DeliveryAudit a = new DeliveryAudit();
+            DeliveryAudit b = new DeliveryAudit();
+            try (NotificationHost host = new NotificationHost(NotifierMainTest.config("host", common, "--rate=20"),
+                    Metrics.newRegistry());
+                 NotificationWorker first = new NotificationWorker(NotifierMainTest.config("worker", common),
+                         Metrics.newRegistry(), a, faults, OpenTelemetry.noop());
+                 NotificationWorker second = new NotificationWorker(NotifierMainTest.config("worker", common),
+                         Metrics.newRegistry(), b, faults, OpenTelemetry.noop())) {
+                host.start();
+                first.start();
+                second.start();
+                Await.until("30 injected failures between them", () -> first.stats().injectedFailures()
+                        + second.stats().injectedFailures() >= 30, Duration.ofSeconds(150));
+                faults.setFailBeforeCommit(0);
+                host.close();
+                long sent = host.stats().sent();
+                Await.until("the Workers caught up and committed", () -> committed(admin, group)
+                        == endOffsets(admin, topic, 3), Duration.ofSeconds(60));
+                synchronized (a) {
+                    synchronized (b) {
+                        assertEquals(0, a.lost() + b.lost(), "never a loss: first " + a.lost() + ", second "
+                                + b.lost());
+                        assertTrue(a.duplicates() + b.duplicates() > 0, "redelivered after the failures");
+                        assertTrue(a.delivered() + b.delivered() >= sent, "every notification delivered");
+                    }
+                }
+            }
+        }
+    }
 }
