@@ -100,6 +100,9 @@ final class DirectClientFloor {
             Object status = byOperator == null ? null : byOperator.getAdditionalProperties().get("status");
             if (status != null) {
                 created.getAdditionalProperties().put("status", status);
+                // A merge patch without a resourceVersion: the API server then does not lock optimistically, so the
+                // demo changed meanwhile (its finalizer, say) gets the status rather than a 409 Conflict.
+                created.getMetadata().setResourceVersion(null);
                 client.genericKubernetesResources(OperatorRig.IDEMO).inNamespace(ns).resource(created).patchStatus();
             }
         });

@@ -68,13 +68,13 @@ final class OperatorBench {
                 Procs.awaitPort(greeter, greeterPort, Duration.ofSeconds(60));
                 rig = new OperatorRig(ctx, client, broker, kubeconfig, greeterPort);
                 startup();
+                List<String> failed = new ArrayList<>();
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (int n : scales()) {
-                    rows.add(scale(n));
+                    rows.add(scaleOrFailure(n, failed));
                 }
                 json.put("scales", rows);
                 markdown(rows);
-                List<String> failed = new ArrayList<>();
                 runCase("silentKafka", () -> new SilentKafkaCase(rig, report).run(), failed);
                 runCase("mixedModes", () -> new MixedModeCase(rig, report).run(), failed);
                 if (!failed.isEmpty()) {
@@ -167,6 +167,24 @@ final class OperatorBench {
             e.printStackTrace();
             json.put(name, Map.of("failed", String.valueOf(e.getMessage())));
             failed.add(name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * One scale's row; a scale that fails is recorded as its row ({@code "failed"}) and in {@code failed}, and the
+     * next scale and the cases still run.
+     */
+    private Map<String, Object> scaleOrFailure(int n, List<String> failed) {
+        try {
+            return scale(n);
+        } catch (IOException | RuntimeException e) {
+            Log.info("operator scale N = %d failed: %s", n, e);
+            e.printStackTrace();
+            failed.add("N = " + n + ": " + e.getMessage());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("n", n);
+            row.put("failed", String.valueOf(e.getMessage()));
+            return row;
         }
     }
 
@@ -366,6 +384,11 @@ final class OperatorBench {
                 + "| heap used / after GC (MiB) | RSS / peak RSS (MiB) | steady CPU (cores) | threads |\n");
         sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
+            if (r.containsKey("failed")) {
+                sb.append(String.format(Locale.ROOT, "| %s | failed: %s |||||||||||%n", r.get("n"),
+                        String.valueOf(r.get("failed")).replace('|', '/').replace('\n', ' ')));
+                continue;
+            }
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | **%s** | %s / %s | %s / %s | %s / %s | %s | %s / %s "
                             + "| %s / %s | %s | %s |%n",
                     r.get("n"), r.get("operatorSeconds"), r.get("floorSeconds"), r.get("ratio"),

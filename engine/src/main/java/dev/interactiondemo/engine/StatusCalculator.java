@@ -87,14 +87,25 @@ public final class StatusCalculator {
                 d.setLost(pods.lost());
                 d.setEndToEndLatencyP50Ms(pods.endToEndP50Ms());
                 d.setEndToEndLatencyP99Ms(pods.endToEndP99Ms());
+                if (pods.polls() != null) {
+                    d.setWaitInKafkaP50Ms(pods.polls().waitInKafkaP50Ms());
+                    d.setWaitInKafkaP99Ms(pods.polls().waitInKafkaP99Ms());
+                    d.setRecordsPerPollP50(pods.polls().recordsPerPollP50());
+                    d.setRecordsPerPollMax(pods.polls().recordsPerPollMax());
+                }
                 status.setDelivery(d);
             }
         }
         if (status.getDelivery() == null && previous != null && previous.getDelivery() != null) {
-            // No Worker answers now: the last audit stands, but nothing is being delivered, so there is no latency.
+            // No Worker answers now: the last audit stands, but nothing is being delivered or polled, so there is no
+            // latency, no wait and no poll to show.
             DeliveryStatus d = JSON.clone(previous.getDelivery());
             d.setEndToEndLatencyP50Ms(null);
             d.setEndToEndLatencyP99Ms(null);
+            d.setWaitInKafkaP50Ms(null);
+            d.setWaitInKafkaP99Ms(null);
+            d.setRecordsPerPollP50(null);
+            d.setRecordsPerPollMax(null);
             status.setDelivery(d);
         }
         status.setGreeter(g);

@@ -142,9 +142,14 @@ public final class NotificationWorker implements NotifierRole {
      *
      * @param delivered        distinct notifications delivered (consumed less duplicates)
      * @param injectedFailures batches failed before their commit by the injected fault
+     * @param waitInKafkaP50Ms  from the Host's send to the poll that took a notification, recent median
+     * @param recordsPerPollP50 notifications per poll that returned some, recent median
+     * @param recordsPerPollMax the most one poll returned, recently
      */
     public record Stats(long consumed, long duplicates, long lost, long invalid, int producers,
-                        double endToEndP50Ms, double endToEndP99Ms, long delivered, long injectedFailures) {
+                        double endToEndP50Ms, double endToEndP99Ms, long delivered, long injectedFailures,
+                        double waitInKafkaP50Ms, double waitInKafkaP99Ms, double recordsPerPollP50,
+                        double recordsPerPollMax) {
     }
 
     /** Stops polling (or waiting for Kafka), commits what was processed and leaves the group. */

@@ -1,13 +1,18 @@
 package dev.interactiondemo.notifier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Worker's meters ({@code notifier.*}): what it consumed, delivered, saw twice or missing, could not read, the
- * injected failures and the fault switch, the end-to-end latency; and the {@link NotificationWorker.Stats} read from
- * them.
+ * injected failures and the fault switch, the end-to-end latency, the polls (how long a notification waited in Kafka
+ * until one took it, how many one returned); and the {@link NotificationWorker.Stats} read from them.
  */
 final class WorkerMeters {
     final Counter consumed;
@@ -17,6 +22,8 @@ final class WorkerMeters {
     final Counter invalid;
     final Counter injectedFailures;
     final Latency endToEnd;
+    private final Latency waitInKafka;
+    private final DistributionSummary recordsPerPoll;
 
     WorkerMeters(MeterRegistry registry, WorkerFaults faults) {
         this.consumed = Counter.builder("notifier.consumed").description("notifications processed, duplicates included")
@@ -37,6 +44,24 @@ final class WorkerMeters {
                 .register(registry);
         this.endToEnd = new Latency(registry, "notifier.end.to.end.latency",
                 "from the notification's creation at the Host to the end of its processing here");
+        this.waitInKafka = new Latency(registry, "notifier.wait.in.kafka",
+                "from the Host's send of a notification (its record's timestamp) to the poll that took it here");
+        this.recordsPerPoll = DistributionSummary.builder("notifier.poll.records")
+                .description("notifications a poll returned, polls that returned none not counted; p50 and max, recent")
+                .publishPercentiles(0.5).register(registry);
+    }
+
+    /** A poll returned {@code records} at {@code polledAtMillis} (wall clock, as the records' timestamps). */
+    void polled(ConsumerRecords<String, byte[]> records, long polledAtMillis) {
+        if (records.isEmpty()) {
+            return;
+        }
+        recordsPerPoll.record(records.count());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.timestamp() >= 0) { // a record without a timestamp has -1
+                waitInKafka.record(TimeUnit.MILLISECONDS.toNanos(Math.max(0, polledAtMillis - r.timestamp())));
+            }
+        }
     }
 
     /** Counts so far, with the producers the audit knows. */
@@ -44,7 +69,8 @@ final class WorkerMeters {
         synchronized (audit) {
             return new NotificationWorker.Stats((long) consumed.count(), (long) duplicates.count(), (long) lost.count(),
                     (long) invalid.count(), audit.producers(), endToEnd.p50Millis(), endToEnd.p99Millis(),
-                    (long) delivered.count(), (long) injectedFailures.count());
+                    (long) delivered.count(), (long) injectedFailures.count(), waitInKafka.p50Millis(),
+                    waitInKafka.p99Millis(), recordsPerPoll.percentile(0.5), recordsPerPoll.max());
         }
     }
 }

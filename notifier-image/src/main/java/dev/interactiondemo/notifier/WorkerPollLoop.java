@@ -240,6 +240,7 @@ final class WorkerPollLoop {
      * asked before {@code running}, and no record is taken that will not be processed.
      */
     private int processAll(ConsumerRecords<String, byte[]> records) {
+        meters.polled(records, System.currentTimeMillis());
         int count = 0;
         for (TopicPartition partition : records.partitions()) {
             Iterator<ConsumerRecord<String, byte[]>> it = records.records(partition).iterator();

@@ -134,6 +134,32 @@ class PipelineTest {
         assertTrue(metrics.contains("notifier_end_to_end_latency_quantiles_seconds{quantile=\"0.99\"}"), metrics);
     }
 
+    /**
+     * The pull model: notifications published while no Worker runs wait in Kafka; the Worker that starts later takes
+     * them in large polls, and its meters show both the wait (at least the time it was away) and the poll sizes.
+     */
+    @Test
+    void aWorkerStartedLateShowsTheWaitInKafkaAndLargePolls(TestInfo info) throws Exception {
+        setUp(info, Duration.ZERO);
+        NotificationHost host = host("--rate=200");
+        Await.until("150 notifications sent", () -> host.stats().sent() >= 150, Duration.ofSeconds(60));
+        host.close();
+        long sent = host.stats().sent();
+        long away = 1_500;
+        Thread.sleep(away); // every notification now waits in Kafka at least this long
+        PrometheusMeterRegistry workerMetrics = Metrics.newRegistry();
+        NotificationWorker worker = worker(new DeliveryAudit(), workerMetrics);
+        Await.until("all " + sent + " consumed", () -> worker.stats().consumed() >= sent, Duration.ofSeconds(30));
+        NotificationWorker.Stats stats = worker.stats();
+        assertTrue(stats.waitInKafkaP50Ms() >= away, "waited while nobody pulled: " + stats);
+        assertTrue(stats.recordsPerPollMax() >= 10, "the backlog came in large polls: " + stats);
+        assertTrue(stats.recordsPerPollMax() <= sent, stats.toString());
+        String metrics = workerMetrics.scrape();
+        assertTrue(metrics.contains("notifier_wait_in_kafka_quantiles_seconds{quantile=\"0.99\"}"), metrics);
+        assertTrue(metrics.contains("notifier_poll_records{quantile=\"0.5\"}"), metrics);
+        assertTrue(metrics.contains("notifier_poll_records_max " + stats.recordsPerPollMax()), metrics);
+    }
+
     @Test
     void aRestartedWorkerResumesFromItsCommittedOffsetsAndLosesNothing(TestInfo info) throws Exception {
         setUp(info, Duration.ZERO);

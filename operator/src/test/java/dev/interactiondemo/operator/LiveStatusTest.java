@@ -150,6 +150,12 @@ class LiveStatusTest {
             assertTrue(callP99 > 0, "a call latency: p99 " + callP99 + " ms");
             assertTrue(callP99 >= callP50, "p99 " + callP99 + " ms at least p50 " + callP50 + " ms");
             assertTrue(audited.getStatus().getDelivery().getEndToEndLatencyP99Ms() > 0, "an end-to-end latency");
+            // The Worker's polls: a notification's wait in Kafka, and at least one notification per poll counted.
+            var polls = audited.getStatus().getDelivery();
+            assertTrue(polls.getWaitInKafkaP99Ms() != null && polls.getWaitInKafkaP99Ms() >= polls.getWaitInKafkaP50Ms(),
+                    "a wait in Kafka: " + polls.getWaitInKafkaP50Ms() + " / " + polls.getWaitInKafkaP99Ms());
+            assertTrue(polls.getRecordsPerPollP50() >= 1 && polls.getRecordsPerPollMax() >= polls.getRecordsPerPollP50(),
+                    "records per poll: " + polls.getRecordsPerPollP50() + ", max " + polls.getRecordsPerPollMax());
 
             // The Worker stops: the Host carries on, messages wait in Kafka.
             worker.close();

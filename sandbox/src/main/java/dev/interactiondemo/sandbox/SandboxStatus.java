@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The sandbox's status, computed by the operator's own calculator: the sandbox is a demo whose parts are processes.
@@ -149,16 +150,25 @@ final class SandboxStatus {
         long failures = h.greeterFailures() - failuresBefore;
         lastHostStats = h;
         List<NotificationWorker.Stats> stats = m.workers().stream().map(NotificationWorker::stats).toList();
-        Double p50 = stats.isEmpty() ? null : round(stats.stream()
-                .mapToDouble(NotificationWorker.Stats::endToEndP50Ms).max().orElse(0));
-        Double p99 = stats.isEmpty() ? null : round(stats.stream()
-                .mapToDouble(NotificationWorker.Stats::endToEndP99Ms).max().orElse(0));
+        Double p50 = stats.isEmpty() ? null : round(highest(stats, NotificationWorker.Stats::endToEndP50Ms));
+        Double p99 = stats.isEmpty() ? null : round(highest(stats, NotificationWorker.Stats::endToEndP99Ms));
+        PodFigures.Polls polls = stats.isEmpty() ? null : new PodFigures.Polls(
+                round(highest(stats, NotificationWorker.Stats::waitInKafkaP50Ms)),
+                round(highest(stats, NotificationWorker.Stats::waitInKafkaP99Ms)),
+                highest(stats, NotificationWorker.Stats::recordsPerPollP50),
+                highest(stats, NotificationWorker.Stats::recordsPerPollMax));
         return new PodFigures(h.greeterCalls(), h.greeterFailures(),
                 PodFigures.errorRate(callsBefore, failuresBefore, h.greeterCalls(), h.greeterFailures()),
                 round(h.greeterLatencyP50Ms()), round(h.greeterLatencyP99Ms()), calls > 0 && failures == calls,
                 m.audits().stream().mapToLong(DeliveryAudit::delivered).sum(),
                 m.audits().stream().mapToLong(DeliveryAudit::duplicates).sum(),
-                m.audits().stream().mapToLong(DeliveryAudit::lost).sum(), p50, p99);
+                m.audits().stream().mapToLong(DeliveryAudit::lost).sum(), p50, p99, polls);
+    }
+
+    /** The highest of the Workers' figure (the slowest, the largest: what a learner waits on). */
+    private static double highest(List<NotificationWorker.Stats> stats,
+                                  ToDoubleFunction<NotificationWorker.Stats> figure) {
+        return stats.stream().mapToDouble(figure).max().orElse(0);
     }
 
     /**

@@ -22,6 +22,14 @@ public enum Figure {
     endToEndP50Ms,
     /** status.delivery.endToEndLatencyP99Ms. */
     endToEndP99Ms,
+    /** status.delivery.waitInKafkaP50Ms: from the Host's send to the Worker's poll that took it. */
+    waitInKafkaP50Ms,
+    /** status.delivery.waitInKafkaP99Ms. */
+    waitInKafkaP99Ms,
+    /** status.delivery.recordsPerPollP50: notifications per Worker poll that returned some. */
+    recordsPerPollP50,
+    /** status.delivery.recordsPerPollMax: the most notifications one poll returned lately. */
+    recordsPerPollMax,
     /** status.greeter.errorRate: the share of the Host's Greeter calls that failed. */
     greeterErrorRate,
     /** status.greeter.callLatencyP99Ms: the Host's Greeter calls. */

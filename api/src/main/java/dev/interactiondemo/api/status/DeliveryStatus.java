@@ -9,7 +9,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeliveryStatus {
 
-    @JsonPropertyDescription("Notifications the Workers processed, duplicates included.")
+    @JsonPropertyDescription("Distinct notifications the Workers processed (duplicates not counted).")
     private Long delivered;
 
     @JsonPropertyDescription("Notifications processed more than once (a redelivery after a Worker failed before its commit).")
@@ -23,6 +23,20 @@ public class DeliveryStatus {
 
     @JsonPropertyDescription("99th percentile of the same, in ms.")
     private Double endToEndLatencyP99Ms;
+
+    @JsonPropertyDescription("Median time a notification waited in Kafka, from the Host's send to the Worker's poll that"
+            + " took it, in ms: Kafka does not push, a notification waits until a Worker pulls.")
+    private Double waitInKafkaP50Ms;
+
+    @JsonPropertyDescription("99th percentile of the same, in ms.")
+    private Double waitInKafkaP99Ms;
+
+    @JsonPropertyDescription("Median number of notifications a Worker's poll returned (polls that returned none not"
+            + " counted): 1 while the Workers keep up, more when notifications waited.")
+    private Double recordsPerPollP50;
+
+    @JsonPropertyDescription("The most notifications one Worker's poll returned lately: a backlog comes in large polls.")
+    private Double recordsPerPollMax;
 
     public Long getDelivered() {
         return delivered;
@@ -64,6 +78,38 @@ public class DeliveryStatus {
         this.endToEndLatencyP99Ms = endToEndLatencyP99Ms;
     }
 
+    public Double getWaitInKafkaP50Ms() {
+        return waitInKafkaP50Ms;
+    }
+
+    public void setWaitInKafkaP50Ms(Double waitInKafkaP50Ms) {
+        this.waitInKafkaP50Ms = waitInKafkaP50Ms;
+    }
+
+    public Double getWaitInKafkaP99Ms() {
+        return waitInKafkaP99Ms;
+    }
+
+    public void setWaitInKafkaP99Ms(Double waitInKafkaP99Ms) {
+        this.waitInKafkaP99Ms = waitInKafkaP99Ms;
+    }
+
+    public Double getRecordsPerPollP50() {
+        return recordsPerPollP50;
+    }
+
+    public void setRecordsPerPollP50(Double recordsPerPollP50) {
+        this.recordsPerPollP50 = recordsPerPollP50;
+    }
+
+    public Double getRecordsPerPollMax() {
+        return recordsPerPollMax;
+    }
+
+    public void setRecordsPerPollMax(Double recordsPerPollMax) {
+        this.recordsPerPollMax = recordsPerPollMax;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -73,11 +119,16 @@ public class DeliveryStatus {
             return false;
         }
         DeliveryStatus that = (DeliveryStatus) o;
-        return Objects.equals(delivered, that.delivered) && Objects.equals(duplicates, that.duplicates) && Objects.equals(lost, that.lost) && Objects.equals(endToEndLatencyP50Ms, that.endToEndLatencyP50Ms) && Objects.equals(endToEndLatencyP99Ms, that.endToEndLatencyP99Ms);
+        return Objects.equals(delivered, that.delivered) && Objects.equals(duplicates, that.duplicates) && Objects.equals(lost, that.lost) && Objects.equals(endToEndLatencyP50Ms, that.endToEndLatencyP50Ms) && Objects.equals(endToEndLatencyP99Ms, that.endToEndLatencyP99Ms)
+                && Objects.equals(waitInKafkaP50Ms, that.waitInKafkaP50Ms)
+                && Objects.equals(waitInKafkaP99Ms, that.waitInKafkaP99Ms)
+                && Objects.equals(recordsPerPollP50, that.recordsPerPollP50)
+                && Objects.equals(recordsPerPollMax, that.recordsPerPollMax);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(delivered, duplicates, lost, endToEndLatencyP50Ms, endToEndLatencyP99Ms);
+        return Objects.hash(delivered, duplicates, lost, endToEndLatencyP50Ms, endToEndLatencyP99Ms, waitInKafkaP50Ms,
+                waitInKafkaP99Ms, recordsPerPollP50, recordsPerPollMax);
     }
 }

@@ -37,6 +37,10 @@ public final class LessonFigures {
             put(f, Figure.duplicates, d.getDuplicates());
             put(f, Figure.endToEndP50Ms, d.getEndToEndLatencyP50Ms());
             put(f, Figure.endToEndP99Ms, d.getEndToEndLatencyP99Ms());
+            put(f, Figure.waitInKafkaP50Ms, d.getWaitInKafkaP50Ms());
+            put(f, Figure.waitInKafkaP99Ms, d.getWaitInKafkaP99Ms());
+            put(f, Figure.recordsPerPollP50, d.getRecordsPerPollP50());
+            put(f, Figure.recordsPerPollMax, d.getRecordsPerPollMax());
         }
         if (s.getGreeter() != null) {
             var g = s.getGreeter();

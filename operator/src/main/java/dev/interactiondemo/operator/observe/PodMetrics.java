@@ -31,7 +31,7 @@ public final class PodMetrics {
     static final Duration DEADLINE = Duration.ofSeconds(2);
 
     private static final PodFigures NOTHING = new PodFigures(null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     private final Function<Pod, URI> endpoint;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
@@ -105,7 +105,12 @@ public final class PodMetrics {
                 workers.isEmpty() ? null : (long) sum(workers, "notifier_duplicates_total"),
                 workers.isEmpty() ? null : (long) sum(workers, "notifier_lost_total"),
                 quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.5"),
-                quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.99"));
+                quantileMs(workers, "notifier_end_to_end_latency_quantiles_seconds", "0.99"),
+                workers.isEmpty() ? null : new PodFigures.Polls(
+                        quantileMs(workers, "notifier_wait_in_kafka_quantiles_seconds", "0.5"),
+                        quantileMs(workers, "notifier_wait_in_kafka_quantiles_seconds", "0.99"),
+                        highest(workers, t -> t.with("notifier_poll_records", "quantile", "0.5")),
+                        highest(workers, t -> t.sum("notifier_poll_records_max"))));
         readings.done(demo, f);
     }
 
@@ -115,7 +120,13 @@ public final class PodMetrics {
 
     /** The highest of the pods' quantile, in ms, rounded to 0.1 ms (the slowest pod is what a learner waits on). */
     private static Double quantileMs(List<PromText> texts, String name, String quantile) {
-        return texts.stream().map(t -> t.with(name, "quantile", quantile)).filter(Objects::nonNull)
-                .filter(v -> !v.isNaN()).map(v -> Math.round(v * 10_000) / 10.0).max(Double::compare).orElse(null);
+        Double seconds = highest(texts, t -> t.with(name, "quantile", quantile));
+        return seconds == null ? null : Math.round(seconds * 10_000) / 10.0;
+    }
+
+    /** The highest of the pods' values of a figure; null when no pod has it. */
+    private static Double highest(List<PromText> texts, Function<PromText, Double> figure) {
+        return texts.stream().map(figure).filter(Objects::nonNull).filter(v -> !v.isNaN()).max(Double::compare)
+                .orElse(null);
     }
 }
