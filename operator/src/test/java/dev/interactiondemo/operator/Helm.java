@@ -130,6 +130,11 @@ public final class Helm {
         return parse(template(extraArgs).orFail().output());
     }
 
+    /** Arguments followed by more: e.g. a set of {@code --set} values and a few others. */
+    public static String[] concat(String[] first, String... more) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(more)).toArray(String[]::new);
+    }
+
     public static List<HasMetadata> parse(String yaml) {
         List<HasMetadata> objects = new ArrayList<>();
         for (String doc : yaml.split("(?m)^---\\s*$")) {
