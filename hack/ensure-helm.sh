@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the chart's tests (helm/: ChartTest) and the operator's tests that render the chart (RbacTest,
-# DashboardTest) find a real helm 3: they run `helm lint --strict` and `helm template` on
+# Makes sure the chart's tests (helm/: ChartTest and the Chart*Test beside it) and the operator's tests that render
+# the chart (RbacTest, DashboardTest) find a real helm 3: they run `helm lint --strict` and `helm template` on
 # helm/interaction-demo-operator. The Maven builds of operator/ and helm/ run it before their tests, after
 # hack/ensure-kube-binaries.sh.
 #

@@ -25,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The real {@code helm} 3 binary run on the chart in {@code helm/interaction-demo-operator}, and what the tests read
- * from the objects it renders: for the chart's own tests (the helm module's ChartTest) and the operator's tests that
- * use the chart (RbacTest, DashboardTest). helm is where the build put it (hack/ensure-helm.sh: the test binaries'
- * directory), else {@code $HELM}, else the PATH.
+ * from the objects it renders: for the chart's own tests (the helm module's ChartTest and the Chart*Test beside it)
+ * and the operator's tests that use the chart (RbacTest, DashboardTest). helm is where the build put it
+ * (hack/ensure-helm.sh: the test binaries' directory), else {@code $HELM}, else the PATH.
  */
 public final class Helm {
     public static final String RELEASE = "demo-op";
@@ -147,6 +147,11 @@ public final class Helm {
 
     public static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** A rendered object as {@code Kind/name}. */
+    public static String name(HasMetadata o) {
+        return o.getKind() + "/" + o.getMetadata().getName();
     }
 
     /** The one Deployment among the rendered objects: the operator's. */
