@@ -4,23 +4,13 @@ import dev.interactiondemo.api.InteractionDemo;
 import dev.interactiondemo.api.lesson.InteractionLesson;
 import dev.interactiondemo.api.lesson.LessonPhase;
 import dev.interactiondemo.common.testing.Await;
-import dev.interactiondemo.localkafka.Certificates;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -33,44 +23,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.interactiondemo.e2e.Demos.condition;
+import static dev.interactiondemo.e2e.Demos.is;
+import static dev.interactiondemo.e2e.KafkaOnTheNode.CA;
+import static dev.interactiondemo.e2e.KafkaOnTheNode.SASL_SSL_PORT;
+import static dev.interactiondemo.e2e.KafkaOnTheNode.SECURED;
+import static dev.interactiondemo.e2e.KafkaOnTheNode.SECURE_DEMO;
+import static dev.interactiondemo.e2e.KafkaOnTheNode.SECURE_PASSWORD;
+import static dev.interactiondemo.e2e.KafkaOnTheNode.SECURE_USER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The mission, on a real Kubernetes node: the chart installs the operator, an InteractionDemo is applied, real pods
  * run the Greeter, the Host and the Worker against a real Kafka broker (a pod too), and the status the operator
- * writes matches what happened, through faults. Run with {@code ./mvnw -Pe2e verify} (see e2e/README.md).
+ * writes matches what happened, through faults. Run with {@code ./mvnw -Pe2e verify} (see e2e/README.md). The tests
+ * run in order, each on what the ones before left; what they stand on: {@link ClusterAccess} (the cluster, kubectl,
+ * helm), {@link Demos} (the demos' status, waits and patches), {@link KafkaOnTheNode} (the broker, secured too).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InteractionDemoE2ETest {
@@ -79,282 +64,46 @@ class InteractionDemoE2ETest {
     static final String NS = "idemo-e2e";
     static final String DEMO = "hello";
     static final String VERSION = System.getProperty("project.version");
-    /** The namespace of the secured-Kafka scenario (watched once the chart watches every namespace). */
-    static final String SECURED = "idemo-e2e-secured";
-    /** The SCRAM user of the secured demo; its password is made for the run, and only ever in Secrets. */
-    static final String SECURE_USER = "secure-demo";
-    static final String SECURE_PASSWORD = randomHex(18);
-    /** The secured listener with TLS and SASL (LocalKafkaMain's BROKER_SASL_SSL_PORT). */
-    static final int SASL_SSL_PORT = 9093;
-    /** The secured demo, and the one with a wrong password. */
-    static final String SECURE_DEMO = "secure";
+    /** The demo with a wrong password, beside the secured one ({@link KafkaOnTheNode#SECURE_DEMO}). */
     static final String WRONG_DEMO = "wrong-password";
-    /** The CA of the broker's certificate, made for the run; the secured demo trusts it. */
-    static final Certificates CA = Certificates.newCa("interaction-demo e2e CA");
 
-    private static Cluster cluster;
+    private static ClusterAccess cluster;
     private static KubernetesClient client;
-    private static Path kubeconfigFile;
-    private static Path helm;
+    private static Demos demos;
 
     @BeforeAll
     static void setUp() throws IOException {
         Object picked = Clusters.pick();
         Assumptions.assumeTrue(picked instanceof Cluster, () -> "skipped: " + picked);
-        cluster = (Cluster) picked;
-        LOG.info("End to end on {}", cluster.describe());
-        kubeconfigFile = Files.createTempFile("e2e-kubeconfig", ".yaml");
-        Files.writeString(kubeconfigFile, cluster.kubeconfig());
-        client = new KubernetesClientBuilder().withConfig(clientConfig(cluster.kubeconfig())).build();
+        LOG.info("End to end on {}", ((Cluster) picked).describe());
         Path root = Shell.repoRoot();
-        cluster.loadImages(List.of(root.resolve("greeter-image/target/greeter-image.tar"),
+        cluster = ClusterAccess.open((Cluster) picked, List.of(root.resolve("greeter-image/target/greeter-image.tar"),
                 root.resolve("notifier-image/target/notifier-image.tar"),
                 root.resolve("operator/target/operator-image.tar"),
                 root.resolve("local-kafka/target/local-kafka-image.tar")));
-        helm = Path.of(Shell.run("hack/kube-binaries.sh", "--full", "--print-dir").strip()).resolve("helm");
+        client = cluster.client();
+        demos = new Demos(cluster, NS, DEMO);
         for (String ns : List.of(SYSTEM, NS)) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
-                    .endMetadata().build()).serverSideApply();
+            cluster.restrictedNamespace(ns);
         }
-        startKafka();
-    }
-
-    /** The kubeconfig's client configuration; fabric8 assumes RSA keys unless told, so say when the key is EC. */
-    static Config clientConfig(String kubeconfig) {
-        Config config = Config.fromKubeconfig(kubeconfig);
-        String keyData = config.getClientKeyData();
-        if (keyData != null) {
-            String pem = new String(java.util.Base64.getDecoder().decode(keyData), java.nio.charset.StandardCharsets.UTF_8);
-            if (pem.contains("BEGIN EC PRIVATE KEY") || isEcPkcs8(pem)) {
-                config.setClientKeyAlgo("EC");
-            }
-        }
-        return config;
-    }
-
-    private static boolean isEcPkcs8(String pem) {
-        if (!pem.contains("BEGIN PRIVATE KEY")) {
-            return false;
-        }
-        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        try {
-            java.security.KeyFactory.getInstance("EC").generatePrivate(
-                    new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        KafkaOnTheNode.start(cluster, NS, VERSION);
     }
 
     @AfterAll
     static void tearDown() {
-        if (client != null) {
-            client.close();
-        }
         if (cluster != null) {
             cluster.close();
         }
     }
 
-    /**
-     * A single-node KRaft broker as a pod (the local-kafka image), since Strimzi's images cannot be pulled here.
-     * PLAINTEXT on 9092 is open to all (every lesson but the secured one uses it); with {@code BROKER_TLS_DIR} the
-     * broker also has its secured listeners (SASL_SSL on 9093, SSL on 9094, SASL_PLAINTEXT on 9095) with ACLs, for
-     * {@link #aDemoOnSecuredKafkaLogsInWithScramOverTlsAndAWrongPasswordIsNamed}: a CA made here signs the broker's
-     * certificate, which names the address the broker advertises ({@code kafka.<ns>.svc}) and the Service's other
-     * names; the users and ACL files give the secured demo's user what a Direct-mode demo needs on its own topic
-     * and group, nothing else.
-     */
-    private static void startKafka() {
-        Map<String, String> labels = Map.of("app.kubernetes.io/name", "kafka");
-        String advertised = "kafka." + NS + ".svc";
-        Certificates.TlsMaterial server = CA.issueServer(advertised, List.of(advertised, advertised + ".cluster.local",
-                "kafka." + NS, "kafka", "localhost"), List.of("127.0.0.1"));
-        Map<String, String> tls = Map.of("tls.crt", server.certificatePem(), "tls.key", server.privateKeyPem(),
-                "ca.crt", server.caPem());
-        String topic = SECURED + "." + SECURE_DEMO + "-notifications";
-        String group = SECURED + "." + SECURE_DEMO + "-workers";
-        Map<String, String> access = Map.of(
-                "users", SECURE_USER + ":" + SECURE_PASSWORD + "\n",
-                "acls", String.join("\n",
-                        "# " + SECURE_DEMO + " in " + SECURED + ": Direct topic management (the operator creates,",
-                        "# grows, describes and deletes the topic), the Host writes, the Workers read and commit.",
-                        "User:" + SECURE_USER + " topic:" + topic + " Create,Describe,Write,Read,Alter,Delete",
-                        "User:" + SECURE_USER + " group:" + group + " Read,Describe",
-                        ""));
-        secret(NS, "kafka-tls", "kubernetes.io/tls", tls);
-        secret(NS, "kafka-access", "Opaque", access);
-        // 9095 too: the broker checks its SCRAM users' logins on SASL_PLAINTEXT at its advertised address.
-        client.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("kafka").endMetadata()
-                .withNewSpec().withSelector(labels)
-                .addNewPort().withName("kafka").withPort(9092).withTargetPort(new IntOrString(9092)).endPort()
-                .addNewPort().withName("sasl-ssl").withPort(SASL_SSL_PORT)
-                .withTargetPort(new IntOrString(SASL_SSL_PORT)).endPort()
-                .addNewPort().withName("ssl").withPort(9094).withTargetPort(new IntOrString(9094)).endPort()
-                .addNewPort().withName("sasl-plaintext").withPort(9095).withTargetPort(new IntOrString(9095)).endPort()
-                .endSpec().build()).serverSideApply();
-        // A changed certificate or access file (a kept cluster, a new run) restarts the broker: it reads them at start.
-        String checksum = sha256(new TreeMap<>(tls) + "|" + new TreeMap<>(access));
-        client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
-                .withNewMetadata().withName("kafka").withLabels(labels).endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels)
-                .addToAnnotations("e2e.interactiondemo.dev/secrets-checksum", checksum).endMetadata()
-                .withNewSpec()
-                .withEnableServiceLinks(false)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L).withFsGroup(1000L)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-                .addNewContainer().withName("kafka").withImage("interactiondemo/local-kafka:" + VERSION)
-                .withImagePullPolicy("IfNotPresent")
-                .addNewEnv().withName("BROKER_ADVERTISED_HOST").withValue(advertised).endEnv()
-                .addNewEnv().withName("BROKER_TLS_DIR").withValue("/etc/kafka/tls").endEnv()
-                .addNewEnv().withName("BROKER_USERS_FILE").withValue("/etc/kafka/access/users").endEnv()
-                .addNewEnv().withName("BROKER_ACLS_FILE").withValue("/etc/kafka/access/acls").endEnv()
-                .addNewPort().withContainerPort(9092).withName("kafka").endPort()
-                .addNewPort().withContainerPort(SASL_SSL_PORT).withName("sasl-ssl").endPort()
-                .addNewPort().withContainerPort(9094).withName("ssl").endPort()
-                .addNewPort().withContainerPort(9095).withName("sasl-plaintext").endPort()
-                .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(9092)).endTcpSocket()
-                .withPeriodSeconds(3).endReadinessProbe()
-                .withNewResources().addToRequests("memory", new Quantity("768Mi"))
-                .addToLimits("memory", new Quantity("1536Mi")).endResources()
-                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
-                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
-                .addNewVolumeMount().withName("tls").withMountPath("/etc/kafka/tls").withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("access").withMountPath("/etc/kafka/access").withReadOnly(true)
-                .endVolumeMount()
-                .endContainer()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-                .addNewVolume().withName("tls").withNewSecret().withSecretName("kafka-tls").withDefaultMode(0440)
-                .endSecret().endVolume()
-                .addNewVolume().withName("access").withNewSecret().withSecretName("kafka-access")
-                .withDefaultMode(0440).endSecret().endVolume()
-                .endSpec().endTemplate().endSpec().build()).serverSideApply();
-        client.apps().deployments().inNamespace(NS).withName("kafka").waitUntilReady(5, java.util.concurrent.TimeUnit.MINUTES);
-    }
-
-    /** A Secret of {@code data} (plain text, encoded here), applied server-side. */
-    private static void secret(String namespace, String name, String type, Map<String, String> data) {
-        Map<String, String> encoded = new LinkedHashMap<>();
-        data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .endMetadata().withType(type).withData(encoded).build()).serverSideApply();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    private static String kubectl(String... args) {
-        String[] cmd = Stream.concat(Stream.of(helm.resolveSibling("kubectl").toString(), "--kubeconfig",
-                kubeconfigFile.toString()), Stream.of(args)).toArray(String[]::new);
-        return Shell.run(Map.of(), Duration.ofMinutes(10), cmd);
-    }
-
-    private static InteractionDemo demo() {
-        return client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).get();
-    }
-
-    private static Optional<Condition> condition(InteractionDemo d, String type) {
-        if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return d.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst();
-    }
-
-    private static boolean is(InteractionDemo d, String type, String status) {
-        return condition(d, type).map(c -> c.getStatus().equals(status)).orElse(false);
-    }
-
-    static InteractionDemo await(String what, Predicate<InteractionDemo> p, Duration timeout) {
-        return awaitDemo(NS, DEMO, what, p, timeout);
-    }
-
-    /**
-     * Waits ({@link Await}, every second) for the demo to satisfy {@code p}; times out naming what it waited for and
-     * the last status it saw.
-     */
-    private static InteractionDemo awaitDemo(String namespace, String name, String what, Predicate<InteractionDemo> p,
-                                             Duration timeout) {
-        AtomicReference<InteractionDemo> last = new AtomicReference<>();
-        try {
-            return Await.value(namespace + "/" + name + ": " + what, () -> {
-                InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(namespace).withName(name).get();
-                last.set(d);
-                return Optional.ofNullable(d).filter(p);
-            }, timeout, Duration.ofSeconds(1));
-        } catch (AssertionError e) {
-            InteractionDemo d = last.get();
-            throw new AssertionError(e.getMessage() + "; last status: "
-                    + (d == null || d.getStatus() == null ? "none" : Serialization.asYaml(d.getStatus())), e);
-        }
-    }
-
-    private static void patch(String json) {
-        client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), json);
-    }
-
-    /** A counter summed over every running pod whose name starts with {@code podPrefix}, from their /metrics. */
-    static double metric(String podPrefix, String name) {
-        return metric(NS, podPrefix, name);
-    }
-
-    /** The same in {@code namespace}. */
-    static double metric(String namespace, String podPrefix, String name) {
-        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems().stream()
-                .filter(p -> p.getMetadata().getName().startsWith(podPrefix) && p.getMetadata().getDeletionTimestamp() == null
-                        && "Running".equals(p.getStatus().getPhase()))
-                .toList();
-        if (pods.isEmpty()) {
-            throw new AssertionError("no running pod " + podPrefix + "*");
-        }
-        double sum = 0;
-        for (Pod pod : pods) {
-            try (var forward = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
-                    .portForward(8080)) {
-                String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
-                        + forward.getLocalPort() + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
-                        .matcher(body);
-                if (!m.find()) {
-                    throw new AssertionError("no " + name + " in the metrics of " + pod.getMetadata().getName());
-                }
-                sum += Double.parseDouble(m.group(1));
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        return sum;
-    }
-
     @Test
     @Order(1)
     void helmInstallsTheOperatorAndItBecomesReady() {
-        Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
-                "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
+        cluster.helm("upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
                 "--set", "image.tag=" + VERSION, "--set", "demoImages.greeter.tag=" + VERSION,
                 "--set", "demoImages.notifier.tag=" + VERSION, "--set", "statusInterval=3s",
                 "--set", "watchNamespaces={" + NS + "}", "--wait", "--timeout", "5m");
-        kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
+        cluster.kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
     }
 
     @Test
@@ -365,7 +114,7 @@ class InteractionDemoE2ETest {
             example = files.filter(p -> p.getFileName().toString().contains("direct")).findFirst()
                     .orElseThrow(() -> new AssertionError("no Direct-mode example under examples/"));
         }
-        client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).withTimeout(3, java.util.concurrent.TimeUnit.MINUTES)
+        client.resources(InteractionDemo.class).inNamespace(NS).withName(DEMO).withTimeout(3, TimeUnit.MINUTES)
                 .delete(); // a leftover of an earlier run
         InteractionDemo d = Serialization.unmarshal(Files.readString(example), InteractionDemo.class);
         d.getMetadata().setName(DEMO);
@@ -373,8 +122,8 @@ class InteractionDemoE2ETest {
         d.getSpec().getKafka().setBootstrapServers("kafka." + NS + ".svc:9092");
         Path applied = Files.createTempFile("demo", ".yaml");
         Files.writeString(applied, Serialization.asYaml(d));
-        kubectl("apply", "-f", applied.toString());
-        kubectl("-n", NS, "wait", "--for=condition=Ready", "idemo/" + DEMO, "--timeout=6m");
+        cluster.kubectl("apply", "-f", applied.toString());
+        cluster.kubectl("-n", NS, "wait", "--for=condition=Ready", "idemo/" + DEMO, "--timeout=6m");
         for (Pod pod : client.pods().inNamespace(NS).list().getItems()) {
             assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot(), pod.getMetadata().getName());
         }
@@ -383,87 +132,77 @@ class InteractionDemoE2ETest {
     @Test
     @Order(3)
     void countsRiseNothingIsLostAndTheFiguresAgree() {
-        InteractionDemo first = await("messages flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
+        InteractionDemo first = demos.await("messages flowing", d -> is(d, "MessagesFlowing", "True"),
+                Duration.ofMinutes(3));
         long produced = first.getStatus().getMessages().getProduced();
         long consumed = first.getStatus().getMessages().getConsumed();
-        await("produced and consumed rising", d -> d.getStatus().getMessages().getProduced() > produced
+        demos.await("produced and consumed rising", d -> d.getStatus().getMessages().getProduced() > produced
                 && d.getStatus().getMessages().getConsumed() > consumed, Duration.ofMinutes(1));
         // Stop producing, let the Workers drain, then compare the three sources.
-        patch("{\"spec\":{\"host\":{\"replicas\":0}}}");
+        demos.patch("{\"spec\":{\"host\":{\"replicas\":0}}}");
         try {
-            InteractionDemo drained = await("drained", d -> d.getStatus().getMessages().getLag() == 0
+            InteractionDemo drained = demos.await("drained", d -> d.getStatus().getMessages().getLag() == 0
                     && d.getStatus().getMessages().getProducedPerSecond() == 0.0
                     && d.getStatus().getHost().getReadyReplicas() == 0, Duration.ofMinutes(2));
             long kafkaProduced = drained.getStatus().getMessages().getProduced();
             assertEquals(kafkaProduced, drained.getStatus().getMessages().getConsumed(), "Kafka: all consumed");
-            assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "the Workers' audit: 0 lost");
-            double workersConsumed = metric(DEMO + "-worker", "notifier_consumed_total")
-                    - metric(DEMO + "-worker", "notifier_duplicates_total");
+            assertEquals(0.0, demos.metric(DEMO + "-worker", "notifier_lost_total"), "the Workers' audit: 0 lost");
+            double workersConsumed = demos.metric(DEMO + "-worker", "notifier_consumed_total")
+                    - demos.metric(DEMO + "-worker", "notifier_duplicates_total");
             assertEquals((double) kafkaProduced, workersConsumed, "the Workers saw every message Kafka holds");
         } finally {
-            patch("{\"spec\":{\"host\":{\"replicas\":1}}}");
+            demos.patch("{\"spec\":{\"host\":{\"replicas\":1}}}");
         }
-        await("flowing again", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
+        demos.await("flowing again", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
     }
 
     @Test
     @Order(4)
     void aDeadWorkerOnlyGrowsLagThenItDrains() {
-        int workers = demo().getSpec().getWorker().getReplicas();
-        patch("{\"spec\":{\"worker\":{\"replicas\":0}}}");
-        InteractionDemo stalled = await("MessagesFlowing=False, lag growing", d -> is(d, "MessagesFlowing", "False")
-                && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("WorkerStalled")
+        int workers = demos.demo().getSpec().getWorker().getReplicas();
+        demos.patch("{\"spec\":{\"worker\":{\"replicas\":0}}}");
+        InteractionDemo stalled = demos.await("MessagesFlowing=False, lag growing", d -> is(d, "MessagesFlowing",
+                "False") && condition(d, "MessagesFlowing").orElseThrow().getReason().equals("WorkerStalled")
                 && d.getStatus().getMessages().getLag() > 0, Duration.ofMinutes(2));
         long lag = stalled.getStatus().getMessages().getLag();
-        await("the lag growing", d -> d.getStatus().getMessages().getLag() > lag, Duration.ofMinutes(1));
-        patch("{\"spec\":{\"worker\":{\"replicas\":" + workers + "}}}");
-        await("the lag drained", d -> is(d, "MessagesFlowing", "True") && d.getStatus().getMessages().getLag() < 20
+        demos.await("the lag growing", d -> d.getStatus().getMessages().getLag() > lag, Duration.ofMinutes(1));
+        demos.patch("{\"spec\":{\"worker\":{\"replicas\":" + workers + "}}}");
+        demos.await("the lag drained", d -> is(d, "MessagesFlowing", "True")
+                && d.getStatus().getMessages().getLag() < 20
                 && d.getStatus().getWorker().getReadyReplicas() == workers, Duration.ofMinutes(3));
-        assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "0 lost after the outage");
+        assertEquals(0.0, demos.metric(DEMO + "-worker", "notifier_lost_total"), "0 lost after the outage");
     }
 
     @Test
     @Order(5)
     void aDeletedGreeterPodIsReportedAndTheHostResumes() {
         client.pods().inNamespace(NS).withLabel("app.kubernetes.io/component", "greeter").delete();
-        await("GreeterAvailable drops", d -> is(d, "GreeterAvailable", "False"), Duration.ofMinutes(2));
-        InteractionDemo back = await("GreeterAvailable recovers", d -> is(d, "GreeterAvailable", "True"),
+        demos.await("GreeterAvailable drops", d -> is(d, "GreeterAvailable", "False"), Duration.ofMinutes(2));
+        InteractionDemo back = demos.await("GreeterAvailable recovers", d -> is(d, "GreeterAvailable", "True"),
                 Duration.ofMinutes(3));
         long produced = back.getStatus().getMessages().getProduced();
-        await("the Host publishing again", d -> d.getStatus().getMessages().getProduced() > produced + 10,
+        demos.await("the Host publishing again", d -> d.getStatus().getMessages().getProduced() > produced + 10,
                 Duration.ofMinutes(2));
-    }
-
-    /** Writes what {@code kubectl get} and the status show at a moment of a lesson, for docs/lessons.md. */
-    private static void capture(String lesson, String moment) {
-        try {
-            Path dir = Shell.repoRoot().resolve("e2e/target/lessons");
-            Files.createDirectories(dir);
-            String text = "$ kubectl get idemo " + DEMO + "\n" + kubectl("-n", NS, "get", "idemo", DEMO) + "\n"
-                    + Serialization.asYaml(demo().getStatus());
-            Files.writeString(dir.resolve(lesson + "-" + moment + ".txt"), text);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** Lesson: a synchronous callee that stops answering blocks its caller; the queue still drains. */
     @Test
     @Order(51)
     void anUnavailableGreeterBlocksTheHostWhileTheWorkersDrainKafka() {
-        patch("{\"spec\":{\"faults\":{\"greeter\":{\"unavailable\":true}}}}");
+        demos.patch("{\"spec\":{\"faults\":{\"greeter\":{\"unavailable\":true}}}}");
         try {
-            InteractionDemo blocked = await("the Host blocked, the lag drained", d -> is(d, "GreeterAvailable", "False")
-                    && Boolean.TRUE.equals(d.getStatus().getGreeter().getHostBlocked())
+            InteractionDemo blocked = demos.await("the Host blocked, the lag drained", d -> is(d, "GreeterAvailable",
+                    "False") && Boolean.TRUE.equals(d.getStatus().getGreeter().getHostBlocked())
                     && d.getStatus().getMessages().getProducedPerSecond() == 0.0 && d.getStatus().getMessages().getLag() == 0
                     && is(d, "FaultsActive", "True"), Duration.ofMinutes(4));
             long produced = blocked.getStatus().getMessages().getProduced();
-            capture("greeter-unavailable", "blocked");
-            assertEquals(produced, demo().getStatus().getMessages().getProduced(), "nothing published without a greeting");
+            demos.capture("greeter-unavailable", "blocked");
+            assertEquals(produced, demos.demo().getStatus().getMessages().getProduced(),
+                    "nothing published without a greeting");
         } finally {
-            patch("{\"spec\":{\"faults\":null}}");
+            demos.patch("{\"spec\":{\"faults\":null}}");
         }
-        await("flowing again", d -> is(d, "MessagesFlowing", "True") && is(d, "GreeterAvailable", "True"),
+        demos.await("flowing again", d -> is(d, "MessagesFlowing", "True") && is(d, "GreeterAvailable", "True"),
                 Duration.ofMinutes(4));
     }
 
@@ -471,36 +210,37 @@ class InteractionDemoE2ETest {
     @Test
     @Order(52)
     void aGreeterThatErrorsIsRetriedAndNothingIsLost() {
-        long before = demo().getStatus().getMessages().getProduced();
-        patch("{\"spec\":{\"faults\":{\"greeter\":{\"errorRate\":0.5}}}}");
+        long before = demos.demo().getStatus().getMessages().getProduced();
+        demos.patch("{\"spec\":{\"faults\":{\"greeter\":{\"errorRate\":0.5}}}}");
         try {
-            InteractionDemo erring = await("the Host sees errors and still publishes", d -> d.getStatus().getGreeter()
-                    .getErrorRate() != null && d.getStatus().getGreeter().getErrorRate() > 0.2
+            InteractionDemo erring = demos.await("the Host sees errors and still publishes", d -> d.getStatus()
+                    .getGreeter().getErrorRate() != null && d.getStatus().getGreeter().getErrorRate() > 0.2
                     && d.getStatus().getMessages().getProduced() > before + 20, Duration.ofMinutes(4));
             assertTrue(erring.getStatus().getGreeter().getFailures() > 0);
-            capture("greeter-errors", "erring");
+            demos.capture("greeter-errors", "erring");
         } finally {
-            patch("{\"spec\":{\"faults\":null}}");
+            demos.patch("{\"spec\":{\"faults\":null}}");
         }
-        await("no errors any more", d -> d.getStatus().getGreeter().getErrorRate() != null
-                && d.getStatus().getGreeter().getErrorRate() == 0.0 && is(d, "FaultsActive", "False"), Duration.ofMinutes(4));
-        assertEquals(0L, demo().getStatus().getDelivery().getLost());
+        demos.await("no errors any more", d -> d.getStatus().getGreeter().getErrorRate() != null
+                && d.getStatus().getGreeter().getErrorRate() == 0.0 && is(d, "FaultsActive", "False"),
+                Duration.ofMinutes(4));
+        assertEquals(0L, demos.demo().getStatus().getDelivery().getLost());
     }
 
     /** Lesson: at-least-once: a Worker failing before its commit gets the batch again: duplicates, never losses. */
     @Test
     @Order(53)
     void aWorkerFailingBeforeItsCommitShowsDuplicatesNeverLosses() {
-        patch("{\"spec\":{\"faults\":{\"worker\":{\"failBeforeCommit\":0.05}}}}");
+        demos.patch("{\"spec\":{\"faults\":{\"worker\":{\"failBeforeCommit\":0.05}}}}");
         try {
-            await("duplicates in the audit", d -> d.getStatus().getDelivery() != null
+            demos.await("duplicates in the audit", d -> d.getStatus().getDelivery() != null
                     && d.getStatus().getDelivery().getDuplicates() > 0, Duration.ofMinutes(5));
-            capture("duplicates", "redelivered");
+            demos.capture("duplicates", "redelivered");
         } finally {
-            patch("{\"spec\":{\"faults\":null}}");
+            demos.patch("{\"spec\":{\"faults\":null}}");
         }
-        InteractionDemo after = await("flowing again", d -> is(d, "MessagesFlowing", "True") && is(d, "FaultsActive",
-                "False"), Duration.ofMinutes(4));
+        InteractionDemo after = demos.await("flowing again", d -> is(d, "MessagesFlowing", "True")
+                && is(d, "FaultsActive", "False"), Duration.ofMinutes(4));
         assertEquals(0L, after.getStatus().getDelivery().getLost(), "at least once: never a loss");
     }
 
@@ -508,21 +248,21 @@ class InteractionDemoE2ETest {
     @Test
     @Order(54)
     void aFourthWorkerOnThreePartitionsSitsIdle() {
-        int workers = demo().getSpec().getWorker().getReplicas();
-        patch("{\"spec\":{\"worker\":{\"replicas\":4}}}");
+        int workers = demos.demo().getSpec().getWorker().getReplicas();
+        demos.patch("{\"spec\":{\"worker\":{\"replicas\":4}}}");
         try {
-            InteractionDemo four = await("4 members, one idle", d -> d.getStatus().getWorker().getMembers() != null
-                    && d.getStatus().getWorker().getMembers().size() == 4
+            InteractionDemo four = demos.await("4 members, one idle", d -> d.getStatus().getWorker().getMembers()
+                    != null && d.getStatus().getWorker().getMembers().size() == 4
                     && d.getStatus().getWorker().getMembers().stream().filter(m -> m.getPartitions().isEmpty()).count() == 1,
                     Duration.ofMinutes(4));
             assertEquals(3, four.getStatus().getWorker().getPartitions().size());
-            await("MessagesFlowing names the idle Worker", d -> condition(d, "MessagesFlowing")
+            demos.await("MessagesFlowing names the idle Worker", d -> condition(d, "MessagesFlowing")
                     .map(c -> c.getMessage().contains("hold no partition")).orElse(false), Duration.ofMinutes(1));
-            capture("scale-partitions", "four-workers");
+            demos.capture("scale-partitions", "four-workers");
         } finally {
-            patch("{\"spec\":{\"worker\":{\"replicas\":" + workers + "}}}");
+            demos.patch("{\"spec\":{\"worker\":{\"replicas\":" + workers + "}}}");
         }
-        await("back to " + workers + " members", d -> d.getStatus().getWorker().getMembers() != null
+        demos.await("back to " + workers + " members", d -> d.getStatus().getWorker().getMembers() != null
                 && d.getStatus().getWorker().getMembers().size() == workers, Duration.ofMinutes(4));
     }
 
@@ -532,32 +272,32 @@ class InteractionDemoE2ETest {
      * the cluster enforces it (the local cluster's node runs kube-network-policies, see docs/e2e-cluster.md) the Host's
      * publishing stops while the Greeter keeps answering and the Host holds what Kafka has not acknowledged; once the
      * cut is lifted, it publishes again and the Workers' audit shows nothing lost. A node that says NetworkPolicies
-     * are not enforced there (annotation {@value #NETWORK_POLICIES}) makes the test abort, saying so, once the policy
-     * is checked; so does a cluster that says nothing and lets the Host publish on.
+     * are not enforced there (annotation {@value ClusterAccess#NETWORK_POLICIES}) makes the test abort, saying so,
+     * once the policy is checked; so does a cluster that says nothing and lets the Host publish on.
      */
     @Test
     @Order(55)
     void cuttingTheHostFromKafkaStopsItsPublishingUntilTheCutIsLifted() {
-        String enforcement = networkPolicyEnforcement();
+        String enforcement = cluster.networkPolicyEnforcement();
         LOG.info("NetworkPolicies on this cluster: {}", enforcement == null ? "not declared" : enforcement);
-        long before = demo().getStatus().getMessages().getProduced();
+        long before = demos.demo().getStatus().getMessages().getProduced();
         String unenforced = null;
         long frozen;
-        patch("{\"spec\":{\"faults\":{\"kafka\":{\"cutHost\":true}}}}");
+        demos.patch("{\"spec\":{\"faults\":{\"kafka\":{\"cutHost\":true}}}}");
         try {
-            await("FaultsActive with the note", d -> is(d, "FaultsActive", "True") && condition(d, "FaultsActive")
+            demos.await("FaultsActive with the note", d -> is(d, "FaultsActive", "True") && condition(d, "FaultsActive")
                     .map(c -> c.getMessage().contains("network plugin")).orElse(false), Duration.ofMinutes(2));
             var policy = client.network().v1().networkPolicies().inNamespace(NS).withName(DEMO + "-host-kafka-cut").get();
             assertTrue(policy != null, "the NetworkPolicy");
             assertEquals(List.of("Egress"), policy.getSpec().getPolicyTypes());
             if (enforcement != null && enforcement.startsWith("unenforced")) {
                 unenforced = enforcement;
-                capture("kafka-cut", "cut");
+                demos.capture("kafka-cut", "cut");
                 return;
             }
             boolean local = enforcement != null;
             try {
-                Await.until("the Host's publishing stopped", () -> demo().getStatus().getMessages()
+                Await.until("the Host's publishing stopped", () -> demos.demo().getStatus().getMessages()
                         .getProducedPerSecond() == 0.0, Duration.ofMinutes(3), Duration.ofSeconds(3));
             } catch (AssertionError e) {
                 if (local) {
@@ -566,12 +306,12 @@ class InteractionDemoE2ETest {
                 unenforced = "unenforced: the Host kept publishing (" + e.getMessage() + ")";
                 return;
             }
-            InteractionDemo stopped = demo();
+            InteractionDemo stopped = demos.demo();
             frozen = stopped.getStatus().getMessages().getProduced();
             // Held for several status readings: nothing published, the Greeter answering, the Host holding.
             Instant until = Instant.now().plusSeconds(15);
             while (Instant.now().isBefore(until)) {
-                InteractionDemo d = demo();
+                InteractionDemo d = demos.demo();
                 assertEquals(frozen, d.getStatus().getMessages().getProduced(), "nothing published during the cut");
                 assertTrue(is(d, "GreeterAvailable", "True"), "the Greeter answers during the cut");
                 assertEquals("SERVING", d.getStatus().getGreeter().getServing());
@@ -579,7 +319,7 @@ class InteractionDemoE2ETest {
             }
             // The Host was replaced under the cut (so that its connections are judged under the policy): the new
             // one never reached Kafka, and holds what it could not publish, if anything.
-            double pending = metric(DEMO + "-host", "notifier_pending");
+            double pending = demos.metric(DEMO + "-host", "notifier_pending");
             assertTrue(client.pods().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO)
                     .withLabel("app.kubernetes.io/component", "host").list().getItems().stream()
                     .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
@@ -587,37 +327,24 @@ class InteractionDemoE2ETest {
                             .getAnnotations().get("interactiondemo.dev/kafka-cut"))), "the Host replaced under the cut");
             LOG.info("kafka-cut: produced {} before the cut, {} during it (held 15 s), {} waiting in the Host; "
                     + "Greeter calls {} when publishing stopped, {} after", before, frozen, pending,
-                    stopped.getStatus().getGreeter().getCalls(), demo().getStatus().getGreeter().getCalls());
-            capture("kafka-cut", "cut");
+                    stopped.getStatus().getGreeter().getCalls(), demos.demo().getStatus().getGreeter().getCalls());
+            demos.capture("kafka-cut", "cut");
         } finally {
-            patch("{\"spec\":{\"faults\":null}}");
+            demos.patch("{\"spec\":{\"faults\":null}}");
             Await.until("the NetworkPolicy gone once the cut is lifted", () -> client.network().v1().networkPolicies()
                     .inNamespace(NS).withName(DEMO + "-host-kafka-cut").get() == null, Duration.ofMinutes(2),
                     Duration.ofSeconds(1));
             if (unenforced != null) {
-                await("flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
+                demos.await("flowing", d -> is(d, "MessagesFlowing", "True"), Duration.ofMinutes(3));
                 Assumptions.abort("the NetworkPolicy is in place, but the cut is not enforced on this cluster: "
                         + unenforced);
             }
         }
-        InteractionDemo resumed = await("publishing again, flowing", d -> is(d, "MessagesFlowing", "True")
+        InteractionDemo resumed = demos.await("publishing again, flowing", d -> is(d, "MessagesFlowing", "True")
                 && d.getStatus().getMessages().getProduced() > frozen + 20, Duration.ofMinutes(3));
-        assertEquals(0.0, metric(DEMO + "-worker", "notifier_lost_total"), "the Workers' audit: 0 lost");
+        assertEquals(0.0, demos.metric(DEMO + "-worker", "notifier_lost_total"), "the Workers' audit: 0 lost");
         assertEquals(0L, resumed.getStatus().getDelivery().getLost(), "0 lost");
         LOG.info("kafka-cut: produced {} once the cut was lifted", resumed.getStatus().getMessages().getProduced());
-    }
-
-    /** The node annotation e2e/cluster-up.sh writes: "enforced: ..." or "unenforced: why" (e2e/lib/netpol.sh). */
-    static final String NETWORK_POLICIES = "e2e.interactiondemo.dev/network-policies";
-
-    /** What the nodes say about NetworkPolicies: an "unenforced" node's word first; null if none says anything. */
-    private static String networkPolicyEnforcement() {
-        List<String> said = client.nodes().list().getItems().stream()
-                .map(n -> n.getMetadata().getAnnotations() == null ? null
-                        : n.getMetadata().getAnnotations().get(NETWORK_POLICIES))
-                .filter(a -> a != null).toList();
-        return said.stream().filter(a -> a.startsWith("unenforced")).findFirst()
-                .orElse(said.isEmpty() ? null : said.get(0));
     }
 
     private static void pause(Duration d) {
@@ -638,7 +365,7 @@ class InteractionDemoE2ETest {
     @Test
     @Order(60)
     void aNewOperatorPodTakesTheLeaseAndKeepsTheStatusFresh() {
-        Pod old = operatorPods().stream().filter(InteractionDemoE2ETest::ready).findFirst()
+        Pod old = cluster.operatorPods(SYSTEM).stream().filter(ClusterAccess::ready).findFirst()
                 .orElseThrow(() -> new AssertionError("no Ready operator pod in " + SYSTEM));
         String oldUid = old.getMetadata().getUid();
         String leaseName = old.getSpec().getContainers().get(0).getEnv().stream()
@@ -650,8 +377,8 @@ class InteractionDemoE2ETest {
 
         client.pods().inNamespace(SYSTEM).withName(old.getMetadata().getName()).delete();
 
-        Pod replacement = Await.value("a new operator pod, Ready", () -> operatorPods().stream()
-                .filter(p -> !p.getMetadata().getUid().equals(oldUid)).filter(InteractionDemoE2ETest::ready)
+        Pod replacement = Await.value("a new operator pod, Ready", () -> cluster.operatorPods(SYSTEM).stream()
+                .filter(p -> !p.getMetadata().getUid().equals(oldUid)).filter(ClusterAccess::ready)
                 .findFirst(), Duration.ofMinutes(3), Duration.ofSeconds(1));
         assertNotEquals(oldUid, replacement.getMetadata().getUid(), "the pod was replaced");
         String newHolder = replacement.getMetadata().getName();
@@ -665,20 +392,8 @@ class InteractionDemoE2ETest {
                 newHolder, leaseName, transitions(before), transitions(after));
 
         Instant taken = Instant.now();
-        await("status updated by the new operator", d -> d.getStatus().getMessages().getLastUpdated() != null
+        demos.await("status updated by the new operator", d -> d.getStatus().getMessages().getLastUpdated() != null
                 && Instant.parse(d.getStatus().getMessages().getLastUpdated()).isAfter(taken), Duration.ofMinutes(3));
-    }
-
-    private static List<Pod> operatorPods() {
-        return client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator")
-                .list().getItems();
-    }
-
-    /** Not being deleted, and its Ready condition True. */
-    private static boolean ready(Pod p) {
-        return p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
-                && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static int transitions(Lease lease) {
@@ -693,7 +408,7 @@ class InteractionDemoE2ETest {
                 .inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list().getItems().isEmpty()
                 && client.services().inNamespace(NS).withLabel("app.kubernetes.io/instance", DEMO).list()
                 .getItems().isEmpty()
-                && demo() == null, Duration.ofMinutes(3), Duration.ofSeconds(2));
+                && demos.demo() == null, Duration.ofMinutes(3), Duration.ofSeconds(2));
     }
 
     /**
@@ -717,37 +432,39 @@ class InteractionDemoE2ETest {
                 .map(s -> s.getMetadata().getName()).filter(n -> n.endsWith("-metrics")).findFirst().orElseThrow();
         int metricsPort = client.services().inNamespace(SYSTEM).withName(metricsService).get().getSpec().getPorts()
                 .get(0).getPort();
-        tenant(tenants.get(0), "shared", kafka);
-        tenant(tenants.get(1), "shared", kafka);
-        tenant(tenants.get(2), "apiserver", "kubernetes.default.svc:443");
-        tenant(tenants.get(2), "metrics", metricsService + "." + SYSTEM + ".svc:" + metricsPort);
+        demos.tenant(tenants.get(0), "shared", kafka);
+        demos.tenant(tenants.get(1), "shared", kafka);
+        demos.tenant(tenants.get(2), "apiserver", "kubernetes.default.svc:443");
+        demos.tenant(tenants.get(2), "metrics", metricsService + "." + SYSTEM + ".svc:" + metricsPort);
 
         for (String hostile : List.of("apiserver", "metrics")) {
-            InteractionDemo d = awaitDemo(tenants.get(2), hostile, x -> condition(x, "TopicReady")
+            InteractionDemo d = demos.awaitDemo(tenants.get(2), hostile, x -> condition(x, "TopicReady")
                     .map(c -> "NotKafka".equals(c.getReason())).orElse(false), Duration.ofMinutes(2));
             LOG.info("{}: {}", hostile, condition(d, "TopicReady").orElseThrow().getMessage());
         }
-        InteractionDemo a = awaitDemo(tenants.get(0), "shared", x -> is(x, "MessagesFlowing", "True"), Duration.ofMinutes(4));
-        InteractionDemo b = awaitDemo(tenants.get(1), "shared", x -> is(x, "MessagesFlowing", "True"), Duration.ofMinutes(4));
+        InteractionDemo a = demos.awaitDemo(tenants.get(0), "shared", x -> is(x, "MessagesFlowing", "True"),
+                Duration.ofMinutes(4));
+        InteractionDemo b = demos.awaitDemo(tenants.get(1), "shared", x -> is(x, "MessagesFlowing", "True"),
+                Duration.ofMinutes(4));
         assertEquals("e2e-tenant-a.shared-notifications", a.getStatus().getTopic().getName());
         assertEquals("e2e-tenant-b.shared-notifications", b.getStatus().getTopic().getName());
         long producedA = a.getStatus().getMessages().getProduced();
         long producedB = b.getStatus().getMessages().getProduced();
-        awaitDemo(tenants.get(0), "shared", x -> x.getStatus().getMessages().getProduced() > producedA + 20,
+        demos.awaitDemo(tenants.get(0), "shared", x -> x.getStatus().getMessages().getProduced() > producedA + 20,
                 Duration.ofMinutes(2));
-        awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > producedB + 20,
+        demos.awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > producedB + 20,
                 Duration.ofMinutes(2));
-        assertEquals(0, operatorRestarts(), "the operator never restarted");
+        assertEquals(0, cluster.operatorRestarts(SYSTEM), "the operator never restarted");
 
         // Deleting a tenant's namespace takes its demo and topic, and nothing of the other tenant's.
         client.namespaces().withName(tenants.get(0)).delete();
         Await.until("namespace " + tenants.get(0) + " gone", () -> client.namespaces().withName(tenants.get(0))
                 .get() == null, Duration.ofMinutes(3), Duration.ofSeconds(2));
-        long afterDeletion = awaitDemo(tenants.get(1), "shared", x -> true, Duration.ofSeconds(10)).getStatus()
+        long afterDeletion = demos.awaitDemo(tenants.get(1), "shared", x -> true, Duration.ofSeconds(10)).getStatus()
                 .getMessages().getProduced();
-        awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > afterDeletion + 20
+        demos.awaitDemo(tenants.get(1), "shared", x -> x.getStatus().getMessages().getProduced() > afterDeletion + 20
                 && is(x, "TopicReady", "True"), Duration.ofMinutes(2));
-        assertEquals(0, operatorRestarts(), "the operator never restarted");
+        assertEquals(0, cluster.operatorRestarts(SYSTEM), "the operator never restarted");
         for (String ns : tenants.subList(1, 3)) {
             client.namespaces().withName(ns).delete();
         }
@@ -765,19 +482,16 @@ class InteractionDemoE2ETest {
     @Order(90)
     void aDemoOnSecuredKafkaLogsInWithScramOverTlsAndAWrongPasswordIsNamed() {
         watchEveryNamespace();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SECURED)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build())
-                .serverSideApply();
-        secret(SECURED, "kafka-ca", "Opaque", Map.of("ca.crt", CA.caPem()));
-        secret(SECURED, SECURE_DEMO + "-kafka-password", "Opaque", Map.of("password", SECURE_PASSWORD + "\n"));
-        secret(SECURED, WRONG_DEMO + "-kafka-password", "Opaque", Map.of("password", "not-" + SECURE_PASSWORD));
+        cluster.restrictedNamespace(SECURED);
+        cluster.secret(SECURED, "kafka-ca", "Opaque", Map.of("ca.crt", CA.caPem()));
+        cluster.secret(SECURED, SECURE_DEMO + "-kafka-password", "Opaque", Map.of("password", SECURE_PASSWORD + "\n"));
+        cluster.secret(SECURED, WRONG_DEMO + "-kafka-password", "Opaque", Map.of("password", "not-" + SECURE_PASSWORD));
         String bootstrap = "kafka." + NS + ".svc:" + SASL_SSL_PORT;
-        securedDemo(SECURE_DEMO, bootstrap, "host: {messagesPerSecond: 10}");
+        KafkaOnTheNode.securedDemo(client, SECURE_DEMO, bootstrap, "host: {messagesPerSecond: 10}");
         // Only the operator's readings: no pod of this one would get further than the login.
-        securedDemo(WRONG_DEMO, bootstrap, "greeter: {replicas: 0}\n  worker: {replicas: 0}");
+        KafkaOnTheNode.securedDemo(client, WRONG_DEMO, bootstrap, "greeter: {replicas: 0}\n  worker: {replicas: 0}");
 
-        InteractionDemo wrong = awaitDemo(SECURED, WRONG_DEMO, d -> condition(d, "TopicReady")
+        InteractionDemo wrong = demos.awaitDemo(SECURED, WRONG_DEMO, d -> condition(d, "TopicReady")
                 .map(c -> "False".equals(c.getStatus()) && "KafkaAuthenticationFailed".equals(c.getReason()))
                 .orElse(false), Duration.ofMinutes(3));
         String refusal = condition(wrong, "TopicReady").orElseThrow().getMessage();
@@ -785,19 +499,19 @@ class InteractionDemoE2ETest {
         assertFalse(refusal.contains(SECURE_PASSWORD), "the message shows no password");
         assertTrue(is(wrong, "Ready", "False"), "the demo with the wrong password is not Ready");
 
-        InteractionDemo ready = awaitDemo(SECURED, SECURE_DEMO, d -> is(d, "Ready", "True")
+        InteractionDemo ready = demos.awaitDemo(SECURED, SECURE_DEMO, d -> is(d, "Ready", "True")
                 && is(d, "MessagesFlowing", "True"), Duration.ofMinutes(5));
         assertEquals(SECURED + "." + SECURE_DEMO + "-notifications", ready.getStatus().getTopic().getName());
         long produced = ready.getStatus().getMessages().getProduced();
         long consumed = ready.getStatus().getMessages().getConsumed();
-        InteractionDemo later = awaitDemo(SECURED, SECURE_DEMO, d -> d.getStatus().getMessages().getProduced()
+        InteractionDemo later = demos.awaitDemo(SECURED, SECURE_DEMO, d -> d.getStatus().getMessages().getProduced()
                 > produced + 20 && d.getStatus().getMessages().getConsumed() > consumed + 20, Duration.ofMinutes(2));
         assertTrue(is(later, "Ready", "True"), "still Ready while the other demo is refused");
         LOG.info("{}: Ready over SASL_SSL at {}, produced {}, consumed {}", SECURE_DEMO, bootstrap,
                 later.getStatus().getMessages().getProduced(), later.getStatus().getMessages().getConsumed());
-        assertEquals(0.0, metric(SECURED, SECURE_DEMO + "-worker", "notifier_lost_total"),
+        assertEquals(0.0, cluster.metric(SECURED, SECURE_DEMO + "-worker", "notifier_lost_total"),
                 "the Workers' audit: 0 lost");
-        assertTrue(metric(SECURED, SECURE_DEMO + "-host", "notifier_sent_total") > 0,
+        assertTrue(cluster.metric(SECURED, SECURE_DEMO + "-host", "notifier_sent_total") > 0,
                 "the Host publishes over SASL_SSL");
 
         List<Pod> clients = client.pods().inNamespace(SECURED).withLabel("app.kubernetes.io/instance", SECURE_DEMO)
@@ -809,13 +523,12 @@ class InteractionDemoE2ETest {
         }
 
         // The refused demo is still refused, and never disturbed the other one or the operator.
-        assertTrue(condition(awaitDemo(SECURED, WRONG_DEMO, d -> true, Duration.ofSeconds(10)), "TopicReady")
+        assertTrue(condition(demos.awaitDemo(SECURED, WRONG_DEMO, d -> true, Duration.ofSeconds(10)), "TopicReady")
                 .map(c -> "KafkaAuthenticationFailed".equals(c.getReason())).orElse(false));
-        assertEquals(0, operatorRestarts(), "the operator never restarted");
+        assertEquals(0, cluster.operatorRestarts(SYSTEM), "the operator never restarted");
         client.namespaces().withName(SECURED).delete();
     }
 
-    /** A Direct-mode demo on the secured listener, trusting the run's CA, with its own password Secret. */
     /**
      * The catalogue as InteractionLesson resources on the node (the chart watches every namespace by now): every
      * lesson, applied from its example with kubectl, ends Passed on a demo of its own, and gave back every switch.
@@ -823,7 +536,7 @@ class InteractionDemoE2ETest {
     @Test
     @Order(95)
     void everyCatalogueLessonPassesOnTheNode() throws Exception {
-        Map<String, InteractionLesson> ended = new CatalogueOnTheNode(client, InteractionDemoE2ETest::kubectl,
+        Map<String, InteractionLesson> ended = new CatalogueOnTheNode(client, cluster::kubectl,
                 "kafka." + NS + ".svc:9092").run();
         assertEquals(CatalogueOnTheNode.LANES.stream().mapToInt(List::size).sum(), ended.size(), "every lesson ran");
         List<String> failed = new ArrayList<>();
@@ -835,26 +548,6 @@ class InteractionDemoE2ETest {
             }
         });
         assertTrue(failed.isEmpty(), String.join("\n", failed));
-    }
-
-    private static void securedDemo(String name, String bootstrap, String more) {
-        client.resources(InteractionDemo.class).inNamespace(SECURED).resource(Serialization.unmarshal("""
-                apiVersion: interactiondemo.dev/v1alpha1
-                kind: InteractionDemo
-                metadata:
-                  name: %s
-                spec:
-                  kafka:
-                    bootstrapServers: %s
-                    topic: {management: Direct, partitions: 2}
-                    tls:
-                      trustedCertificates: [{secretName: kafka-ca, certificate: ca.crt}]
-                    authentication:
-                      type: scram-sha-512
-                      username: %s
-                      passwordSecret: {secretName: %s-kafka-password, password: password}
-                  %s
-                """.formatted(name, bootstrap, SECURE_USER, name, more), InteractionDemo.class)).serverSideApply();
     }
 
     /**
@@ -900,36 +593,36 @@ class InteractionDemoE2ETest {
     void aQuotaThatForbidsPodsIsNamedThenRaisingItLetsTheDemoStart() {
         String ns = "e2e-quota";
         watchEveryNamespace();
-        restrictedNamespace(ns);
+        cluster.restrictedNamespace(ns);
         client.resourceQuotas().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
                 .withNewMetadata().withName("class-pods").endMetadata().withNewSpec()
                 .withHard(Map.of("pods", new Quantity("0"))).endSpec().build()).serverSideApply();
-        tenant(ns, "crowded", "kafka." + NS + ".svc:9092");
+        demos.tenant(ns, "crowded", "kafka." + NS + ".svc:9092");
 
-        InteractionDemo refused = awaitDemo(ns, "crowded", d -> condition(d, "GreeterAvailable")
+        InteractionDemo refused = demos.awaitDemo(ns, "crowded", d -> condition(d, "GreeterAvailable")
                 .map(c -> "QuotaExceeded".equals(c.getReason())).orElse(false), Duration.ofMinutes(3));
         String message = condition(refused, "GreeterAvailable").orElseThrow().getMessage();
         LOG.info("quota: {}", message);
         assertTrue(message.contains("ResourceQuota class-pods"), message);
         assertTrue(message.contains("raise the quota or lower spec.greeter"), message);
-        InteractionDemo stalled = awaitDemo(ns, "crowded", d -> condition(d, "Stalled").map(c -> "QuotaExceeded"
+        InteractionDemo stalled = demos.awaitDemo(ns, "crowded", d -> condition(d, "Stalled").map(c -> "QuotaExceeded"
                 .equals(c.getReason())).orElse(false), Duration.ofMinutes(1));
         assertFalse(condition(stalled, "Reconciling").isPresent(), "never Stalled and Reconciling at once");
-        captureStatus(ns, "crowded", "quota-stalled");
+        demos.captureStatus(ns, "crowded", "quota-stalled");
 
         client.resourceQuotas().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
                 .withNewMetadata().withName("class-pods").endMetadata().withNewSpec()
                 .withHard(Map.of("pods", new Quantity("10"))).endSpec().build()).serverSideApply();
-        InteractionDemo starting = awaitDemo(ns, "crowded", d -> condition(d, "Reconciling").isPresent()
+        InteractionDemo starting = demos.awaitDemo(ns, "crowded", d -> condition(d, "Reconciling").isPresent()
                 || is(d, "Ready", "True"), Duration.ofMinutes(5));
         if (condition(starting, "Reconciling").isPresent()) {
             assertFalse(condition(starting, "Stalled").isPresent(), "the quota no longer stalls the demo");
-            captureStatus(ns, "crowded", "quota-raised-reconciling");
+            demos.captureStatus(ns, "crowded", "quota-raised-reconciling");
         }
-        InteractionDemo ready = awaitDemo(ns, "crowded", d -> is(d, "Ready", "True")
+        InteractionDemo ready = demos.awaitDemo(ns, "crowded", d -> is(d, "Ready", "True")
                 && condition(d, "Reconciling").isEmpty() && condition(d, "Stalled").isEmpty(), Duration.ofMinutes(5));
         assertEquals(ready.getMetadata().getGeneration(), ready.getStatus().getObservedGeneration());
-        captureStatus(ns, "crowded", "quota-raised-ready");
+        demos.captureStatus(ns, "crowded", "quota-raised-ready");
         client.namespaces().withName(ns).delete();
     }
 
@@ -943,7 +636,7 @@ class InteractionDemoE2ETest {
     void aWorkerOomKilledInALoopIsNamedWithItsMemoryLimit() {
         String ns = "e2e-oom";
         watchEveryNamespace();
-        restrictedNamespace(ns);
+        cluster.restrictedNamespace(ns);
         client.resources(InteractionDemo.class).inNamespace(ns).resource(Serialization.unmarshal("""
                 apiVersion: interactiondemo.dev/v1alpha1
                 kind: InteractionDemo
@@ -957,7 +650,7 @@ class InteractionDemoE2ETest {
                     resources: {requests: {memory: 24Mi}, limits: {memory: 24Mi}}
                 """.formatted(NS), InteractionDemo.class)).serverSideApply();
 
-        InteractionDemo starved = awaitDemo(ns, "starved", d -> condition(d, "WorkerAvailable")
+        InteractionDemo starved = demos.awaitDemo(ns, "starved", d -> condition(d, "WorkerAvailable")
                 .map(c -> "CrashLooping".equals(c.getReason())).orElse(false), Duration.ofMinutes(5));
         String message = condition(starved, "WorkerAvailable").orElseThrow().getMessage();
         LOG.info("OOM: {}", message);
@@ -965,66 +658,18 @@ class InteractionDemoE2ETest {
         assertTrue(message.contains("exit code 137"), message);
         assertTrue(message.contains("memory limit of 24Mi"), message);
         assertTrue(message.endsWith("raise spec.worker.resources.limits.memory"), message);
-        awaitDemo(ns, "starved", d -> condition(d, "Stalled").map(c -> "CrashLooping"
+        demos.awaitDemo(ns, "starved", d -> condition(d, "Stalled").map(c -> "CrashLooping"
                 .equals(c.getReason())).orElse(false), Duration.ofMinutes(1));
-        awaitDemo(ns, "starved", d -> is(d, "GreeterAvailable", "True") && condition(d, "WorkerAvailable")
+        demos.awaitDemo(ns, "starved", d -> is(d, "GreeterAvailable", "True") && condition(d, "WorkerAvailable")
                 .map(c -> "CrashLooping".equals(c.getReason())).orElse(false), Duration.ofMinutes(3)); // only the Worker
-        captureStatus(ns, "starved", "oom-stalled");
+        demos.captureStatus(ns, "starved", "oom-stalled");
         client.namespaces().withName(ns).delete();
-    }
-
-    private static void restrictedNamespace(String ns) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-                .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
-                .addToLabels("pod-security.kubernetes.io/enforce-version", "latest").endMetadata().build())
-                .serverSideApply();
-    }
-
-    /** Writes {@code kubectl get} and the status of a demo at a moment, kstatus conditions included. */
-    private static void captureStatus(String namespace, String name, String moment) {
-        try {
-            Path dir = Shell.repoRoot().resolve("e2e/target/statuses");
-            Files.createDirectories(dir);
-            InteractionDemo d = client.resources(InteractionDemo.class).inNamespace(namespace).withName(name).get();
-            Files.writeString(dir.resolve(moment + ".txt"), "$ kubectl get idemo " + name + "\n"
-                    + kubectl("-n", namespace, "get", "idemo", name) + "\n" + Serialization.asYaml(d.getStatus()));
-            d.getMetadata().setManagedFields(null);
-            Files.writeString(dir.resolve(moment + ".json"), Serialization.asJson(d));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** The chart watches every namespace (a no-op when it already does). */
     private static void watchEveryNamespace() {
-        Shell.run(Map.of(), Duration.ofMinutes(5), helm.toString(), "--kubeconfig", kubeconfigFile.toString(),
-                "upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
+        cluster.helm("upgrade", "--install", "idemo", "helm/interaction-demo-operator", "--namespace", SYSTEM,
                 "--reset-then-reuse-values", "--set", "watchNamespaces=null", "--wait", "--timeout", "5m");
-        kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
-    }
-
-    private void tenant(String namespace, String name, String bootstrap) {
-        client.resources(InteractionDemo.class).inNamespace(namespace).resource(Serialization.unmarshal("""
-                apiVersion: interactiondemo.dev/v1alpha1
-                kind: InteractionDemo
-                metadata:
-                  name: %s
-                spec:
-                  kafka:
-                    bootstrapServers: %s
-                    topic: {management: Direct, partitions: 2}
-                  host: {messagesPerSecond: 10}
-                """.formatted(name, bootstrap), InteractionDemo.class)).serverSideApply();
-    }
-
-    private static InteractionDemo awaitDemo(String namespace, String name, Predicate<InteractionDemo> p,
-                                             Duration timeout) {
-        return awaitDemo(namespace, name, "the status asked for", d -> d.getStatus() != null && p.test(d), timeout);
-    }
-
-    private static int operatorRestarts() {
-        return client.pods().inNamespace(SYSTEM).withLabel("app.kubernetes.io/name", "interaction-demo-operator")
-                .list().getItems().stream().flatMap(p -> p.getStatus().getContainerStatuses().stream())
-                .mapToInt(c -> c.getRestartCount()).sum();
+        cluster.kubectl("-n", SYSTEM, "rollout", "status", "deployment", "--timeout=5m");
     }
 }
