@@ -193,13 +193,15 @@ final class OperatorBench {
     }
 
     /**
-     * The InteractionDemo CRD from crds/, and the operator tests' stand-in for Strimzi's KafkaTopic CRD: the
+     * The InteractionDemo and InteractionLesson CRDs from crds/, and the operator tests' stand-in for Strimzi's KafkaTopic CRD: the
      * Strimzi-mode demos of {@link MixedModeCase} need it, and with it the operator runs its KafkaTopic informer in
      * every case, as in a cluster with Strimzi. (At the first measured commit, every reconcile failed without it,
      * Direct mode included; see docs/benchmarks.md.)
      */
     private void installCrd() throws IOException {
         install(ctx.repo().resolve("crds/interactiondemos.interactiondemo.dev-v1.yml"));
+        // The operator reconciles lessons too: without their CRD its lesson controller never starts, nor /readyz.
+        install(ctx.repo().resolve("crds/interactionlessons.interactiondemo.dev-v1.yml"));
         install(ctx.repo().resolve("operator/src/test/resources/strimzi/kafkatopics-crd.yaml"));
     }
 
