@@ -49,12 +49,9 @@ class WorkerFaultTest {
     void failingBeforeEveryCommitRedeliversAsDuplicatesAndLosesNothing() throws Exception {
         String topic = "fail-before-commit";
         String group = topic + "-workers";
-        LocalKafkaBroker kafka = LocalKafkaBroker.shared();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
-                     Metrics.newRegistry())) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            List<String> common = NotifierMainTest.flags(kafka, topic, greeter);
+        try (Rig rig = Rig.on(topic)) {
+            Admin admin = rig.admin();
+            List<String> common = rig.common();
             PrometheusMeterRegistry metrics = Metrics.newRegistry();
             DeliveryAudit audit = new DeliveryAudit();
             WorkerFaults faults = new WorkerFaults(1.0);
@@ -108,12 +105,9 @@ class WorkerFaultTest {
     void twoWorkersFailingInTurnShowDuplicatesAndNeverALoss() throws Exception {
         String topic = "fail-before-commit-two";
         String group = topic + "-workers";
-        LocalKafkaBroker kafka = LocalKafkaBroker.shared();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-             GreeterServer greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO),
-                     Metrics.newRegistry())) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            List<String> common = NotifierMainTest.flags(kafka, topic, greeter);
+        try (Rig rig = Rig.on(topic)) {
+            Admin admin = rig.admin();
+            List<String> common = rig.common();
             WorkerFaults faults = new WorkerFaults(0.3);
             DeliveryAudit a = new DeliveryAudit();
             DeliveryAudit b = new DeliveryAudit();
@@ -142,6 +136,32 @@ class WorkerFaultTest {
                     }
                 }
             }
+        }
+    }
+
+    /** A topic of 3 partitions on the shared broker, a Greeter, and the flags the Host and the Workers share. */
+    private record Rig(Admin admin, GreeterServer greeter, List<String> common) implements AutoCloseable {
+        static Rig on(String topic) throws Exception {
+            LocalKafkaBroker kafka = LocalKafkaBroker.shared();
+            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+            GreeterServer greeter = null;
+            try {
+                greeter = GreeterServer.start(0, "port", new GreeterImpl(256, Duration.ZERO), Metrics.newRegistry());
+                admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+                return new Rig(admin, greeter, NotifierMainTest.flags(kafka, topic, greeter));
+            } catch (Exception e) {
+                if (greeter != null) {
+                    greeter.close();
+                }
+                admin.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            greeter.close();
+            admin.close();
         }
     }
 }
