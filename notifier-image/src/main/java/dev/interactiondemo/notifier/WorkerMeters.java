@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 import java.util.concurrent.TimeUnit;
 
@@ -51,16 +50,20 @@ final class WorkerMeters {
                 .publishPercentiles(0.5).register(registry);
     }
 
-    /** A poll returned {@code records} at {@code polledAtMillis} (wall clock, as the records' timestamps). */
-    void polled(ConsumerRecords<String, byte[]> records, long polledAtMillis) {
-        if (records.isEmpty()) {
-            return;
+    /** A poll returned {@code records} notifications; a poll that returned none is not counted. */
+    void polled(int records) {
+        if (records > 0) {
+            recordsPerPoll.record(records);
         }
-        recordsPerPoll.record(records.count());
-        for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.timestamp() >= 0) { // a record without a timestamp has -1
-                waitInKafka.record(TimeUnit.MILLISECONDS.toNanos(Math.max(0, polledAtMillis - r.timestamp())));
-            }
+    }
+
+    /**
+     * A record a poll returned at {@code polledAtMillis} (wall clock, as the records' timestamps) waited in Kafka
+     * since its timestamp, the Host's send.
+     */
+    void waitedInKafka(ConsumerRecord<String, byte[]> record, long polledAtMillis) {
+        if (record.timestamp() >= 0) { // a record without a timestamp has -1
+            waitInKafka.record(TimeUnit.MILLISECONDS.toNanos(Math.max(0, polledAtMillis - record.timestamp())));
         }
     }
 

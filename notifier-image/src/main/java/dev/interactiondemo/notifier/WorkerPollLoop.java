@@ -240,7 +240,9 @@ final class WorkerPollLoop {
      * asked before {@code running}, and no record is taken that will not be processed.
      */
     private int processAll(ConsumerRecords<String, byte[]> records) {
-        meters.polled(records, System.currentTimeMillis());
+        long polledAt = System.currentTimeMillis();
+        // Counted, not iterated: with tracing, iterating the records starts and ends their spans.
+        meters.polled(records.count());
         int count = 0;
         for (TopicPartition partition : records.partitions()) {
             Iterator<ConsumerRecord<String, byte[]>> it = records.records(partition).iterator();
@@ -251,6 +253,7 @@ final class WorkerPollLoop {
                         return count;
                     }
                     ConsumerRecord<String, byte[]> record = it.next();
+                    meters.waitedInKafka(record, polledAt);
                     processor.process(record);
                     next = record.offset() + 1;
                     count++;
