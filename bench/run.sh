@@ -4,9 +4,11 @@
 # Usage: bench/run.sh [--quick | --full] [--no-build] [--jfr] [--only LIST] [--operator-scales LIST]
 #                     [--broker-config KEY=VALUE] [--operator-java-options 'OPTIONS'] [--results DIR] [--help]
 #
-#   bench/run.sh --quick            # under 10 minutes (after the first build): gRPC, pipeline, operator at N=10,100
+#   bench/run.sh --quick            # about 10 minutes (after the first build): gRPC, pipeline, operator at N=10,100,
+#                                   # one demo's footprint
 #   bench/run.sh --full             # longer runs, 3 gRPC repetitions, the operator at N=10,100,500
 #   bench/run.sh --quick --only grpc,pipeline
+#   bench/run.sh --quick --only footprint   # one demo's parts, started as their pods start them, for 60 s
 #   bench/run.sh --full --jfr       # also record JFR profiles of the measured processes (bench/target/run-*/jfr)
 #   bench/run.sh --no-build ...     # use the jars already built
 #   bench/run.sh --quick --only operator --operator-scales 500 --jfr   # one scale, profiled (+ heap histogram)

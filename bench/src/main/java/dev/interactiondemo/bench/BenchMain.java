@@ -20,13 +20,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the benchmarks (bench/run.sh calls this): {@code --mode quick|full}, {@code --only grpc,pipeline,operator},
+ * Runs the benchmarks (bench/run.sh calls this): {@code --mode quick|full}, {@code --only grpc,pipeline,operator,footprint},
  * {@code --jfr} (profile the measured processes); every setting also from its {@code BENCH_*} variable, see
  * {@code --help}. Writes {@code <results>/<date>-<mode>.json} and {@code .md} and prints the ratios last. Exit status
  * 0 when every section ran, 1 when one failed, 2 for a bad setting.
  */
 public final class BenchMain {
-    static final List<String> SECTIONS = List.of("grpc", "pipeline", "operator");
+    static final List<String> SECTIONS = List.of("grpc", "pipeline", "operator", "footprint");
     static final Option GREETER_JAR = Option.of("BENCH_GREETER_JAR", "greeter-jar", null,
             "the Greeter's runnable jar");
     static final Option NOTIFIER_JAR = Option.of("BENCH_NOTIFIER_JAR", "notifier-jar", null,
@@ -127,6 +127,7 @@ public final class BenchMain {
                     case "grpc" -> new GrpcBench(ctx, report).run();
                     case "pipeline" -> new PipelineBench(ctx, report).run();
                     case "operator" -> new OperatorBench(ctx, report).run();
+                    case "footprint" -> new FootprintBench(ctx, report).run();
                     default -> throw new IllegalArgumentException("unknown section " + section);
                 }
             } catch (RuntimeException e) {

@@ -51,6 +51,11 @@ final class Procs {
             return statusKb("VmRSS") / 1024.0;
         }
 
+        /** Anonymous resident memory, in MiB (RssAnon): the heap, stacks and native allocations, not mapped files. */
+        double anonMiB() {
+            return statusKb("RssAnon") / 1024.0;
+        }
+
         /** Peak resident set size, in MiB (VmHWM). */
         double peakRssMiB() {
             return statusKb("VmHWM") / 1024.0;
