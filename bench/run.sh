@@ -2,13 +2,16 @@
 # The benchmarks: ratios of our programs to the reference tools, run side by side on this machine.
 #
 # Usage: bench/run.sh [--quick | --full] [--no-build] [--jfr] [--only LIST] [--operator-scales LIST]
-#                     [--broker-config KEY=VALUE] [--operator-java-options 'OPTIONS'] [--results DIR] [--help]
+#                     [--broker-config KEY=VALUE] [--operator-java-options 'OPTIONS']
+#                     [--part-java-options 'OPTIONS'] [--part-environment KEY=VALUE,...] [--results DIR] [--help]
 #
 #   bench/run.sh --quick            # about 10 minutes (after the first build): gRPC, pipeline, operator at N=10,100,
 #                                   # one demo's footprint
 #   bench/run.sh --full             # longer runs, 3 gRPC repetitions, the operator at N=10,100,500
 #   bench/run.sh --quick --only grpc,pipeline
 #   bench/run.sh --quick --only footprint   # one demo's parts, started as their pods start them, for 60 s
+#   bench/run.sh --quick --only footprint --part-java-options '-XX:+UseSerialGC -Xss256k' \
+#       --part-environment MALLOC_ARENA_MAX=1   # an experiment: the parts again with these, beside the images' own
 #   bench/run.sh --full --jfr       # also record JFR profiles of the measured processes (bench/target/run-*/jfr)
 #   bench/run.sh --no-build ...     # use the jars already built
 #   bench/run.sh --quick --only operator --operator-scales 500 --jfr   # one scale, profiled (+ heap histogram)
@@ -30,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --full) mode=full ;;
     --no-build) build=false ;;
     --jfr) args+=(--jfr) ;;
-    --only|--operator-scales|--broker-config|--operator-java-options|--results)
+    --only|--operator-scales|--broker-config|--operator-java-options|--part-java-options|--part-environment|--results)
       [[ $# -ge 2 && -n "$2" ]] || { echo "bench/run.sh: $1 needs a value (try --help)" >&2; exit 2; }
       args+=("$1" "$2"); shift ;;
     -h|--help) usage; exit 0 ;;

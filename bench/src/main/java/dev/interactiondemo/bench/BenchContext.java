@@ -18,10 +18,12 @@ import java.nio.file.Path;
  *                    gives others
  * @param operatorEnvironment what the chart sets in the operator's environment besides its settings
  *                    ({@link ChartJava#environment})
+ * @param partExperiment      the footprint case's experiment: none when both its lists are empty
  */
 record BenchContext(Path repo, Path work, String classPath, Path greeterJar, Path notifierJar, String ghz, Mode mode,
                     String kubeVersion, boolean jfr, java.util.List<Integer> operatorScales,
-                    java.util.List<String> operatorJavaOptions, java.util.Map<String, String> operatorEnvironment) {
+                    java.util.List<String> operatorJavaOptions, java.util.Map<String, String> operatorEnvironment,
+                    FootprintBench.Experiment partExperiment) {
     Path logs() {
         return work.resolve("logs");
     }

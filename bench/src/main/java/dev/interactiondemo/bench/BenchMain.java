@@ -41,6 +41,11 @@ public final class BenchMain {
     static final Option OPERATOR_JAVA_OPTIONS = Option.of("BENCH_OPERATOR_JAVA_OPTIONS", "operator-java-options", null,
             "the operator's JVM options, space-separated: an experiment [default: the chart's, from its values.yaml "
                     + "heap and jvmOptions]");
+    static final Option PART_JAVA_OPTIONS = Option.of("BENCH_PART_JAVA_OPTIONS", "part-java-options", null,
+            "the footprint case: JVM options for the Greeter, the Host and the Worker after their images' own, "
+                    + "space-separated: an experiment, measured beside the images' options alone");
+    static final Option PART_ENVIRONMENT = Option.of("BENCH_PART_ENVIRONMENT", "part-environment", null,
+            "the footprint case: environment variables for the experiment's parts, KEY=VALUE, comma-separated");
     static final Option JFR = Option.ofSwitch("BENCH_JFR", "jfr", "false",
             "true: record a JFR profile of each measured process");
     static final Option GHZ = Option.of("BENCH_GHZ", "ghz", "ghz", "the ghz executable");
@@ -52,7 +57,7 @@ public final class BenchMain {
     static final Option KUBE_VERSION = Option.of("BENCH_KUBE_VERSION", "kube-version", null,
             "the version of the Kubernetes binaries [default: the operator's tests', from operator/pom.xml]");
     static final List<Option> OPTIONS = List.of(GREETER_JAR, NOTIFIER_JAR, MODE, ONLY, OPERATOR_SCALES, BROKER_CONFIG,
-            OPERATOR_JAVA_OPTIONS, JFR, GHZ, REPO, RESULTS, WORK, KUBE_VERSION);
+            OPERATOR_JAVA_OPTIONS, PART_JAVA_OPTIONS, PART_ENVIRONMENT, JFR, GHZ, REPO, RESULTS, WORK, KUBE_VERSION);
 
     private BenchMain() {
     }
@@ -76,6 +81,17 @@ public final class BenchMain {
         Path greeterJar = Path.of(s.required(GREETER_JAR));
         Path notifierJar = Path.of(s.required(NOTIFIER_JAR));
         boolean jfr = s.choice(JFR, "false", "true").equals("true");
+        List<String> partJava = s.raw(PART_JAVA_OPTIONS).map(text -> List.of(text.trim().split("\\s+")))
+                .orElse(List.of());
+        Map<String, String> partEnvironment = new LinkedHashMap<>();
+        for (String setting : commaSeparated(s.string(PART_ENVIRONMENT))) {
+            int eq = setting.indexOf('=');
+            if (eq < 1) {
+                s.problem(PART_ENVIRONMENT.label() + ": '" + setting + "' is not KEY=VALUE");
+            } else {
+                partEnvironment.put(setting.substring(0, eq), setting.substring(eq + 1));
+            }
+        }
         if (!s.positional().isEmpty()) {
             s.problem("unexpected arguments " + s.positional() + " (see --help)");
         }
@@ -88,7 +104,7 @@ public final class BenchMain {
                 .orElseGet(() -> ChartJava.options(repo));
         BenchContext ctx = new BenchContext(repo, work, System.getProperty("java.class.path"), greeterJar, notifierJar,
                 s.string(GHZ), mode, s.raw(KUBE_VERSION).orElseGet(() -> kubeVersion(repo)), jfr, scales, operatorJava,
-                ChartJava.environment(repo));
+                ChartJava.environment(repo), new FootprintBench.Experiment(partJava, partEnvironment));
         BenchBroker.extraConfig = brokerConfig;
         return () -> run(ctx, only, results, stamp);
     }
