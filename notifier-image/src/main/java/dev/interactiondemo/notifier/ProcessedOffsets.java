@@ -100,10 +100,7 @@ final class ProcessedOffsets {
                 LOG.info("Partitions assigned: {}", partitions);
                 Map<TopicPartition, OffsetAndMetadata> committed = committed(consumer, partitions);
                 forgetWhatIsNotAssigned(consumer.assignment());
-                forgetWhatACommitOvertook(committed, partitions);
-                if (committed != null) {
-                    remember(committed);
-                }
+                takeInCommits(committed, partitions);
             }
 
             private void giveUp(Collection<TopicPartition> partitions) {
@@ -150,26 +147,34 @@ final class ProcessedOffsets {
     }
 
     /**
-     * For a partition assigned on which the audit already has expectations (kept at an injected failure), whether
-     * they still hold: forgotten when Kafka could not say what was committed ({@code committed} null), or when the
-     * commit went beyond them without a memory to say how far (so that no gap shows where there is none). A commit
-     * with a memory is taken in, whichever is further.
+     * Each partition assigned, against its committed offset (its metadata read once). Expectations the audit already
+     * has for it (kept at an injected failure) are forgotten when Kafka could not say what was committed
+     * ({@code committed} null), or when the commit went beyond them without a memory to say how far, so that no gap
+     * shows where there is none. Then the audit takes in the commit's memory: per producer, the further of the
+     * number remembered and its own.
      */
-    private void forgetWhatACommitOvertook(Map<TopicPartition, OffsetAndMetadata> committed,
-                                           Collection<TopicPartition> assigned) {
-        List<TopicPartition> stale = new ArrayList<>();
+    private void takeInCommits(Map<TopicPartition, OffsetAndMetadata> committed,
+                               Collection<TopicPartition> assigned) {
+        List<String> taken = new ArrayList<>();
         for (TopicPartition partition : assigned) {
+            OffsetAndMetadata c = committed == null ? null : committed.get(partition);
+            Map<String, Long> memory = c == null ? null : memory(partition, c);
             Long upTo = auditedUpTo.get(partition);
-            if (upTo == null) {
+            if (upTo != null && (committed == null || (c != null && c.offset() > upTo && memory == null))) {
+                forget(List.of(partition));
+            }
+            if (memory == null) {
                 continue;
             }
-            OffsetAndMetadata c = committed == null ? null : committed.get(partition);
-            if (committed == null || (c != null && c.offset() > upTo && memory(partition, c) == null)) {
-                stale.add(partition);
+            synchronized (audit) {
+                if (audit.remember(partition.partition(), memory)) {
+                    taken.add(partition.partition() + " at offset " + c.offset() + " " + memory);
+                }
             }
+            auditedUpTo.merge(partition, c.offset(), Math::max);
         }
-        if (!stale.isEmpty()) {
-            forget(stale);
+        if (!taken.isEmpty()) {
+            LOG.info("Audit goes on from the group's commits: {}", String.join("; ", taken));
         }
     }
 
@@ -181,29 +186,6 @@ final class ProcessedOffsets {
             LOG.warn("Partition {}: the committed offset's metadata is not readable, the audit starts afresh: {}",
                     partition, e.getMessage());
             return null;
-        }
-    }
-
-    /**
-     * The audit takes in the memory of each committed offset assigned: per producer, the further of the number
-     * remembered and its own.
-     */
-    private void remember(Map<TopicPartition, OffsetAndMetadata> committed) {
-        List<String> taken = new ArrayList<>();
-        committed.forEach((partition, c) -> {
-            Map<String, Long> memory = c == null ? null : memory(partition, c);
-            if (memory == null) {
-                return;
-            }
-            synchronized (audit) {
-                if (audit.remember(partition.partition(), memory)) {
-                    taken.add(partition.partition() + " at offset " + c.offset() + " " + memory);
-                }
-            }
-            auditedUpTo.merge(partition, c.offset(), Math::max);
-        });
-        if (!taken.isEmpty()) {
-            LOG.info("Audit goes on from the group's commits: {}", String.join("; ", taken));
         }
     }
 
